@@ -1,0 +1,38 @@
+# Development tasks. `make demo` and `make test` work on a fresh machine with
+# Python 3.10+ (redis-server is needed by the Celery tests: `.ci/run` installs it).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_DB ?= $(CURDIR)/tests/example/db.sqlite3
+TOX_ENVS ?= lint,docs,django52,django42
+
+.PHONY: install demo test lint docs bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(PY) manage.py migrate --noinput
+	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(PY) manage.py prodserver web
+
+test: install
+	$(VENV)/bin/tox run -e $(TOX_ENVS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+docs: install
+	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+clean:
+	rm -rf $(VENV) .tox docs/_build .pytest_cache .mypy_cache .ruff_cache

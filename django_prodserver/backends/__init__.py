@@ -1,0 +1,1 @@
+"""Backends: one class per program, each turning a process entry into argv."""

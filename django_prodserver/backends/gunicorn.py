@@ -1,0 +1,108 @@
+"""Gunicorn: ``gunicorn [options] mysite.wsgi:application``."""
+
+from __future__ import annotations
+
+import os
+from importlib import metadata
+from typing import ClassVar
+
+from ..options import ArgValue, OptionRules
+from ..signals import FORWARDABLE
+from .base import WebServerBackend
+
+FLAGS = frozenset(
+    {
+        "capture-output", "casefold-http-method", "check-config", "daemon",
+        "disable-redirect-access-to-syslog", "do-handshake-on-connect",
+        "enable-backlog-metric", "enable-stdio-inheritance", "initgroups",
+        "log-syslog", "no-control-socket", "no-sendfile", "permit-obsolete-folding",
+        "permit-unconventional-http-method", "permit-unconventional-http-version",
+        "preload", "print-config", "reload", "reuse-port", "spew",
+        "strip-header-spaces", "suppress-ragged-eofs",
+    }
+)  # fmt: skip
+VALUE_OPTIONS = frozenset(
+    {
+        "access-logfile", "access-logformat", "asgi-disconnect-grace-period",
+        "asgi-lifespan", "asgi-loop", "backlog", "bind", "ca-certs", "cert-reqs",
+        "certfile", "chdir", "ciphers", "config", "control-socket",
+        "control-socket-mode", "dirty-app", "dirty-graceful-timeout",
+        "dirty-threads", "dirty-timeout", "dirty-workers", "dogstatsd-tags", "env",
+        "error-logfile", "forwarded-allow-ips", "forwarder-headers",
+        "graceful-timeout", "group", "header-map", "http-parser", "http-protocols",
+        "http2-cleartext", "http2-initial-window-size",
+        "http2-max-concurrent-streams", "http2-max-frame-size",
+        "http2-max-header-list-size", "keep-alive", "keyfile",
+        "limit-request-field_size", "limit-request-fields", "limit-request-line",
+        "log-config", "log-config-json", "log-file", "log-level",
+        "log-syslog-facility", "log-syslog-prefix", "log-syslog-to", "logger-class",
+        "max-requests", "max-requests-jitter", "name", "paste", "paste-global",
+        "paster", "pid", "protocol", "proxy-allow-from", "proxy-protocol",
+        "pythonpath", "reload-engine", "reload-extra-file", "root-path",
+        "ssl-version", "statsd-host", "statsd-prefix", "threads", "timeout", "umask",
+        "user", "uwsgi-allow-from", "websocket-max-message-size", "worker-class",
+        "worker-connections", "worker-tmp-dir", "workers",
+    }
+)  # fmt: skip
+SHORT = {
+    "b": "bind", "c": "config", "D": "daemon", "e": "env", "g": "group",
+    "k": "worker-class", "m": "umask", "n": "name", "p": "pid",
+    "R": "enable-stdio-inheritance", "t": "timeout", "u": "user", "w": "workers",
+}  # fmt: skip
+
+#: The first gunicorn with a control socket at a per-user default path.
+CONTROL_SOCKET_SINCE = (25, 1)
+
+
+def gunicorn_version() -> tuple[int, ...]:
+    """The installed gunicorn's version, read from its metadata (no import)."""
+    try:
+        text = metadata.version("gunicorn")
+    except metadata.PackageNotFoundError:
+        return ()
+    return tuple(int(part) for part in text.split(".")[:2] if part.isdigit())
+
+
+class GunicornServer(WebServerBackend):
+    """Gunicorn, the WSGI server, serving ``WSGI_APPLICATION`` (or ``APP``).
+
+    Each process gets its own ``--control-socket`` (gunicorn >= 25.1 otherwise
+    puts every instance's socket at one per-user path), and binds ``0.0.0.0:$PORT``
+    when ``PORT`` is set and ARGS choose no address.
+    """
+
+    program = "gunicorn"
+    module = "gunicorn"
+    extra = "gunicorn"
+    option_rules = OptionRules(
+        flags=FLAGS,
+        aliases={"limit-request-field-size": "limit-request-field_size"},
+        short=SHORT,
+        known=FLAGS | VALUE_OPTIONS,
+    )
+    # USR2 makes gunicorn fork a new master and retire the old one: a launcher
+    # that tracks the old PID would lose the server, so spawn mode drops it.
+    accepted_signals = FORWARDABLE - {"SIGUSR2"}
+    bind_options: ClassVar[frozenset[str]] = frozenset({"bind"})
+
+    def port_default(self, port: str) -> dict[str, ArgValue]:
+        return {"bind": f"0.0.0.0:{port}"}
+
+    def default_args(self) -> dict[str, ArgValue]:
+        defaults = super().default_args()
+        if self.needs_control_socket():
+            defaults["control-socket"] = self.control_socket_path()
+        return defaults
+
+    def needs_control_socket(self) -> bool:
+        chosen = self.configured() & {"control-socket", "no-control-socket"}
+        return not chosen and gunicorn_version() >= CONTROL_SOCKET_SINCE
+
+    def control_socket_path(self) -> str:
+        """A path of this project's process, in the directory gunicorn would use."""
+        runtime = self.environ.get("XDG_RUNTIME_DIR")
+        directory = runtime or os.path.join(os.path.expanduser("~"), ".gunicorn")
+        return os.path.join(directory, f"gunicorn-{self.project_key}-{self.name}.ctl")
+
+    def build_argv(self, options: list[str]) -> list[str]:
+        return [*self.program_argv(), *options, self.wsgi_target()]

@@ -1,0 +1,62 @@
+"""Find the program a backend runs, in the environment of the running Python.
+
+Never a different installation that happens to come first on ``PATH``: the
+console script from this interpreter's scripts directory, or ``python -m module``.
+Nothing here imports the program's package (``find_spec`` on a top-level name
+only locates it).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import sysconfig
+from functools import cache
+
+
+@cache
+def scripts_dirs() -> tuple[str, ...]:
+    """Where this interpreter's console scripts live (the venv's ``bin`` first)."""
+    dirs = [sysconfig.get_path("scripts")]
+    user_scheme = f"{os.name}_user"
+    if user_scheme in sysconfig.get_scheme_names():
+        dirs.append(sysconfig.get_path("scripts", user_scheme))
+    return tuple(dict.fromkeys(d for d in dirs if d))
+
+
+def is_installed(module: str) -> bool:
+    """Whether a top-level module can be imported, without importing it."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def find_script(name: str) -> str | None:
+    suffixes = (".exe", "") if os.name == "nt" else ("",)
+    for directory in scripts_dirs():
+        for suffix in suffixes:
+            path = os.path.join(directory, name + suffix)
+            if os.path.isfile(path) and os.access(path, os.X_OK):
+                return path
+    return None
+
+
+def program_argv(script: str, module: str | None) -> list[str]:
+    """The argv prefix that starts ``script``: its path, or ``python -m module``.
+
+    When neither is installed the bare script name is returned, so that a dry run
+    on a machine without the program still shows the command.
+    """
+    path = find_script(script)
+    if path is not None:
+        return [path]
+    if module is not None and is_installed(module):
+        return [sys.executable, "-m", module]
+    return [script]
+
+
+def python_module_argv(module: str, *args: str) -> list[str]:
+    """``python -m module args…`` with the running interpreter."""
+    return [sys.executable, "-m", module, *args]

@@ -1,0 +1,28 @@
+"""Sphinx configuration for the django-prodserver documentation."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "example")]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+project = "django-prodserver"
+author = "django-prodserver maintainers"
+copyright = "2026, django-prodserver maintainers"
+
+extensions = ["myst_parser", "sphinx.ext.autodoc", "sphinx.ext.intersphinx"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+exclude_patterns = ["_build"]
+html_theme = "alabaster"
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+intersphinx_mapping: dict[str, tuple[str, None]] = {}
+nitpicky = False

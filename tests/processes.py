@@ -1,0 +1,222 @@
+"""Start and stop real processes in tests: free ports, bounded waits, no leftovers.
+
+Every process a test starts is stopped by PID (its whole tree, as recorded while
+it ran), never by name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+EXAMPLE_DIR = Path(__file__).resolve().parent / "example"
+MANAGE_PY = EXAMPLE_DIR / "manage.py"
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def example_env(**extra: str) -> dict[str, str]:
+    """The environment of a launched example project: no inherited settings."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "PORT"}
+    }
+    env.update(extra)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def manage(
+    *args: str,
+    cwd: Path | str = EXAMPLE_DIR,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python manage.py ARGS`` of the example project to completion."""
+    return subprocess.run(
+        [sys.executable, str(MANAGE_PY), *args],
+        cwd=cwd,
+        env=dict(env) if env is not None else example_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def get(url: str, timeout: float = 10) -> tuple[int, dict[str, object] | str]:
+    """GET a URL on 127.0.0.1; JSON bodies are decoded."""
+    host_port, _, path = url.removeprefix("http://").partition("/")
+    host, _, port = host_port.partition(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        conn.request("GET", "/" + path)
+        response = conn.getresponse()
+        body = response.read().decode(errors="replace")
+    finally:
+        conn.close()
+    try:
+        return response.status, json.loads(body)
+    except ValueError:
+        return response.status, body
+
+
+def wait_for_http(
+    url: str, proc: subprocess.Popen[bytes] | None = None, timeout: float = 30
+) -> tuple[int, object]:
+    """Poll ``url`` until it answers (bounded); fail early if ``proc`` exits."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(
+                f"process exited with {proc.returncode} before serving {url}"
+            )
+        try:
+            return get(url, timeout=5)
+        except OSError as exc:
+            last = exc
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer within {timeout}s: {last}")
+
+
+def wait_until(predicate: object, timeout: float = 20, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return True
+        time.sleep(interval)
+    return False
+
+
+class InFlight:
+    """A slow GET running in a thread: ``with InFlight(url) as r: <stop the server>``.
+
+    Entering waits until the request has reached the server (``started_after``
+    seconds, well inside the request's own duration); leaving waits for the answer
+    and keeps it in ``status`` and ``body`` (``status`` is None if it failed).
+    """
+
+    def __init__(
+        self, url: str, started_after: float = 0.5, timeout: float = 30
+    ) -> None:
+        self.url, self.started_after, self.timeout = url, started_after, timeout
+        self.status: int | None = None
+        self.body: object = None
+        self.error: Exception | None = None
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self) -> None:
+        try:
+            self.status, self.body = get(self.url, timeout=self.timeout)
+        except Exception as exc:  # the test asserts on it
+            self.error = exc
+
+    def __enter__(self) -> InFlight:
+        self.thread.start()
+        time.sleep(self.started_after)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.thread.join(self.timeout)
+
+
+@dataclass
+class Launched:
+    """A started process, the PIDs of its tree seen so far, and its output file."""
+
+    proc: subprocess.Popen[bytes]
+    output: Path
+    seen: set[int] = field(default_factory=set)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def remember_tree(self) -> set[int]:
+        """Record the PIDs of the process and its descendants (for cleanup)."""
+        with contextlib.suppress(psutil.NoSuchProcess):
+            parent = psutil.Process(self.pid)
+            self.seen |= {parent.pid, *(c.pid for c in parent.children(recursive=True))}
+        return self.seen
+
+    def signal(self, sig: int) -> None:
+        self.remember_tree()
+        os.kill(self.pid, sig)
+
+    def wait(self, timeout: float = 30) -> int:
+        return self.proc.wait(timeout=timeout)
+
+    def text(self) -> str:
+        return self.output.read_text(errors="replace")
+
+    def alive(self) -> list[int]:
+        """PIDs recorded for this launch that still run (zombies excluded)."""
+        alive = []
+        for pid in self.seen | {self.pid}:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                    alive.append(pid)
+        return alive
+
+    def kill_all(self) -> None:
+        self.remember_tree()
+        for pid in self.seen:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=10)
+        gone = wait_until(lambda: not self.alive(), timeout=10)
+        assert gone, f"processes left behind: {self.alive()}"
+
+
+@contextlib.contextmanager
+def launch(
+    args: Sequence[str],
+    tmp_path: Path,
+    *,
+    cwd: Path | str = EXAMPLE_DIR,
+    env: Mapping[str, str] | None = None,
+    new_session: bool = True,
+) -> Iterator[Launched]:
+    """Start ``args`` with output to a file; on exit, kill whatever is left of it."""
+    output = tmp_path / f"output-{len(list(tmp_path.glob('output-*')))}.log"
+    with output.open("wb") as sink:
+        proc = subprocess.Popen(
+            list(args),
+            cwd=cwd,
+            env=dict(env) if env is not None else example_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=new_session,
+        )
+    launched = Launched(proc, output)
+    try:
+        yield launched
+    finally:
+        launched.kill_all()
+
+
+def prodserver(*args: str) -> list[str]:
+    """argv of ``python manage.py prodserver ARGS`` for the example project."""
+    return [sys.executable, str(MANAGE_PY), "prodserver", *args]
