@@ -30,6 +30,7 @@ from . import workspace
 OURS_SETTINGS = "bench_ours"
 PUBLISHED_SETTINGS = "bench_published"
 CONTENDERS = ("ours", "bare", "published")
+WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,11 @@ class Server:
     published_limits: str = ""
 
     def args(self, port: int) -> dict[str, object]:
+        """ARGS of our entry. Two workers, so that every server has a master
+        process (uvicorn runs one only for more than one worker)."""
         if self.name == "gunicorn":
-            return {"bind": f"{HOST}:{port}", "workers": 1}
-        return {"host": HOST, "port": port, "workers": 1}
+            return {"bind": f"{HOST}:{port}", "workers": WORKERS}
+        return {"host": HOST, "port": port, "workers": WORKERS}
 
 
 SERVERS = (

@@ -71,8 +71,13 @@ def warm_up(setup: Setup) -> None:
 
 
 def dry_run(setup: Setup, rounds: int) -> dict[str, Series]:
-    """``prodserver NAME --dry-run`` against ``import django; django.setup()``."""
-    commands = {"floor": setup.floor, "ours": setup.dry_run}
+    """``prodserver NAME --dry-run`` and ``prodserver --list`` against
+    ``import django; django.setup()``."""
+    commands = {
+        "floor": setup.floor,
+        "ours": setup.dry_run,
+        "list": prodserver("--list"),
+    }
     results: dict[str, Series] = {name: [] for name in commands}
     for index in range(rounds):
         for name in rotated(list(commands), index):

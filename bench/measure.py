@@ -30,6 +30,8 @@ START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
 #: When the in-flight request is sent before SIGTERM (the request lasts 1 s).
 INFLIGHT_LEAD = 0.3
+#: How long after the first 200 memory is measured: every worker has booted.
+SETTLE = 1.0
 
 Sample = dict[str, float | int | str | None]
 
@@ -138,7 +140,8 @@ def measure_launch(
 ) -> Sample:
     """Start ``commands`` together and measure them until SIGTERM ended them.
 
-    ``ready``: seconds to the first 200 of every URL; memory right then; ``stop``:
+    ``ready``: seconds to the first 200 of every URL; memory a moment later, when
+    every worker has booted; ``stop``:
     SIGTERM to every process gone, with a 1-second request in flight when
     ``slow_url`` is given (``inflight`` is then its HTTP status, None if it failed).
     """
@@ -147,6 +150,7 @@ def measure_launch(
         start = time.perf_counter()
         with started(commands, logs) as launched:
             sample: Sample = {"ready": wait_ready(urls, launched, start)}
+            time.sleep(SETTLE)
             sample.update(memory([one.pid for one in launched]))
             if slow_url is None:
                 sample["stop"] = stop(launched)

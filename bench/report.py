@@ -107,10 +107,12 @@ def figure_table(results: Mapping[str, Any], notes: Notes) -> list[str]:
     runs = results.get("dry_run", {})
     dry = notes.cell(runs.get("ours", []), "time", ms, "dry_run/ours")
     floor = notes.cell(runs.get("floor", []), "time", ms, "dry_run/floor")
-    lines.append(
-        f"| `--dry-run` (bare: `django.setup()`, the settings floor) | — "
-        f"| {dry} | {floor} | — |"
-    )
+    listing = notes.cell(runs.get("list", []), "time", ms, "dry_run/list")
+    lines += [
+        f"| `prodserver gunicorn --dry-run` (bare: `django.setup()`, the settings "
+        f"floor) | — | {dry} | {floor} | — |",
+        f"| `prodserver --list` (every process) | all | {listing} | {floor} | — |",
+    ]
     for label, key, fmt in LAUNCH_ROWS:
         for server, by_contender in results.get("launch", {}).items():
             cells = []
