@@ -82,6 +82,19 @@ class Command:
     env: Mapping[str, str]
     cwd: str
 
+    def run(self, *python_options: str) -> subprocess.CompletedProcess[str]:
+        """Run to completion, output captured; ``python_options`` go right after
+        the interpreter (``-X importtime``)."""
+        return subprocess.run(
+            (self.argv[0], *python_options, *self.argv[1:]),
+            env=dict(self.env),
+            cwd=self.cwd,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
 
 @dataclass
 class Setup:
@@ -138,16 +151,7 @@ def prodserver(*args: str) -> Command:
 
 def dry_run_plan(name: str) -> dict[str, object]:
     """Our plan for ``name``, from ``--dry-run --format=json``."""
-    command = prodserver(name, "--dry-run", "--format=json")
-    done = subprocess.run(
-        command.argv,
-        env=dict(command.env),
-        cwd=command.cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = prodserver(name, "--dry-run", "--format=json").run()
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines() or ["no output"]
         raise ValueError(lines[-1])

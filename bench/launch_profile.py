@@ -10,7 +10,6 @@ and of prodserver that take the most time after Django is set up (cProfile).
 from __future__ import annotations
 
 import pstats
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -19,16 +18,7 @@ from .contenders import Command, Setup, prepare
 
 def import_times(command: Command) -> dict[str, int]:
     """Module → self import time (µs) of one run of ``command``."""
-    argv = (command.argv[0], "-X", "importtime", *command.argv[1:])
-    done = subprocess.run(
-        argv,
-        env=dict(command.env),
-        cwd=command.cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = command.run("-X", "importtime")
     times: dict[str, int] = {}
     for line in done.stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
@@ -56,16 +46,9 @@ def hot_functions(setup: Setup, limit: int = 25) -> str:
     """cProfile of the dry run, restricted to the command and prodserver."""
     with tempfile.TemporaryDirectory() as directory:
         output = Path(directory) / "dry-run.prof"
-        command = setup.dry_run
-        argv = (command.argv[0], "-m", "cProfile", "-o", str(output), *command.argv[1:])
-        subprocess.run(
-            argv,
-            env=dict(command.env),
-            cwd=command.cwd,
-            capture_output=True,
-            timeout=60,
-            check=True,
-        )
+        done = setup.dry_run.run("-m", "cProfile", "-o", str(output))
+        if done.returncode != 0:
+            return done.stderr
         with tempfile.TemporaryFile("w+") as stream:
             profile = pstats.Stats(str(output), stream=stream)
             profile.sort_stats("cumulative").print_stats(
