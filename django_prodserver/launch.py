@@ -102,12 +102,16 @@ def plan_processes(
 ) -> tuple[list[Plan], list[CheckMessage]]:
     """Check, then resolve, the named entries. Returns the plans and any warnings.
 
-    The checks are those of ``manage.py check`` for these entries; with
-    ``--skip-checks`` only what resolving cannot do without is checked.
+    The checks are those of ``manage.py check`` for these entries, less the ids
+    in ``SILENCED_SYSTEM_CHECKS``; with ``--skip-checks`` only what resolving
+    cannot do without is checked.
     """
     warnings: list[CheckMessage] = []
     if not request.skip_checks:
-        warnings = check_processes(processes, names)
+        silenced = set(getattr(settings, "SILENCED_SYSTEM_CHECKS", ()))
+        warnings = [
+            m for m in check_processes(processes, names) if m.id not in silenced
+        ]
         raise_errors(warnings)
     plans: list[Plan] = []
     for name in names:

@@ -642,6 +642,16 @@ def test_command_prints_warnings_and_runs(tmp_path: Path) -> None:
     assert alone.stderr == ""  # one process alone has nothing to conflict with
 
 
+def test_silenced_checks_are_silent_in_the_command_too(tmp_path: Path) -> None:
+    two = {"web": {"BACKEND": GUNICORN}, "api": {"BACKEND": GUNICORN}}
+    setting = setting_of(two) + '\nSILENCED_SYSTEM_CHECKS = ["prodserver.W003"]\n'
+    result = manage_with_settings(tmp_path, setting, "prodserver", "--all", "--dry-run")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    check = manage_with_settings(tmp_path, setting, "check")
+    assert "prodserver.W003" not in check.stderr
+
+
 def test_skip_checks_still_refuses_what_cannot_run(tmp_path: Path) -> None:
     setting = f"""
         PRODUCTION_PROCESSES = {{
