@@ -21,13 +21,12 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
+from .addresses import Address, addresses_overlap
 from .backends.base import (
     APP_HINT,
-    Address,
     ProcessBackend,
     ProcessConfig,
     WebServerBackend,
-    addresses_overlap,
 )
 from .exceptions import ConfigurationError, brief
 from .options import ArgsError, translate_one
@@ -250,7 +249,7 @@ def check_app(
 def check_entry_keys(label: str, entry: Mapping[Any, Any]) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
     for key in entry:
-        if key in ENTRY_KEYS:
+        if isinstance(key, str) and key in ENTRY_KEYS:
             continue
         upper = key.upper() if isinstance(key, str) else None
         hint = (

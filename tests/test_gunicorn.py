@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from django_prodserver.backends.base import Address, ProcessConfig
+from django_prodserver.addresses import Address
+from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.gunicorn import GunicornServer
 from tests.processes import (
     EXAMPLE_DIR,

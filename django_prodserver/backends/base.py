@@ -24,16 +24,13 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Warning
 
 from .. import programs
+from ..addresses import Address, parse_port
 from ..exceptions import ConfigurationError
 from ..options import ArgValue, OptionRules, build_options
 from ..signals import FORWARDABLE
 
 #: How to give an entry its ``APP``.
 APP_HINT = 'Add "APP": "myproject.celery.app" (module path, then the attribute).'
-#: A TCP address a web server listens on: (host, port).
-Address = tuple[str, int]
-#: Hosts that mean "every interface": they overlap any host on the same port.
-WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", "", "*"})
 
 
 @dataclass(frozen=True)
@@ -283,9 +280,11 @@ class WebServerBackend(ProcessBackend):
         default differs (and :attr:`socket_options` where its socket options have
         other names). If an option holds ``host:port`` (gunicorn's ``bind``,
         waitress's ``listen``), it overrides this method and parses that option's
-        values with :func:`parse_host_port`, calling ``super()`` when the option
-        is unset, as :class:`~django_prodserver.backends.gunicorn.GunicornServer`
-        does.
+        values with :func:`~django_prodserver.addresses.parse_host_port`, as
+        :class:`~django_prodserver.backends.gunicorn.GunicornServer` does; when
+        the option is unset it returns ``[self.default_address]``, or
+        ``super().listen_addresses()`` if the program also takes ``--host`` and
+        ``--port`` (waitress).
         """
         values = self.option_values()
         if values.keys() & self.socket_options:
@@ -307,48 +306,6 @@ class WorkerBackend(ProcessBackend):
 
 def as_list(value: ArgValue) -> list[object]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def parse_port(value: object) -> int | None:
-    """A TCP port number from an option value, or None if it is not one."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        return None
-    text = str(value).strip()
-    if not text.isdigit() or not 0 <= int(text) <= 65535:
-        return None
-    return int(text)
-
-
-def parse_host_port(text: str, default_port: int) -> Address | None:
-    """``host:port``, ``[v6]:port`` or a bare ``host`` → (host, port); None if the
-    port is not a number. An empty host (``:8000``) means every interface."""
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port_text = rest[1:] if rest.startswith(":") else ""
-    elif text.count(":") == 1:
-        host, port_text = text.split(":")
-    else:  # a bare host name, or a bare IPv6 address
-        host, port_text = text, ""
-    port = parse_port(port_text) if port_text else default_port
-    return None if port is None else (host, port)
-
-
-def normal_host(host: str) -> str:
-    host = host.strip().lower().strip("[]")
-    return "127.0.0.1" if host == "localhost" else host
-
-
-def addresses_overlap(first: Address, second: Address) -> bool:
-    """Whether two listeners would compete for one port.
-
-    The same port on the same host, or on every interface (``0.0.0.0``, ``::``)
-    and any host, do; port 0 (a free port picked at start) never does.
-    """
-    (host_a, port_a), (host_b, port_b) = first, second
-    if port_a != port_b or port_a == 0:
-        return False
-    host_a, host_b = normal_host(host_a), normal_host(host_b)
-    return host_a == host_b or bool({host_a, host_b} & WILDCARD_HOSTS)
 
 
 def wsgi_application_path() -> str:

@@ -6,9 +6,10 @@ import os
 from importlib import metadata
 from typing import ClassVar
 
+from ..addresses import Address, parse_host_port
 from ..options import ArgValue, OptionRules
 from ..signals import FORWARDABLE
-from .base import Address, WebServerBackend, as_list, parse_host_port
+from .base import WebServerBackend, as_list
 
 FLAGS = frozenset(
     {
