@@ -269,10 +269,12 @@ class WebServer:
 CLEAN_STOP = (0, -signal.SIGTERM)
 
 
-def check_serves_and_stops(server: WebServer, tmp_path: Path, port: int) -> None:
+def check_serves_and_stops(
+    server: WebServer, tmp_path: Path, port: int, *extra: str
+) -> None:
     """The launched process serves a 200 as the server (or its master) and stops
     on SIGTERM with nothing left running."""
-    with launch(server.argv(port), tmp_path) as launched:
+    with launch(server.argv(port, *extra), tmp_path) as launched:
         status, body = wait_for_http(server.url(port), launched.proc)
         assert status == 200, body
         assert isinstance(body, dict)
