@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from django_prodserver.backends.gunicorn import GunicornServer
 from tests.processes import (
     EXAMPLE_DIR,
     HOST,
     InFlight,
+    backend_argv,
     example_env,
     launch,
     manage,
@@ -83,3 +85,25 @@ def test_example_project_is_importable_only_through_pythonpath(other_dir: Path) 
     )  # fmt: skip
     assert bare.returncode != 0
     assert str(EXAMPLE_DIR) in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"keepalive": 5}, ["--keep-alive=5"]),
+        ({"accesslog": "-"}, ["--access-logfile=-"]),
+        ({"errorlog": "-"}, ["--error-logfile=-"]),
+        ({"loglevel": "info"}, ["--log-level=info"]),
+        ({"preload_app": True}, ["--preload"]),
+        ({"proc_name": "web"}, ["--name=web"]),
+        ({"raw_env": ["A=1", "B=2"]}, ["--env=A=1", "--env=B=2"]),
+        ({"limit_request_field_size": 100}, ["--limit-request-field_size=100"]),
+        ({"worker-class": "gevent"}, ["--worker-class=gevent"]),
+    ],
+)  # fmt: skip
+def test_configuration_file_names_are_aliases(
+    args: dict[str, object], expected: list[str]
+) -> None:
+    argv = backend_argv(GunicornServer, args, environ={})
+    assert argv[: len(expected)] == expected
+    assert argv[-1] == "mysite.wsgi:application"
