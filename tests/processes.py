@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -300,3 +300,24 @@ def check_in_flight_request_survives_sigterm(
         assert isinstance(request.body, dict)
         assert request.body["slept"] == 2.0
         assert launched.wait() in CLEAN_STOP, launched.text()
+
+
+RealServerCheck = Callable[[WebServer, Path, int], None]
+#: What every web server must do, each in a test of its own.
+REAL_SERVER_CHECKS: tuple[RealServerCheck, ...] = (
+    check_serves_and_stops,
+    check_in_flight_request_survives_sigterm,
+)
+
+
+def check_dry_run_line_serves(
+    manage_args: Sequence[str], tmp_path: Path, port: int, settings: str
+) -> None:
+    """The dry-run shell line, run by ``sh``, serves the example project."""
+    result = manage("prodserver", "--dry-run", *manage_args)
+    assert result.returncode == 0, result.stderr
+    with launch(["sh", "-c", result.stdout.strip()], tmp_path) as shell:
+        status, body = wait_for_http(f"http://{HOST}:{port}/", shell.proc)
+        assert status == 200
+        assert isinstance(body, dict)
+        assert body["settings"] == settings

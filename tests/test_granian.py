@@ -11,10 +11,10 @@ from django.test import override_settings
 from django_prodserver.backends.granian import GranianASGIServer, GranianWSGIServer
 from django_prodserver.validation import load_entry
 from tests.processes import (
+    REAL_SERVER_CHECKS,
+    RealServerCheck,
     WebServer,
     backend_argv,
-    check_in_flight_request_survives_sigterm,
-    check_serves_and_stops,
     manage,
 )
 
@@ -195,19 +195,12 @@ GRANIAN_ASGI = WebServer("granian_asgi", asgi=True, single_process=False)
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize("check", REAL_SERVER_CHECKS, ids=lambda c: c.__name__[6:])
 @pytest.mark.parametrize("server", [GRANIAN_WSGI, GRANIAN_ASGI], ids=lambda s: s.name)
-def test_serves_and_stops_on_sigterm(
-    server: WebServer, tmp_path: Path, port: int
+def test_real_server(
+    check: RealServerCheck, server: WebServer, tmp_path: Path, port: int
 ) -> None:
-    check_serves_and_stops(server, tmp_path, port)
-
-
-@pytest.mark.integration
-@pytest.mark.parametrize("server", [GRANIAN_WSGI, GRANIAN_ASGI], ids=lambda s: s.name)
-def test_sigterm_lets_an_in_flight_request_finish(
-    server: WebServer, tmp_path: Path, port: int
-) -> None:
-    check_in_flight_request_survives_sigterm(server, tmp_path, port)
+    check(server, tmp_path, port)
 
 
 @pytest.mark.integration

@@ -14,6 +14,7 @@ from tests.processes import (
     HOST,
     InFlight,
     backend_argv,
+    check_dry_run_line_serves,
     example_env,
     launch,
     manage,
@@ -25,13 +26,8 @@ pytestmark = pytest.mark.integration
 
 
 def test_dry_run_line_serves_when_run_in_sh(tmp_path: Path, port: int) -> None:
-    result = manage("prodserver", "web", "--dry-run", "--", f"--bind={HOST}:{port}")
-    assert result.returncode == 0, result.stderr
-    with launch(["sh", "-c", result.stdout.strip()], tmp_path) as shell:
-        status, body = wait_for_http(f"http://{HOST}:{port}/", shell.proc)
-        assert status == 200
-        assert isinstance(body, dict)
-        assert body["settings"] == "mysite.settings"
+    args = ["web", "--", f"--bind={HOST}:{port}"]
+    check_dry_run_line_serves(args, tmp_path, port, "mysite.settings")
 
 
 def test_prodserver_web_is_the_gunicorn_master(tmp_path: Path, port: int) -> None:

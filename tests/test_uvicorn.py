@@ -10,9 +10,10 @@ import pytest
 from django_prodserver.backends.uvicorn import UvicornServer, UvicornWSGIServer
 from django_prodserver.validation import load_entry
 from tests.processes import (
+    REAL_SERVER_CHECKS,
+    RealServerCheck,
     WebServer,
     backend_argv,
-    check_in_flight_request_survives_sigterm,
     check_serves_and_stops,
     manage,
 )
@@ -103,19 +104,12 @@ UVICORN_WSGI = WebServer("uvicorn_wsgi")
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize("check", REAL_SERVER_CHECKS, ids=lambda c: c.__name__[6:])
 @pytest.mark.parametrize("server", [UVICORN, UVICORN_WSGI], ids=lambda s: s.name)
-def test_serves_and_stops_on_sigterm(
-    server: WebServer, tmp_path: Path, port: int
+def test_real_server(
+    check: RealServerCheck, server: WebServer, tmp_path: Path, port: int
 ) -> None:
-    check_serves_and_stops(server, tmp_path, port)
-
-
-@pytest.mark.integration
-@pytest.mark.parametrize("server", [UVICORN, UVICORN_WSGI], ids=lambda s: s.name)
-def test_sigterm_lets_an_in_flight_request_finish(
-    server: WebServer, tmp_path: Path, port: int
-) -> None:
-    check_in_flight_request_survives_sigterm(server, tmp_path, port)
+    check(server, tmp_path, port)
 
 
 @pytest.mark.integration

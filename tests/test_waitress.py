@@ -17,11 +17,12 @@ from django_prodserver.backends.waitress import SHIM, WaitressServer
 from django_prodserver.validation import load_entry
 from tests.processes import (
     HOST,
+    REAL_SERVER_CHECKS,
     InFlight,
+    RealServerCheck,
     WebServer,
     backend_argv,
-    check_in_flight_request_survives_sigterm,
-    check_serves_and_stops,
+    check_dry_run_line_serves,
     launch,
     manage,
     wait_for_http,
@@ -143,13 +144,12 @@ WAITRESS = WebServer("waitress", address=("--listen=127.0.0.1:{port}",))
 
 
 @pytest.mark.integration
-def test_serves_and_stops_on_sigterm(tmp_path: Path, port: int) -> None:
-    check_serves_and_stops(WAITRESS, tmp_path, port)
-
-
-@pytest.mark.integration
-def test_sigterm_lets_an_in_flight_request_finish(tmp_path: Path, port: int) -> None:
-    check_in_flight_request_survives_sigterm(WAITRESS, tmp_path, port)
+@pytest.mark.parametrize("check", REAL_SERVER_CHECKS, ids=lambda c: c.__name__[6:])
+@pytest.mark.parametrize("server", [WAITRESS], ids=lambda s: s.name)
+def test_real_server(
+    check: RealServerCheck, server: WebServer, tmp_path: Path, port: int
+) -> None:
+    check(server, tmp_path, port)
 
 
 @pytest.mark.integration
@@ -178,13 +178,6 @@ def test_dry_run_shows_the_waitress_serve_options() -> None:
 
 @pytest.mark.integration
 def test_dry_run_line_serves_when_run_in_sh(tmp_path: Path, port: int) -> None:
-    result = manage(
-        "prodserver", "waitress", "--settings=mysite.settings_web", "--dry-run",
-        "--", f"--port={port}",
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    with launch(["sh", "-c", result.stdout.strip()], tmp_path) as shell:
-        status, body = wait_for_http(f"http://{HOST}:{port}/", shell.proc)
-        assert status == 200
-        assert isinstance(body, dict)
-        assert body["settings"] == "mysite.settings_web"
+    settings = "mysite.settings_web"
+    args = ["waitress", f"--settings={settings}", "--", f"--port={port}"]
+    check_dry_run_line_serves(args, tmp_path, port, settings)
