@@ -169,6 +169,27 @@ class Launched:
     def text(self) -> str:
         return self.output.read_text(errors="replace")
 
+    def wait_for_text(self, needle: str, count: int = 1, timeout: float = 30) -> str:
+        """Wait until the output holds ``needle`` ``count`` times; return it all.
+
+        Gives up early when the process exits, and fails with the output.
+        """
+
+        def seen() -> bool:
+            return self.text().count(needle) >= count or self.proc.poll() is not None
+
+        wait_until(seen, timeout=timeout, interval=0.05)
+        text = self.text()
+        assert text.count(needle) >= count, f"{needle!r} x{count} not in:\n{text}"
+        return text
+
+    def children(self) -> list[psutil.Process]:
+        """The direct children of the process (remembered for cleanup)."""
+        self.remember_tree()
+        with contextlib.suppress(psutil.NoSuchProcess):
+            return psutil.Process(self.pid).children()
+        return []
+
     def alive(self) -> list[int]:
         """PIDs recorded for this launch that still run (zombies excluded)."""
         alive = []
