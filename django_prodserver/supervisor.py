@@ -24,6 +24,7 @@ import json
 import os
 import selectors
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -163,8 +164,8 @@ class Supervisor:
         for child in self.children:
             try:
                 child.start(capture=self.several, handled=HANDLED)
-            except OSError as exc:
-                self.say(f"cannot start {child.name}: {child.spec.argv[0]}: {exc}")
+            except (OSError, subprocess.SubprocessError) as exc:
+                self.say(f"{child.name}: cannot start {child.spec.argv[0]}: {exc}")
                 self.record_failure(1)
                 self.request_stop()
                 return

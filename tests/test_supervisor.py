@@ -207,6 +207,17 @@ def test_stop_sent_before_the_child_starts_starts_nothing() -> None:
     assert b"ready" not in output
 
 
+def test_program_that_cannot_start_is_a_one_line_error(tmp_path: Path) -> None:
+    argv = prodserver(
+        "missing", "--spawn", "--settings=mysite.settings_custom", "--skip-checks"
+    )
+    with launch(argv, tmp_path) as launcher:
+        assert launcher.wait() == 1
+        text = launcher.text()
+    assert "missing: cannot start prodserver-test-no-such-program" in text
+    assert "Traceback" not in text
+
+
 # -- several processes -----------------------------------------------------------
 
 
@@ -221,6 +232,17 @@ def test_several_processes_prefix_every_line(tmp_path: Path) -> None:
     assert b"noisy      | no newline at the end\n" in raw
     assert b"noisy      | to stderr\n" in raw
     assert b"prodserver | other stopped with status 0\n" in raw
+
+
+def test_no_line_is_lost_when_a_process_exits(tmp_path: Path) -> None:
+    with launch(spawn("chatty", "other"), tmp_path) as launcher:
+        assert launcher.wait() == 0
+        text = launcher.text()
+    printed = [line for line in text.splitlines() if line.startswith("chatty ")]
+    assert printed[1:] == [f"chatty     | line {n}" for n in range(50000)]
+    assert printed[0].startswith("chatty     | ready")
+    # The supervisor speaks of the exit after the last line.
+    assert text.index("chatty exited") > text.index("line 49999")
 
 
 def test_one_process_failing_stops_the_others(tmp_path: Path) -> None:
@@ -271,6 +293,17 @@ def test_stubborn_process_is_killed_after_the_stop_timeout(tmp_path: Path) -> No
         assert not [pid for pid in children if running(pid)]
     assert "stubborn did not stop within 1 s: killing it" in text
     assert "echo stopped with status 0" in text
+
+
+def test_a_process_that_cannot_start_stops_the_others(tmp_path: Path) -> None:
+    spec = ProcessSpec("missing", ["prodserver-test-no-such-program"], {}, "/")
+    specs = [echo_spec("echo"), spec, echo_spec("other")]
+    with launch(supervisor_argv(), tmp_path, env=payload_env(specs)) as sup:
+        assert sup.wait() == 1
+        text = sup.text()
+    assert "missing: cannot start prodserver-test-no-such-program" in text
+    assert "echo stopped with status 0" in text
+    assert "other started" not in text
 
 
 def test_forking_process_does_not_hold_up_the_others(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ PRODUCTION_PROCESSES = {
     "reraise": {"BACKEND": ECHO, "ARGS": {"reraise": True}},
     "failing": {"BACKEND": ECHO, "ARGS": {"exit-code": 3}},
     "noisy": {"BACKEND": ECHO, "ARGS": {"noisy": True}},
+    "chatty": {"BACKEND": ECHO, "ARGS": {"lines": 50000}},
     "forking": {"BACKEND": ECHO, "ARGS": {"fork-and-exit": True}},
     "twins": {"BACKEND": ECHO, "ARGS": {"twin": True}},
     "by_int": {"BACKEND": "mysite.backends.SignalEchoStoppedByInt"},

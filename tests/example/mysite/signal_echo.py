@@ -11,6 +11,7 @@ make it misbehave the ways real programs do:
 --exit-code=N       exit with N right after ``ready``
 --die-by=SIG        kill itself with SIG right after ``ready``
 --fork-and-exit     leave a sleeping child holding stdout, then exit 0
+--lines=N           write N numbered lines as fast as it can, then exit 0
 --noisy             write lines on stdout and stderr, a partial line and bad UTF-8
 --twin              fork a twin in the same process group; it reports the
                     signals it gets as ``twin got SIGxxx``
@@ -48,6 +49,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--die-by")
     parser.add_argument("--fork-and-exit", action="store_true")
     parser.add_argument("--noisy", action="store_true")
+    parser.add_argument("--lines", type=int)
     parser.add_argument("--twin", action="store_true")
     parser.add_argument("--tag")
     return parser.parse_args(argv)
@@ -80,6 +82,10 @@ def main(argv: list[str]) -> int:
         os.write(2, b"to stderr\n")
         os.write(1, b"bad \xff\xfe utf-8\n")
         os.write(1, b"no newline at the end")
+        return 0
+    if options.lines is not None:
+        with os.fdopen(1, "w", buffering=1 << 16) as out:
+            out.writelines(f"line {number}\n" for number in range(options.lines))
         return 0
     if options.exit_code is not None:
         return options.exit_code
