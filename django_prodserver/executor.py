@@ -96,9 +96,10 @@ def supervisor_command(
 ) -> tuple[list[str], dict[str, str]]:
     """The supervisor's argv and environment for ``plans``.
 
-    The supervisor must import this package whatever the working directory, so
-    its ``PYTHONPATH`` starts with the package's directory; the payload tells it
-    to put the launcher's own ``PYTHONPATH`` back for the children.
+    The supervisor must import this package whatever the working directory:
+    unless the package is installed, its directory goes first on the
+    supervisor's ``PYTHONPATH``, and the payload tells the supervisor to put the
+    launcher's own ``PYTHONPATH`` back for the children.
     """
     original = os.environ.get("PYTHONPATH")
     pythonpath = supervisor_pythonpath(original)
@@ -110,8 +111,11 @@ def supervisor_command(
     }
     if pythonpath is not None:
         env["PYTHONPATH"] = pythonpath
+    # -P (Python 3.11+): no working directory on sys.path, where a project's
+    # json.py or signal.py would shadow the standard library.
+    safe_path = ["-P"] if sys.version_info >= (3, 11) else []
+    argv = [sys.executable, *safe_path, "-m", "django_prodserver.supervisor"]
     # The process names make the supervisor recognisable in `ps`.
-    argv = [sys.executable, "-m", "django_prodserver.supervisor"]
     return [*argv, *(plan.name for plan in plans)], env
 
 
