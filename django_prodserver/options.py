@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .exceptions import ConfigurationError
+from .exceptions import ConfigurationError, brief
 
 Scalar = str | int | float | bool | None
 ArgValue = Scalar | Sequence[str | int | float]
@@ -41,7 +41,10 @@ class OptionRules:
     name a program option differently. ``short``: one-letter options, mapped to
     their long name so that ``-w 8`` after ``--`` overrides ``workers``.
     ``known``: every option name, for the "did you mean" warning; empty means the
-    backend does not say.
+    backend does not say. ``lowercase``: options whose values the program accepts
+    in lower case only (uvicorn's ``log-level``). ``excludes``: options that the
+    program refuses alongside others (waitress's ``listen`` and ``host``/``port``):
+    setting one after ``--`` drops the configured others too.
     """
 
     flags: frozenset[str] = frozenset()
@@ -50,6 +53,8 @@ class OptionRules:
     aliases: Mapping[str, str] = field(default_factory=dict)
     short: Mapping[str, str] = field(default_factory=dict)
     known: frozenset[str] = frozenset()
+    lowercase: frozenset[str] = frozenset()
+    excludes: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def canonical(self, key: str) -> str:
         """The program option an ARGS key stands for (dashes, aliases applied)."""
@@ -60,6 +65,13 @@ class OptionRules:
 
     def is_flag(self, name: str) -> bool:
         return name in self.flags or name in self.negatable
+
+    def value_text(self, name: str, text: str) -> str:
+        return text.lower() if name in self.lowercase else text
+
+    def replaced_by(self, names: Iterable[str]) -> set[str]:
+        """The configured options that command-line options ``names`` replace."""
+        return {r for name in names for r in (name, *self.excludes.get(name, ()))}
 
 
 @dataclass(frozen=True)
@@ -75,7 +87,7 @@ def validate_key(key: object) -> str:
         raise ArgsError(
             "prodserver.E007",
             key,
-            f"ARGS key {key!r} is not an option name",
+            f"ARGS key {brief(key)} is not an option name",
             "Use the option's long name without dashes, made of letters, digits, "
             "'-' and '_', e.g. 'max-requests' or 'max_requests'.",
         )
@@ -93,7 +105,7 @@ def parse_bool(rules: OptionRules, name: str, key: str, value: ArgValue) -> bool
     raise ArgsError(
         "prodserver.E008",
         key,
-        f"ARGS[{key!r}] is a flag, but its value is {value!r}",
+        f"ARGS[{key!r}] is a flag, but its value is {brief(value)}",
         f"Set {key!r} to True or False.",
     )
 
@@ -103,9 +115,16 @@ def scalar_text(key: str, value: object) -> str:
         raise ArgsError(
             "prodserver.E008",
             key,
-            f"ARGS[{key!r}] has an unsupported value {value!r} "
+            f"ARGS[{key!r}] has an unsupported value {brief(value)} "
             f"of type {type(value).__name__}",
             "Use a string, a number, True/False/None, or a list of strings or numbers.",
+        )
+    if isinstance(value, str) and "\0" in value:
+        raise ArgsError(
+            "prodserver.E008",
+            key,
+            f"ARGS[{key!r}] contains a NUL character, which no command line can hold",
+            "Remove the NUL character from the value.",
         )
     return str(value)
 
@@ -137,13 +156,14 @@ def translate_one(rules: OptionRules, key: object, value: ArgValue) -> OptionGro
     if value is False:
         return OptionGroup(name, ())
     if isinstance(value, (list, tuple)):
-        texts = [scalar_text(key, item) for item in value]
+        texts = [rules.value_text(name, scalar_text(key, item)) for item in value]
         if not texts:
             return OptionGroup(name, ())
         if name in rules.comma_joined:
             return OptionGroup(name, option_token(name, ",".join(texts)))
         return OptionGroup(name, tuple(t for v in texts for t in option_token(name, v)))
-    return OptionGroup(name, option_token(name, scalar_text(key, value)))
+    text = rules.value_text(name, scalar_text(key, value))
+    return OptionGroup(name, option_token(name, text))
 
 
 def translate(rules: OptionRules, args: Mapping[Any, ArgValue]) -> list[OptionGroup]:
@@ -188,6 +208,6 @@ def build_options(
         for group in translate(rules, dict(defaults))
         if group.name not in configured
     ]
-    overridden = names_in_argv(rules, extra)
+    overridden = rules.replaced_by(names_in_argv(rules, extra))
     kept = [token for g in groups if g.name not in overridden for token in g.tokens]
     return [*kept, *extra]

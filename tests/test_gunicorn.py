@@ -10,11 +10,16 @@ from pathlib import Path
 import psutil
 import pytest
 
+from django_prodserver.addresses import Address
+from django_prodserver.backends.base import ProcessConfig
+from django_prodserver.backends.gunicorn import GunicornServer
 from tests.processes import (
     EXAMPLE_DIR,
     HOST,
     InFlight,
     Launched,
+    backend_argv,
+    check_dry_run_line_serves,
     example_env,
     free_port,
     launch,
@@ -28,13 +33,8 @@ pytestmark = pytest.mark.integration
 
 
 def test_dry_run_line_serves_when_run_in_sh(tmp_path: Path, port: int) -> None:
-    result = manage("prodserver", "web", "--dry-run", "--", f"--bind={HOST}:{port}")
-    assert result.returncode == 0, result.stderr
-    with launch(["sh", "-c", result.stdout.strip()], tmp_path) as shell:
-        status, body = wait_for_http(f"http://{HOST}:{port}/", shell.proc)
-        assert status == 200
-        assert isinstance(body, dict)
-        assert body["settings"] == "mysite.settings"
+    args = ["web", "--", f"--bind={HOST}:{port}"]
+    check_dry_run_line_serves(args, tmp_path, port, "mysite.settings")
 
 
 def test_prodserver_web_is_the_gunicorn_master(tmp_path: Path, port: int) -> None:
@@ -88,6 +88,49 @@ def test_example_project_is_importable_only_through_pythonpath(other_dir: Path) 
     )  # fmt: skip
     assert bare.returncode != 0
     assert str(EXAMPLE_DIR) in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "environ", "expected"),
+    [
+        ({}, {}, [("127.0.0.1", 8000)]),  # gunicorn's own default
+        ({}, {"PORT": "5000"}, [("0.0.0.0", 5000)]),
+        ({"bind": "0.0.0.0:8001"}, {"PORT": "5000"}, [("0.0.0.0", 8001)]),
+        ({"b": "10.0.0.1:81"}, {}, [("10.0.0.1", 81)]),
+        ({"bind": "example.com"}, {}, [("example.com", 8000)]),
+        ({"bind": "tcp://[::1]:82"}, {}, [("::1", 82)]),
+        ({"bind": ""}, {}, [("0.0.0.0", 8000)]),
+        ({"bind": ["a:1", "unix:/g.sock", "fd://3", "b:2"]}, {}, [("a", 1), ("b", 2)]),
+        ({"bind": "unix:/run/g.sock"}, {}, []),
+    ],
+)  # fmt: skip
+def test_listen_addresses_read_bind_as_gunicorn_does(
+    args: dict[str, object], environ: dict[str, str], expected: list[Address]
+) -> None:
+    config = ProcessConfig("web", "gunicorn", args=args)  # type: ignore[arg-type]
+    assert GunicornServer(config, environ).listen_addresses() == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"keepalive": 5}, ["--keep-alive=5"]),
+        ({"accesslog": "-"}, ["--access-logfile=-"]),
+        ({"errorlog": "-"}, ["--error-logfile=-"]),
+        ({"loglevel": "info"}, ["--log-level=info"]),
+        ({"preload_app": True}, ["--preload"]),
+        ({"proc_name": "web"}, ["--name=web"]),
+        ({"raw_env": ["A=1", "B=2"]}, ["--env=A=1", "--env=B=2"]),
+        ({"limit_request_field_size": 100}, ["--limit-request-field_size=100"]),
+        ({"worker-class": "gevent"}, ["--worker-class=gevent"]),
+    ],
+)  # fmt: skip
+def test_configuration_file_names_are_aliases(
+    args: dict[str, object], expected: list[str]
+) -> None:
+    argv = backend_argv(GunicornServer, args, environ={})
+    assert argv[: len(expected)] == expected
+    assert argv[-1] == "mysite.wsgi:application"
 
 
 # -- spawn mode and several processes (SPEC sections 3 and 4) ----------------------

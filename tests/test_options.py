@@ -160,8 +160,11 @@ option_keys = st.from_regex(r"[a-z][a-z0-9_-]{0,15}", fullmatch=True).filter(
     )
 )
 
+#: Any text a command line can hold: everything but NUL.
+argv_text = st.text(st.characters(exclude_characters="\0"))
 
-@given(key=option_keys, value=st.text())
+
+@given(key=option_keys, value=argv_text)
 def test_any_string_value_stays_one_argv_element(key: str, value: str) -> None:
     tokens = argv_of({key: value})
     assert len(tokens) == (2 if len(key) == 1 else 1)
@@ -171,11 +174,11 @@ def test_any_string_value_stays_one_argv_element(key: str, value: str) -> None:
 @given(
     args=st.dictionaries(
         option_keys,
-        st.one_of(st.text(), st.integers(), st.lists(st.text(), max_size=3)),
+        st.one_of(argv_text, st.integers(), st.lists(argv_text, max_size=3)),
         max_size=5,
     ),
     env=st.dictionaries(
-        st.from_regex(r"[A-Z_][A-Z0-9_]{0,10}", fullmatch=True), st.text(), max_size=3
+        st.from_regex(r"[A-Z_][A-Z0-9_]{0,10}", fullmatch=True), argv_text, max_size=3
     ),
 )
 def test_shell_line_splits_back_to_the_argv(
@@ -186,3 +189,40 @@ def test_shell_line_splits_back_to_the_argv(
     words = shlex.split(plan.shell_line())
     assert words[len(env) :] == list(argv)
     assert dict(w.split("=", 1) for w in words[: len(env)]) == env
+
+
+@pytest.mark.parametrize("value", ["a\0b", ["ok", "\0"]])
+def test_a_nul_character_is_an_error(value: object) -> None:
+    with pytest.raises(ArgsError, match="NUL character") as info:
+        argv_of({"name": value})
+    assert info.value.check_id == "prodserver.E008"
+
+
+LOWER_AND_EXCLUSIVE = OptionRules(
+    lowercase=frozenset({"log-level"}),
+    excludes={"listen": frozenset({"host", "port"}), "port": frozenset({"listen"})},
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "defaults", "extra", "expected"),
+    [
+        ({"log-level": "INFO"}, {}, [], ["--log-level=info"]),
+        ({"log-level": ["INFO", "Debug"]}, {}, [], ["--log-level=info",
+          "--log-level=debug"]),
+        ({"log-level": "INFO"}, {}, ["--log-level=WARNING"], ["--log-level=WARNING"]),
+        ({"other": "INFO"}, {}, [], ["--other=INFO"]),
+        ({"host": "h", "port": 1, "xy": 2}, {}, ["--listen=a:1"],
+         ["--xy=2", "--listen=a:1"]),
+        ({"listen": "a:1", "host": "h"}, {}, ["--port=2"], ["--host=h", "--port=2"]),
+        ({}, {"host": "0.0.0.0", "port": 5}, ["--listen=a:1"], ["--listen=a:1"]),
+    ],
+)  # fmt: skip
+def test_lowercase_values_and_exclusive_options(
+    args: dict[object, object],
+    defaults: dict[str, object],
+    extra: list[str],
+    expected: list[str],
+) -> None:
+    built = build_options(LOWER_AND_EXCLUSIVE, args, defaults, extra)  # type: ignore[arg-type]
+    assert built == expected

@@ -6,9 +6,10 @@ import os
 from importlib import metadata
 from typing import ClassVar
 
+from ..addresses import Address, parse_host_port
 from ..options import ArgValue, OptionRules
 from ..signals import FORWARDABLE
-from .base import WebServerBackend
+from .base import WebServerBackend, as_list
 
 FLAGS = frozenset(
     {
@@ -50,6 +51,20 @@ SHORT = {
     "R": "enable-stdio-inheritance", "t": "timeout", "u": "user", "w": "workers",
 }  # fmt: skip
 
+#: Gunicorn's configuration-file names (``accesslog``, ``loglevel``…), as the
+#: published django-prodserver documented them, mapped to its command-line options.
+CONFIG_NAMES = {
+    "access-log-format": "access-logformat", "accesslog": "access-logfile",
+    "dirty-apps": "dirty-app", "errorlog": "error-logfile",
+    "keepalive": "keep-alive", "limit-request-field-size": "limit-request-field_size",
+    "logconfig": "log-config", "logconfig-json": "log-config-json",
+    "loglevel": "log-level", "pidfile": "pid", "preload-app": "preload",
+    "proc-name": "name", "proxy-allow-ips": "proxy-allow-from", "raw-env": "env",
+    "reload-extra-files": "reload-extra-file", "syslog": "log-syslog",
+    "syslog-addr": "log-syslog-to", "syslog-facility": "log-syslog-facility",
+    "syslog-prefix": "log-syslog-prefix", "uwsgi-allow-ips": "uwsgi-allow-from",
+}  # fmt: skip
+
 #: The first gunicorn with a control socket at a per-user default path.
 CONTROL_SOCKET_SINCE = (25, 1)
 
@@ -61,6 +76,15 @@ def gunicorn_version() -> tuple[int, ...]:
     except metadata.PackageNotFoundError:
         return ()
     return tuple(int(part) for part in text.split(".")[:2] if part.isdigit())
+
+
+def parse_bind(bind: str) -> Address | None:
+    """A ``--bind`` value as gunicorn reads it: ``tcp://`` optional, port 8000 by
+    default, an empty value is every interface; None for Unix sockets and fds."""
+    if bind.startswith(("unix:", "fd://")):
+        return None
+    bind = bind.removeprefix("tcp://")
+    return parse_host_port(bind or "0.0.0.0", default_port=8000)
 
 
 class GunicornServer(WebServerBackend):
@@ -76,7 +100,7 @@ class GunicornServer(WebServerBackend):
     extra = "gunicorn"
     option_rules = OptionRules(
         flags=FLAGS,
-        aliases={"limit-request-field-size": "limit-request-field_size"},
+        aliases=CONFIG_NAMES,
         short=SHORT,
         known=FLAGS | VALUE_OPTIONS,
     )
@@ -84,9 +108,18 @@ class GunicornServer(WebServerBackend):
     # that tracks the old PID would lose the server, so spawn mode drops it.
     accepted_signals = FORWARDABLE - {"SIGUSR2"}
     bind_options: ClassVar[frozenset[str]] = frozenset({"bind"})
+    default_address: ClassVar[Address] = ("127.0.0.1", 8000)
 
     def port_default(self, port: str) -> dict[str, ArgValue]:
         return {"bind": f"0.0.0.0:{port}"}
+
+    def listen_addresses(self) -> list[Address]:
+        """Every TCP ``bind`` (``unix:`` and ``fd://`` binds are not TCP)."""
+        binds = self.option_values().get("bind")
+        if binds is None:
+            return [self.default_address]
+        found = (parse_bind(bind) for bind in as_list(binds) if isinstance(bind, str))
+        return [address for address in found if address is not None]
 
     def default_args(self) -> dict[str, ArgValue]:
         defaults = super().default_args()

@@ -7,7 +7,7 @@ family runs :mod:`mysite.signal_echo` for the spawn-mode tests.
 
 import sys
 
-from django_prodserver.backends.base import ProcessBackend
+from django_prodserver.backends.base import ProcessBackend, WorkerBackend
 from django_prodserver.options import ArgValue
 from django_prodserver.signals import FORWARDABLE
 
@@ -24,6 +24,16 @@ class Missing(ProcessBackend):
 
     def build_argv(self, options: list[str]) -> list[str]:
         return [self.program or "", *options]
+
+
+class AppProbe(WorkerBackend):
+    """A worker that needs ``APP``, as Celery's backends do: it prints the target."""
+
+    requires_app = True
+
+    def build_argv(self, options: list[str]) -> list[str]:
+        code = "import sys; print(sys.argv[-1])"
+        return [sys.executable, "-c", code, *options, self.app_target()]
 
 
 class SignalEcho(ProcessBackend):
