@@ -158,8 +158,17 @@ def slowest_single(results: Mapping[str, Any]) -> float | None:
     return max(found) if found else None
 
 
+def sum_of_singles(results: Mapping[str, Any]) -> float | None:
+    medians = [
+        median(runs.get("ours", []), "ready")
+        for runs in results.get("launch", {}).values()
+    ]
+    return None if None in medians or not medians else sum(m or 0 for m in medians)
+
+
 def several_goals(results: Mapping[str, Any]) -> list[Goal]:
-    ours = results.get("several", {}).get("ours", [])
+    runs = results.get("several", {})
+    ours, bare = runs.get("ours", []), runs.get("bare", [])
     ready, slowest = median(ours, "ready"), slowest_single(results)
     stop = median(ours, "stop")
     return [
@@ -168,7 +177,9 @@ def several_goals(results: Mapping[str, Any]) -> list[Goal]:
             1.1,
             TIMES,
             ratio(ready, slowest),
-            f"{ms(ready)} ÷ {ms(slowest)}",
+            f"{ms(ready)} ÷ {ms(slowest)}; sum of the single launches "
+            f"{ms(sum_of_singles(results))}, the bare programs started at once "
+            f"{ms(median(bare, 'ready'))}",
         ),
         Goal(
             "several processes: SIGTERM to all exited (idle)", 1.0, "s", stop, ms(stop)
