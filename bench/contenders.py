@@ -30,6 +30,12 @@ from . import workspace
 OURS_SETTINGS = "bench_ours"
 PUBLISHED_SETTINGS = "bench_published"
 CONTENDERS = ("ours", "bare", "published")
+#: What a launcher that skipped ``django.setup()`` would still pay: the settings
+#: and prodserver's own code (a lower bound, for the report).
+SETTINGS_ONLY = (
+    "from django.conf import settings; settings.PRODUCTION_PROCESSES; "
+    "import django_prodserver.launch, django_prodserver.backends.gunicorn"
+)
 WORKERS = 2
 
 
@@ -103,6 +109,7 @@ class Setup:
     ports: dict[str, int]
     floor: Command
     dry_run: Command
+    settings_only: Command
     launches: dict[str, dict[str, Command]] = field(default_factory=dict)
     unavailable: dict[str, str] = field(default_factory=dict)
     versions: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -202,6 +209,9 @@ def prepare(with_published: bool = True) -> Setup:
             str(EXAMPLE_DIR),
         ),
         dry_run=prodserver("gunicorn", "--dry-run"),
+        settings_only=Command(
+            (sys.executable, "-c", SETTINGS_ONLY), ours_env(), str(EXAMPLE_DIR)
+        ),
     )
     published_processes: dict[str, object] = {}
     for server in SERVERS:

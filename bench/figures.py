@@ -66,7 +66,7 @@ def warm_up(setup: Setup) -> None:
     }
     for python in sorted(pythons | {sys.executable}):
         subprocess.run([python, "-c", imports], capture_output=True, check=False)
-    for command in [setup.floor, setup.dry_run]:
+    for command in [setup.floor, setup.dry_run, setup.settings_only]:
         timed_run(command)
 
 
@@ -77,6 +77,7 @@ def dry_run(setup: Setup, rounds: int) -> dict[str, Series]:
         "floor": setup.floor,
         "ours": setup.dry_run,
         "list": prodserver("--list"),
+        "settings_only": setup.settings_only,
     }
     results: dict[str, Series] = {name: [] for name in commands}
     for index in range(rounds):

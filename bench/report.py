@@ -108,10 +108,13 @@ def figure_table(results: Mapping[str, Any], notes: Notes) -> list[str]:
     dry = notes.cell(runs.get("ours", []), "time", ms, "dry_run/ours")
     floor = notes.cell(runs.get("floor", []), "time", ms, "dry_run/floor")
     listing = notes.cell(runs.get("list", []), "time", ms, "dry_run/list")
+    bound = notes.cell(runs.get("settings_only", []), "time", ms, "dry_run/x")
     lines += [
         f"| `prodserver gunicorn --dry-run` (bare: `django.setup()`, the settings "
         f"floor) | — | {dry} | {floor} | — |",
         f"| `prodserver --list` (every process) | all | {listing} | {floor} | — |",
+        f"| settings and prodserver's code without `django.setup()` (the least a "
+        f"launcher that skipped it would pay) | — | {bound} | {floor} | — |",
     ]
     for label, key, fmt in LAUNCH_ROWS:
         for server, by_contender in results.get("launch", {}).items():
