@@ -45,7 +45,7 @@ def panels(results: Mapping[str, Any]) -> list[tuple[str, Groups]]:
     }
     spawn = results.get("spawn", [])
     spawn_rss: Groups = {
-        "--spawn parent": {"ours": scaled(stats.median(spawn, "rss"), 1 / stats.MiB)}
+        "spawn parent": {"ours": scaled(stats.median(spawn, "rss"), 1 / stats.MiB)}
     }
     return [
         (
