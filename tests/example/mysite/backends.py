@@ -4,7 +4,9 @@
 the program got and which signals it inherited as ignored.
 """
 
-from django_prodserver.backends.base import ProcessBackend
+import sys
+
+from django_prodserver.backends.base import ProcessBackend, WorkerBackend
 
 
 class StatusProbe(ProcessBackend):
@@ -19,3 +21,13 @@ class Missing(ProcessBackend):
 
     def build_argv(self, options: list[str]) -> list[str]:
         return [self.program or "", *options]
+
+
+class AppProbe(WorkerBackend):
+    """A worker that needs ``APP``, as Celery's backends do: it prints the target."""
+
+    requires_app = True
+
+    def build_argv(self, options: list[str]) -> list[str]:
+        code = "import sys; print(sys.argv[-1])"
+        return [sys.executable, "-c", code, *options, self.app_target()]
