@@ -330,7 +330,9 @@ def asgi_application_path() -> str:
 
 
 #: Flags and options that every Django management command takes.
-DJANGO_COMMAND_FLAGS = frozenset({"traceback", "no-color", "force-color", "skip-checks"})
+DJANGO_COMMAND_FLAGS = frozenset(
+    {"traceback", "no-color", "force-color", "skip-checks"}
+)
 DJANGO_COMMAND_OPTIONS = frozenset({"verbosity", "settings", "pythonpath"})
 
 

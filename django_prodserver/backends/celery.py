@@ -61,7 +61,9 @@ BEAT_SHORT = {
 }  # fmt: skip
 
 
-def split_global(tokens: Sequence[str], rules: OptionRules) -> tuple[list[str], list[str]]:
+def split_global(
+    tokens: Sequence[str], rules: OptionRules
+) -> tuple[list[str], list[str]]:
     """Separate the tokens of Celery's global options from the subcommand's.
 
     A global option's value may be a separate token (``-b URL``, ``--broker URL``

@@ -97,6 +97,6 @@ def check_cluster_name(config: ProcessConfig) -> list[CheckMessage]:
             hint=f'Add "ALT_CLUSTERS": {{{name!r}: {{}}}} to Q_CLUSTER '
             "(with the options that differ for this cluster).",
             obj="PRODUCTION_PROCESSES",
-            id="prodserver.E012",
+            id="prodserver.E013",
         )
     ]

@@ -26,6 +26,7 @@ from django.apps import apps
 from django.core.checks import CheckMessage, Error, Warning
 
 from .. import programs
+from ..exceptions import ConfigurationError
 from ..options import ArgValue, OptionRules, build_options
 from .base import (
     DJANGO_COMMAND_FLAGS,
@@ -42,6 +43,7 @@ APPS_TO_ADD = {
     "django_tasks.backends.database": '"django_tasks" and '
     '"django_tasks.backends.database"',
 }
+POOL_HINT = 'Write "processes": 2, or leave it out for one process.'
 #: Worker ids longer than this are refused by ``db_worker``.
 MAX_WORKER_ID = 64
 
@@ -75,7 +77,7 @@ def pool_sizes(args: Mapping[Any, ArgValue]) -> dict[str, int | None]:
 
 
 class DjangoTasksWorker(ManagementCommandBackend):
-    """``db_worker`` of django-tasks' database backend, ``processes × threads`` times."""
+    """django-tasks' ``db_worker``, run ``processes x threads`` times."""
 
     program = command = "db_worker"
     extra = "django-tasks"
@@ -101,7 +103,12 @@ class DjangoTasksWorker(ManagementCommandBackend):
         sizes = pool_sizes(self.config.args)
         processes, threads = sizes["processes"], sizes["threads"]
         if processes is None or threads is None:
-            raise ValueError("ARGS 'processes' and 'threads' must be whole numbers >= 1")
+            raise ConfigurationError(
+                f"{self.config.label}: ARGS 'processes' and 'threads' must be whole "
+                "numbers of at least 1",
+                POOL_HINT,
+                "prodserver.E008",
+            )
         return processes * threads
 
     def commands(self, extra: list[str]) -> list[list[str]]:
@@ -150,7 +157,7 @@ def check_pool_sizes(config: ProcessConfig) -> list[CheckMessage]:
         return [
             Error(
                 f"{config.label}: ARGS[{name!r}] must be a whole number of at least 1",
-                hint=f'Write "{name}": 2 (or leave it out for 1).',
+                hint=POOL_HINT,
                 obj="PRODUCTION_PROCESSES",
                 id="prodserver.E008",
             )
@@ -162,7 +169,7 @@ def check_pool_sizes(config: ProcessConfig) -> list[CheckMessage]:
     return [
         Warning(
             f"{config.label}: db_worker runs one task at a time and has no threads; "
-            f"'threads': {threads} starts {processes} × {threads} = "
+            f"'threads': {threads} starts {processes} x {threads} = "
             f"{processes * threads} db_worker processes",
             hint=f'Write "processes": {processes * threads} and drop "threads".',
             obj="PRODUCTION_PROCESSES",

@@ -5,7 +5,11 @@ from .settings import *  # noqa: F403
 from .settings import PRODUCTION_PROCESSES
 
 # Quick to start and to stop, for the tests: no cluster chatter between workers.
-CELERY_QUICK = {"without-gossip": True, "without-mingle": True, "without-heartbeat": True}
+CELERY_QUICK = {
+    "without-gossip": True,
+    "without-mingle": True,
+    "without-heartbeat": True,
+}
 
 PRODUCTION_PROCESSES = {
     **PRODUCTION_PROCESSES,
