@@ -10,8 +10,10 @@ import contextlib
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -245,3 +247,62 @@ def launch(
 def prodserver(*args: str) -> list[str]:
     """argv of ``python manage.py prodserver ARGS`` for the example project."""
     return [sys.executable, str(MANAGE_PY), "prodserver", *args]
+
+
+def redis_server_program() -> str | None:
+    return shutil.which("redis-server")
+
+
+@contextlib.contextmanager
+def redis_server(directory: Path, timeout: float = 20) -> Iterator[str]:
+    """A private ``redis-server`` on a free loopback port; yields its URL.
+
+    Nothing is saved (``--save ''``, no AOF) and its files go to ``directory``.
+    It is stopped by its PID.
+    """
+    program = redis_server_program()
+    assert program is not None, "redis-server is not installed"
+    port = free_port()
+    log = (directory / "redis.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            program, "--port", str(port), "--bind", HOST, "--save", "",
+            "--appendonly", "no", "--dir", str(directory), "--daemonize", "no",
+        ],
+        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_until(lambda: redis_answers(port) or proc.poll() is not None)
+        assert redis_answers(port), (directory / "redis.log").read_text()
+        yield f"redis://{HOST}:{port}/0"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=timeout)
+        log.close()
+
+
+def redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def query(db: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    """Rows of a read-only query on the example project's SQLite database."""
+    with contextlib.closing(sqlite3.connect(db, timeout=20)) as connection:
+        return list(connection.execute(sql, params))
+
+
+def records(db: Path, key: str) -> list[tuple[str, int, str | None]]:
+    """The example jobs' rows with ``key``: (runner, pid, finished_at)."""
+    rows = query(
+        db, "SELECT runner, pid, finished_at FROM jobs_record WHERE key = ?", key
+    )
+    return [(str(r), int(p), None if f is None else str(f)) for r, p, f in rows]  # type: ignore[call-overload]
