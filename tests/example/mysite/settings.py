@@ -52,6 +52,8 @@ Q_CLUSTER = {
     "timeout": 30,
     "retry": 60,
     "catch_up": False,
+    # A second cluster, for `qcluster` with another name (see settings_workers).
+    "ALT_CLUSTERS": {"other": {"workers": 1}},
 }
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL

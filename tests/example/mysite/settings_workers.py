@@ -35,4 +35,8 @@ PRODUCTION_PROCESSES = {
         "BACKEND": "django_prodserver.backends.django_q2.DjangoQ2Worker",
         "ARGS": {"verbosity": 1},
     },
+    "q2_other": {
+        "BACKEND": "django_prodserver.backends.django_q2.DjangoQ2Worker",
+        "ARGS": {"name": "other"},
+    },
 }
