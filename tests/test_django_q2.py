@@ -106,19 +106,22 @@ def test_unknown_option_gets_did_you_mean() -> None:
 # -- real runs -----------------------------------------------------------------
 
 
-def async_task(db: Path, key: str, cluster: str | None = None) -> None:
+def async_task(
+    db: Path, key: str, seconds: float = 0, cluster: str | None = None
+) -> None:
     """Enqueue the example task with Django-Q2's ``async_task`` (ORM broker)."""
     options = f", cluster={cluster!r}" if cluster else ""
     code = (
         "from django_q.tasks import async_task; "
-        f"async_task('jobs.q2_tasks.record_q2', {key!r}{options})"
+        f"async_task('jobs.q2_tasks.record_q2', {key!r}, {seconds}{options})"
     )
     result = manage("shell", "-c", code, env=example_env(EXAMPLE_DB=str(db)))
     assert result.returncode == 0, result.stderr
 
 
 def run_cluster(name: str, key: str, tmp_path: Path, example_db: Path) -> None:
-    """Start ``prodserver NAME``; the queued task runs; SIGTERM stops it all."""
+    """Start ``prodserver NAME``; once the queued task has started, SIGTERM: the
+    task completes and the whole cluster stops."""
     env = example_env(EXAMPLE_DB=str(example_db))
     with launch(prodserver(name, WORKERS), tmp_path, env=env) as cluster:
         assert wait_until(lambda: records(example_db, key), timeout=60), cluster.text()
@@ -128,12 +131,13 @@ def run_cluster(name: str, key: str, tmp_path: Path, example_db: Path) -> None:
         cluster.signal(signal.SIGTERM)
         assert cluster.wait(timeout=60) == 0, cluster.text()
         assert wait_until(lambda: not cluster.alive(), timeout=10), cluster.alive()
-    assert wait_until(lambda: records(example_db, key)[0][2] is not None)
+    [(_, _, finished)] = records(example_db, key)
+    assert finished is not None
 
 
 @pytest.mark.integration
-def test_q2_runs_an_async_task(tmp_path: Path, example_db: Path) -> None:
-    async_task(example_db, "queued")
+def test_q2_runs_an_async_task_and_sigterm_lets_it_finish(tmp_path: Path, example_db: Path) -> None:
+    async_task(example_db, "queued", seconds=2)
     run_cluster("q2", "queued", tmp_path, example_db)
 
 
