@@ -136,7 +136,9 @@ def run_cluster(name: str, key: str, tmp_path: Path, example_db: Path) -> None:
 
 
 @pytest.mark.integration
-def test_q2_runs_an_async_task_and_sigterm_lets_it_finish(tmp_path: Path, example_db: Path) -> None:
+def test_q2_runs_an_async_task_and_sigterm_lets_it_finish(
+    tmp_path: Path, example_db: Path
+) -> None:
     async_task(example_db, "queued", seconds=2)
     run_cluster("q2", "queued", tmp_path, example_db)
 
