@@ -395,6 +395,18 @@ def redis_answers(port: int) -> bool:
         return False
 
 
+#: The example project with its task workers and scheduler.
+WORKER_SETTINGS = "--settings=mysite.settings_workers"
+
+
+def shell(db: Path, code: str) -> str:
+    """Run ``code`` in the example project's ``manage.py shell`` on the database
+    ``db`` (to enqueue a task through the library's own API); its output."""
+    result = manage("shell", "-c", code, env=example_env(EXAMPLE_DB=str(db)))
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def query(db: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
     """Rows of a read-only query on the example project's SQLite database."""
     with contextlib.closing(sqlite3.connect(db, timeout=20)) as connection:

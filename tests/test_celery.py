@@ -30,12 +30,12 @@ from tests.processes import (
     records,
     wait_until,
 )
+from tests.processes import WORKER_SETTINGS as WORKERS
 
 WORKER = "django_prodserver.backends.celery.CeleryWorker"
 BEAT = "django_prodserver.backends.celery.CeleryBeat"
 APP = "mysite.celery.app"
 TARGET = "mysite.celery:app"
-WORKERS = "--settings=mysite.settings_workers"
 
 
 def worker_options(args: dict[str, object], *extra: str) -> list[str]:

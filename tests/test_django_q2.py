@@ -16,18 +16,11 @@ from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.django_q2 import DjangoQ2Worker
 from django_prodserver.validation import check_processes
 from tests.commands import plans_of
-from tests.processes import (
-    example_env,
-    launch,
-    manage,
-    prodserver,
-    records,
-    wait_until,
-)
+from tests.processes import WORKER_SETTINGS as WORKERS
+from tests.processes import example_env, launch, prodserver, records, shell, wait_until
 
 Q2 = "django_prodserver.backends.django_q2.DjangoQ2Worker"
 QCLUSTER = [sys.executable, "-m", "django", "qcluster"]
-WORKERS = "--settings=mysite.settings_workers"
 
 
 @pytest.mark.parametrize(
@@ -115,8 +108,7 @@ def async_task(
         "from django_q.tasks import async_task; "
         f"async_task('jobs.q2_tasks.record_q2', {key!r}, {seconds}{options})"
     )
-    result = manage("shell", "-c", code, env=example_env(EXAMPLE_DB=str(db)))
-    assert result.returncode == 0, result.stderr
+    shell(db, code)
 
 
 def run_cluster(name: str, key: str, tmp_path: Path, example_db: Path) -> None:

@@ -17,19 +17,19 @@ from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.django_tasks import DjangoTasksWorker
 from django_prodserver.validation import check_processes
 from tests.commands import argv_of, plans_of, run
+from tests.processes import WORKER_SETTINGS as WORKERS
 from tests.processes import (
     example_env,
     launch,
-    manage,
     prodserver,
     query,
     records,
+    shell,
     wait_until,
 )
 
 TASKS = "django_prodserver.backends.django_tasks.DjangoTasksWorker"
 DB_WORKER = [sys.executable, "-m", "django", "db_worker"]
-WORKERS = "--settings=mysite.settings_workers"
 #: A task that ran to its end: SUCCESSFUL (Django 6, django-tasks >= 0.12) or
 #: SUCCEEDED (django-tasks 0.11).
 DONE = frozenset({"SUCCEEDED", "SUCCESSFUL"})
@@ -178,9 +178,7 @@ def enqueue(db: Path, key: str, seconds: float = 0) -> str:
         "from jobs.db_tasks import record_task; "
         f"print(record_task.enqueue({key!r}, {seconds}).id)"
     )
-    result = manage("shell", "-c", code, env=example_env(EXAMPLE_DB=str(db)))
-    assert result.returncode == 0, result.stderr
-    return result.stdout.split()[-1]
+    return shell(db, code).split()[-1]
 
 
 def task_status(db: Path, task_id: str) -> str | None:
