@@ -307,12 +307,16 @@ def run_sigterm_during_task(
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize("mode", [(), ("--spawn",)], ids=["exec", "spawn"])
 def test_sigterm_lets_the_running_task_finish(
-    tmp_path: Path, example_db: Path, redis_url: str, celery_client: Any
+    mode: tuple[str, ...],
+    tmp_path: Path,
+    example_db: Path,
+    redis_url: str,
+    celery_client: Any,
 ) -> None:
-    run_sigterm_during_task(
-        prodserver("worker", WORKERS), tmp_path, example_db, redis_url, celery_client
-    )
+    argv = prodserver("worker", WORKERS, *mode)
+    run_sigterm_during_task(argv, tmp_path, example_db, redis_url, celery_client)
 
 
 @pytest.mark.integration

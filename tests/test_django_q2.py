@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.processes import WORKER_SETTINGS as WORKERS
 from tests.processes import example_env, launch, prodserver, records, shell, wait_until
 
 Q2 = "django_prodserver.backends.django_q2.DjangoQ2Worker"
+DJANGO_Q2 = tuple(int(part) for part in version("django-q2").split(".")[:2])
 QCLUSTER = [sys.executable, "-m", "django", "qcluster"]
 
 
@@ -121,7 +123,10 @@ def run_cluster(name: str, key: str, tmp_path: Path, example_db: Path) -> None:
         assert runner == "django-q2"
         assert pid in cluster.remember_tree() - {cluster.pid}  # one of its workers
         cluster.signal(signal.SIGTERM)
-        assert cluster.wait(timeout=60) == 0, cluster.text()
+        status = cluster.wait(timeout=60)
+        # Before 1.11 (the versions for Django < 5.2), Django-Q2 ends a clean stop
+        # with an AttributeError from its main loop, and exit status 1.
+        assert status in ((0,) if DJANGO_Q2 >= (1, 11) else (0, 1)), cluster.text()
         assert wait_until(lambda: not cluster.alive(), timeout=10), cluster.alive()
     [(_, _, finished)] = records(example_db, key)
     assert finished is not None

@@ -7,6 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 from django.conf import settings
 from django.core.checks import CheckMessage
@@ -223,5 +224,39 @@ def run_sigterm_during_task(argv: list[str], tmp_path: Path, example_db: Path) -
 
 
 @pytest.mark.integration
-def test_sigterm_lets_the_running_task_finish(tmp_path: Path, example_db: Path) -> None:
-    run_sigterm_during_task(prodserver("tasks", WORKERS), tmp_path, example_db)
+@pytest.mark.parametrize("mode", [(), ("--spawn",)], ids=["exec", "spawn"])
+def test_sigterm_lets_the_running_task_finish(
+    mode: tuple[str, ...], tmp_path: Path, example_db: Path
+) -> None:
+    run_sigterm_during_task(prodserver("tasks", WORKERS, *mode), tmp_path, example_db)
+
+
+def db_worker_pids(pid: int) -> set[int]:
+    """The ``db_worker`` processes under ``pid``."""
+    children = psutil.Process(pid).children(recursive=True)
+    return {c.pid for c in children if "db_worker" in c.cmdline()}
+
+
+@pytest.mark.integration
+def test_processes_run_side_by_side_and_sigterm_stops_them_all(
+    tmp_path: Path, example_db: Path
+) -> None:
+    """``processes: 2``: two db_worker processes under one launch, each running a
+    3 s task at the same time; one SIGTERM, both tasks complete, one exit status."""
+    keys = ["pool-1", "pool-2"]
+    task_ids = [enqueue(example_db, key, 3) for key in keys]
+    env = example_env(EXAMPLE_DB=str(example_db))
+    with launch(prodserver("tasks_pool", WORKERS), tmp_path, env=env) as pool:
+        started = wait_until(
+            lambda: all(records(example_db, key) for key in keys), timeout=60
+        )
+        assert started, pool.text()
+        workers = db_worker_pids(pool.pid)
+        assert len(workers) == 2
+        running_in = {records(example_db, key)[0][1] for key in keys}
+        assert running_in == workers  # one task in each process
+        pool.signal(signal.SIGTERM)
+        assert pool.wait(timeout=60) == 0, pool.text()
+        assert wait_until(lambda: not pool.alive(), timeout=10), pool.alive()
+    assert all(task_status(example_db, task_id) in DONE for task_id in task_ids)
+    assert all(records(example_db, key)[0][2] is not None for key in keys)
