@@ -93,6 +93,15 @@ def setting_of(processes: object) -> str:
     return f"PRODUCTION_PROCESSES = {processes!r}"
 
 
+def python_output(code: str) -> str:
+    """What ``python -c CODE`` prints, in a fresh interpreter (e.g. to see which
+    modules an import brings in)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
 def get(url: str, timeout: float = 10) -> tuple[int, dict[str, object] | str]:
     """GET a URL on 127.0.0.1; JSON bodies are decoded."""
     host_port, _, path = url.removeprefix("http://").partition("/")

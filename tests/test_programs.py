@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from django_prodserver.programs import is_installed
+from tests.processes import python_output
 
 
 @pytest.mark.parametrize(
@@ -32,7 +30,4 @@ def test_a_dotted_name_does_not_import_its_package() -> None:
         "assert is_installed('django_q.management.commands.qcluster'); "
         "print(sorted(m for m in sys.modules if m.startswith('django_q')))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
+    assert python_output(code) == "[]"
