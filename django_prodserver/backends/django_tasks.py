@@ -116,11 +116,8 @@ class DjangoTasksWorker(ManagementCommandBackend):
         if count == 1:
             return super().commands(extra)
         rules = self.option_rules
-        args = {
-            k: v
-            for k, v in self.args.items()
-            if not (isinstance(k, str) and rules.canonical(k) == "worker-id")
-        }
+        # Each process gets its own id, made from the configured one if any.
+        args = {k: v for k, v in self.args.items() if rules.canonical(k) != "worker-id"}
         return [
             self.build_argv(
                 build_options(
@@ -135,11 +132,11 @@ class DjangoTasksWorker(ManagementCommandBackend):
 
     def worker_id(self, number: int) -> str:
         """``NAME.N@HOST``, or ``ID.N`` when ARGS set ``worker-id: ID``."""
-        for key, value in self.args.items():
-            if isinstance(key, str) and self.option_rules.canonical(key) == "worker-id":
-                suffix = f".{number}"
-                return f"{value}"[: MAX_WORKER_ID - len(suffix)] + suffix
-        return f"{self.name}.{number}@{socket.gethostname()}"[:MAX_WORKER_ID]
+        configured = self.option_values().get("worker-id")
+        if configured is None:
+            return f"{self.name}.{number}@{socket.gethostname()}"[:MAX_WORKER_ID]
+        suffix = f".{number}"
+        return str(configured)[: MAX_WORKER_ID - len(suffix)] + suffix
 
     @classmethod
     def check_config(cls, config: ProcessConfig) -> list[CheckMessage]:
