@@ -23,6 +23,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django_prodserver import programs
 from tests.processes import EXAMPLE_DIR, HOST, MANAGE_PY, example_env, free_port
 
 from . import workspace
@@ -230,13 +231,42 @@ def prepare(with_published: bool = True) -> Setup:
         published_processes[server.name] = {"BACKEND": server.backend, "ARGS": args}
     workspace.write_settings(PUBLISHED_SETTINGS, published_processes)
     setup.versions["ours"] = workspace.installed_versions(
-        ["django-prodserver", *workspace.PINNED]
+        ["django-prodserver", *workspace.PINNED, *app_distributions()]
     )
     if with_published:
         add_published(setup)
     else:
         setup.unavailable["published"] = "skipped (--no-published)"
     return setup
+
+
+#: Prints the distributions that provide the project's INSTALLED_APPS.
+APP_DISTRIBUTIONS = """
+import json
+from importlib import metadata
+from django.conf import settings
+tops = {app.split(".")[0] for app in settings.INSTALLED_APPS}
+found = metadata.packages_distributions()
+print(json.dumps(sorted({name for top in tops for name in found.get(top, [])})))
+"""
+
+
+def app_distributions() -> list[str]:
+    """The distributions of the example project's apps (django-q2, django-tasks…):
+    the published package's virtualenv needs them to load the same project."""
+    command = Command(
+        (sys.executable, "-c", APP_DISTRIBUTIONS), ours_env(), str(EXAMPLE_DIR)
+    )
+    done = command.run()
+    if done.returncode != 0:
+        return []
+    names: list[str] = json.loads(done.stdout)
+    pinned = {programs.normalized(name) for name in workspace.PINNED}
+    return [
+        name
+        for name in names
+        if programs.normalized(name) not in pinned | {"django-prodserver"}
+    ]
 
 
 def add_published(setup: Setup) -> None:
@@ -247,7 +277,7 @@ def add_published(setup: Setup) -> None:
         setup.unavailable["published"] = str(exc)
         return
     setup.versions["published"] = workspace.versions_in(
-        python, ["django-prodserver", *workspace.PINNED]
+        python, list(setup.versions["ours"])
     )
     for server in SERVERS:
         setup.launches[server.name]["published"] = manage_command(
