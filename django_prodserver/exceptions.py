@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import reprlib
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+
+
+def brief(value: object) -> str:
+    """``repr(value)`` cut to a readable length, for messages about bad input
+    (a broken ``__repr__`` is tolerated too)."""
+    return _SHORT.repr(value)
+
 
 class ConfigurationError(Exception):
     """Bad ``PRODUCTION_PROCESSES`` input, reported as one line with its check id."""

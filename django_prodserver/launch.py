@@ -8,6 +8,7 @@ command turns them into ``CommandError``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,15 @@ from django.core.checks import CheckMessage
 from .exceptions import ConfigurationError
 from .plan import Plan
 from .resolver import resolve
-from .validation import SETTING, check_setting, load_entry
+from .validation import (
+    EXAMPLE_BACKEND,
+    SETTING,
+    RaisedError,
+    check_processes,
+    check_setting,
+    load_entry,
+    message_of,
+)
 
 
 class LaunchError(Exception):
@@ -39,12 +48,11 @@ class Request:
     skip_checks: bool = False
 
 
-def configured_processes() -> Mapping[str, object]:
+def configured_processes() -> Mapping[object, object]:
     if not hasattr(settings, SETTING):
         raise LaunchError(
             f"{SETTING} setting not found in {settings.SETTINGS_MODULE}: add "
-            f'{SETTING} = {{"web": {{"BACKEND": '
-            '"django_prodserver.backends.gunicorn.GunicornServer"}} '
+            f'{SETTING} = {{"web": {{"BACKEND": "{EXAMPLE_BACKEND}"}}}} '
             "to your settings"
         )
     processes = getattr(settings, SETTING)
@@ -55,24 +63,30 @@ def configured_processes() -> Mapping[str, object]:
     return processes
 
 
-def select_names(processes: Mapping[str, object], request: Request) -> list[str]:
-    available = ", ".join(map(str, processes)) or "(none)"
+def select_names(processes: Mapping[object, object], request: Request) -> list[object]:
+    """The keys of the processes to run (as configured: any type ends up checked)."""
+    if not processes:
+        raise LaunchError(
+            f"{SETTING} is empty: add a process, e.g. "
+            f'{SETTING} = {{"web": {{"BACKEND": "{EXAMPLE_BACKEND}"}}}}'
+        )
+    available = ", ".join(map(str, processes))
     if request.run_all:
-        if not processes:
-            raise LaunchError(f"{SETTING} is empty: there is nothing to run")
-        return [str(name) for name in processes]
+        return list(processes)
     if not request.names:
         if len(processes) == 1:
-            return [str(next(iter(processes)))]
+            return list(processes)
         raise LaunchError(
             f"Name the process to run, or use --all. {SETTING} has: {available}",
             returncode=2,
         )
     unknown = [name for name in request.names if name not in processes]
     if unknown:
+        close = difflib.get_close_matches(unknown[0], map(str, processes), n=1)
+        suggestion = f" Did you mean {close[0]!r}?" if close else ""
         raise LaunchError(
             f"Process {unknown[0]!r} not found in {SETTING}. "
-            f"Available processes: {available}"
+            f"Available processes: {available}.{suggestion}"
         )
     return list(dict.fromkeys(request.names))
 
@@ -84,23 +98,45 @@ def format_message(message: CheckMessage) -> str:
 
 
 def plan_processes(
-    processes: Mapping[str, object], names: Sequence[str], request: Request
+    processes: Mapping[object, object], names: Sequence[object], request: Request
 ) -> tuple[list[Plan], list[CheckMessage]]:
-    """Check and resolve the named entries. Returns the plans and any warnings."""
-    plans: list[Plan] = []
+    """Check, then resolve, the named entries. Returns the plans and any warnings.
+
+    The checks are those of ``manage.py check`` for these entries, less the ids
+    in ``SILENCED_SYSTEM_CHECKS``; with ``--skip-checks`` only what resolving
+    cannot do without is checked.
+    """
     warnings: list[CheckMessage] = []
+    if not request.skip_checks:
+        silenced = set(getattr(settings, "SILENCED_SYSTEM_CHECKS", ()))
+        warnings = [
+            m for m in check_processes(processes, names) if m.id not in silenced
+        ]
+        raise_errors(warnings)
+    plans: list[Plan] = []
     for name in names:
-        loaded = load_entry(name, processes[name], deep=not request.skip_checks)
-        if loaded.config is None or loaded.backend is None:
-            raise LaunchError("\n".join(format_message(m) for m in loaded.errors))
-        warnings += loaded.messages
+        loaded = load_entry(name, processes[name], deep=False)
+        raise_errors(loaded.messages)
+        assert loaded.config is not None
+        assert loaded.backend is not None
         try:
             plans += resolve(
                 loaded.config, loaded.backend, request.extra_args, request.pythonpath
             )
         except ConfigurationError as exc:
-            raise LaunchError(str(exc)) from exc
+            raise_errors([message_of(exc)])
     return plans, warnings
+
+
+def raise_errors(messages: Sequence[CheckMessage]) -> None:
+    """Raise the serious messages among ``messages``, one per line (chained to
+    the first exception behind them, for ``--traceback``)."""
+    errors = [m for m in messages if m.is_serious()]
+    if not errors:
+        return
+    raised = [m.exception for m in errors if isinstance(m, RaisedError)]
+    text = "\n".join(format_message(m) for m in errors)
+    raise LaunchError(text) from (raised[0] if raised else None)
 
 
 def require_installed(plans: Sequence[Plan]) -> None:

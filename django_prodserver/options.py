@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .exceptions import ConfigurationError
+from .exceptions import ConfigurationError, brief
 
 Scalar = str | int | float | bool | None
 ArgValue = Scalar | Sequence[str | int | float]
@@ -75,7 +75,7 @@ def validate_key(key: object) -> str:
         raise ArgsError(
             "prodserver.E007",
             key,
-            f"ARGS key {key!r} is not an option name",
+            f"ARGS key {brief(key)} is not an option name",
             "Use the option's long name without dashes, made of letters, digits, "
             "'-' and '_', e.g. 'max-requests' or 'max_requests'.",
         )
@@ -93,7 +93,7 @@ def parse_bool(rules: OptionRules, name: str, key: str, value: ArgValue) -> bool
     raise ArgsError(
         "prodserver.E008",
         key,
-        f"ARGS[{key!r}] is a flag, but its value is {value!r}",
+        f"ARGS[{key!r}] is a flag, but its value is {brief(value)}",
         f"Set {key!r} to True or False.",
     )
 
@@ -103,9 +103,16 @@ def scalar_text(key: str, value: object) -> str:
         raise ArgsError(
             "prodserver.E008",
             key,
-            f"ARGS[{key!r}] has an unsupported value {value!r} "
+            f"ARGS[{key!r}] has an unsupported value {brief(value)} "
             f"of type {type(value).__name__}",
             "Use a string, a number, True/False/None, or a list of strings or numbers.",
+        )
+    if isinstance(value, str) and "\0" in value:
+        raise ArgsError(
+            "prodserver.E008",
+            key,
+            f"ARGS[{key!r}] contains a NUL character, which no command line can hold",
+            "Remove the NUL character from the value.",
         )
     return str(value)
 

@@ -1,24 +1,36 @@
 """Validation of ``PRODUCTION_PROCESSES``: the messages behind our system checks.
 
 Both ``manage.py check`` (through :mod:`django_prodserver.checks`) and the
-``prodserver`` command (before it resolves anything) use these functions, so an
-entry that passes one passes the other. Each function returns Django check
-messages with ``prodserver.*`` ids; :func:`load_entry` also hands back the entry
-as a :class:`ProcessConfig` with its backend class when the entry is usable.
+``prodserver`` command (before it resolves anything) use :func:`check_processes`,
+so an entry that passes one passes the other. Each function returns Django check
+messages with ``prodserver.*`` ids and never raises, whatever the setting holds:
+a bad value, a backend that cannot be imported, or a backend whose own code
+fails all become messages. :func:`load_entry` also hands back the entry as a
+:class:`ProcessConfig` with its backend class when the entry is usable.
 """
 
 from __future__ import annotations
 
+import difflib
+import importlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
-from .backends.base import ProcessBackend, ProcessConfig
+from .addresses import Address, addresses_overlap
+from .backends.base import (
+    APP_HINT,
+    ProcessBackend,
+    ProcessConfig,
+    WebServerBackend,
+)
+from .exceptions import ConfigurationError, brief
 from .options import ArgsError, translate_one
+from .resolver import BACKEND_FAILED, backend_errors, build_backend, resolve
 
 SETTING = "PRODUCTION_PROCESSES"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
@@ -32,6 +44,22 @@ def error(check_id: str, message: str, hint: str) -> Error:
 
 def warning(check_id: str, message: str, hint: str) -> Warning:
     return Warning(message, hint=hint, obj=SETTING, id=check_id)
+
+
+class RaisedError(Error):
+    """An error that was raised while resolving: keeps the exception, so that the
+    command's ``--traceback`` can show where a backend failed."""
+
+    def __init__(self, exc: ConfigurationError) -> None:
+        super().__init__(
+            exc.message, hint=exc.hint, obj=SETTING, id=exc.check_id or BACKEND_FAILED
+        )
+        self.exception = exc
+
+
+def message_of(exc: ConfigurationError) -> CheckMessage:
+    """A configuration error raised while resolving, as a check message."""
+    return RaisedError(exc)
 
 
 @dataclass
@@ -66,7 +94,7 @@ def check_name(name: object) -> list[CheckMessage]:
     return [
         error(
             "prodserver.E002",
-            f"{SETTING} has a process named {name!r}; a name must be a plain word",
+            f"{SETTING} has a process named {brief(name)}; a name must be a plain word",
             "Use letters, digits, '_' and '-' only, e.g. 'web' or 'priority_worker'.",
         )
     ]
@@ -75,34 +103,83 @@ def check_name(name: object) -> list[CheckMessage]:
 def import_backend(
     label: str, path: object
 ) -> tuple[type[ProcessBackend] | None, list[CheckMessage]]:
+    """The backend class that ``BACKEND`` names, or the E004/E005 error."""
     if not isinstance(path, str) or not path:
+        hint = f'Use a path such as "{EXAMPLE_BACKEND}".'
+        if isinstance(path, type):
+            hint = f'Write the class as its import path: "{dotted_name(path)}".'
         return None, [
             error(
                 "prodserver.E004",
-                f"{label}['BACKEND'] must be a dotted import path, not {path!r}",
-                f'Use a path such as "{EXAMPLE_BACKEND}".',
+                f"{label}['BACKEND'] must be a dotted import path string, "
+                f"not {brief(path)}",
+                hint,
             )
         ]
     try:
         backend = import_string(path)
-    except ImportError as exc:
+    except Exception as exc:  # importing user code may raise anything
+        reason = str(exc)
+        if not isinstance(exc, ImportError):
+            reason = f"{type(exc).__name__}: {reason}"
         return None, [
             error(
                 "prodserver.E004",
-                f"{label}: cannot import BACKEND {path!r} ({exc})",
-                "Check the path; the backends are listed in the configuration docs.",
+                f"Cannot import BACKEND {path!r} of {label}: {reason}",
+                suggest_backend(path)
+                or "Check the path; prodserver's backends are listed in the "
+                "backend reference.",
             )
         ]
-    if not (isinstance(backend, type) and issubclass(backend, ProcessBackend)):
+    problem = backend_class_problem(backend)
+    if problem:
         return None, [
             error(
                 "prodserver.E005",
-                f"{label}: BACKEND {path!r} is not a prodserver backend class",
+                f"{label}: BACKEND {path!r} {problem}",
                 "Point BACKEND at a subclass of "
-                "django_prodserver.backends.base.ProcessBackend.",
+                "django_prodserver.backends.base.ProcessBackend that defines "
+                "build_argv().",
             )
         ]
     return backend, []
+
+
+def dotted_name(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def backend_class_problem(backend: object) -> str:
+    """Why ``backend`` cannot be a backend, or "" if it can."""
+    if not isinstance(backend, type):
+        return f"is a {type(backend).__name__}, not a backend class"
+    if not issubclass(backend, ProcessBackend):
+        return f"is the class {dotted_name(backend)}, not a prodserver backend"
+    overrides = (
+        backend.build_argv is not ProcessBackend.build_argv
+        or backend.commands is not ProcessBackend.commands
+    )
+    if not overrides:
+        return "does not define build_argv(): it is a base class to subclass"
+    return ""
+
+
+def suggest_backend(path: str) -> str:
+    """ "Did you mean" a backend class of the same module, when the module imports."""
+    module_path, _, attr = path.rpartition(".")
+    try:
+        module = importlib.import_module(module_path)
+    except Exception:  # the module itself is the problem: nothing to suggest
+        return ""
+    classes = [
+        name
+        for name, value in vars(module).items()
+        if isinstance(value, type)
+        and issubclass(value, ProcessBackend)
+        and not backend_class_problem(value)
+    ]
+    close = difflib.get_close_matches(attr, classes, n=1)
+    return f"Did you mean '{module_path}.{close[0]}'?" if close else ""
 
 
 def check_args(
@@ -127,18 +204,28 @@ def check_args(
 
 
 def check_env(label: str, env: object) -> list[CheckMessage]:
-    if isinstance(env, Mapping) and all(
-        isinstance(k, str) and k and "=" not in k and isinstance(v, str)
-        for k, v in env.items()
-    ):
-        return []
-    return [
-        error(
-            "prodserver.E010",
-            f"{label}['ENV'] must be a dict of variable names to strings",
-            'Write "ENV": {"REMAP_SIGTERM": "SIGQUIT"}; quote numbers as strings.',
-        )
-    ]
+    hint = 'Write "ENV": {"REMAP_SIGTERM": "SIGQUIT"}; quote numbers as strings.'
+    if not isinstance(env, Mapping):
+        return [
+            error(
+                "prodserver.E010",
+                f"{label}['ENV'] must be a dict of variable names to strings, "
+                f"not {type(env).__name__}",
+                hint,
+            )
+        ]
+    messages: list[CheckMessage] = []
+    for key, value in env.items():
+        if not (isinstance(key, str) and key and not {"=", "\0"} & set(key)):
+            problem = f"{label}['ENV'] has {brief(key)}, which is not a variable name"
+        elif not isinstance(value, str):
+            problem = f"{label}['ENV'][{key!r}] must be a string, not {brief(value)}"
+        elif "\0" in value:
+            problem = f"{label}['ENV'][{key!r}] contains a NUL character"
+        else:
+            continue
+        messages.append(error("prodserver.E010", problem, hint))
+    return messages
 
 
 def check_app(
@@ -153,22 +240,47 @@ def check_app(
             "prodserver.E009",
             f"{label} needs APP, the import path of the application instance"
             if app is None
-            else f"{label}['APP'] must be an import path string, not {app!r}",
-            'Add "APP": "myproject.celery.app" (module path, then the attribute).',
+            else f"{label}['APP'] must be an import path string, not {brief(app)}",
+            APP_HINT,
         )
     ]
 
 
 def check_entry_keys(label: str, entry: Mapping[Any, Any]) -> list[CheckMessage]:
-    unknown = [k for k in entry if k not in ENTRY_KEYS]
-    return [
-        warning(
-            "prodserver.W005",
-            f"{label} has an unknown key {key!r}; it is ignored",
-            f"An entry takes {', '.join(sorted(ENTRY_KEYS))}.",
+    messages: list[CheckMessage] = []
+    for key in entry:
+        if isinstance(key, str) and key in ENTRY_KEYS:
+            continue
+        upper = key.upper() if isinstance(key, str) else None
+        hint = (
+            f"Did you mean {upper!r}? Entry keys are upper case."
+            if upper in ENTRY_KEYS
+            else f"An entry takes {', '.join(sorted(ENTRY_KEYS))}."
         )
-        for key in unknown
-    ]
+        messages.append(
+            warning(
+                "prodserver.W005",
+                f"{label} has an unknown key {brief(key)}; it is ignored",
+                hint,
+            )
+        )
+    return messages
+
+
+def backend_checks(
+    config: ProcessConfig, backend: type[ProcessBackend]
+) -> list[CheckMessage]:
+    """The backend's own ``check_config``; its failure is a message too."""
+    try:
+        with backend_errors(config, "checking the entry"):
+            messages = backend.check_config(config)
+            if not isinstance(messages, list) or not all(
+                isinstance(m, CheckMessage) for m in messages
+            ):
+                raise TypeError("check_config() must return a list of check messages")
+    except ConfigurationError as exc:
+        return [message_of(exc)]
+    return messages
 
 
 def load_entry(name: object, entry: object, deep: bool = True) -> LoadedEntry:
@@ -178,7 +290,7 @@ def load_entry(name: object, entry: object, deep: bool = True) -> LoadedEntry:
     options…), for ``--skip-checks``: what is left is what resolving needs.
     """
     found = LoadedEntry(check_name(name))
-    label = f"{SETTING}[{name!r}]"
+    label = f"{SETTING}[{brief(name)}]"
     if not isinstance(entry, Mapping):
         found.messages.append(
             error(
@@ -211,20 +323,98 @@ def load_entry(name: object, entry: object, deep: bool = True) -> LoadedEntry:
         return found
     config = ProcessConfig(str(name), entry["BACKEND"], app, args, env)
     if deep:
-        found.messages += backend.check_config(config)
+        found.messages += backend_checks(config, backend)
     if not found.errors:
         found.config, found.backend = config, backend
     return found
 
 
-def check_processes(
-    processes: object, names: Iterable[str] | None = None
+def check_build(
+    config: ProcessConfig, backend: type[ProcessBackend]
+) -> tuple[list[Address], list[CheckMessage]]:
+    """Resolve the entry as the command would; a web server's addresses too."""
+    try:
+        resolve(config, backend)
+        return listen_addresses(config, backend), []
+    except ConfigurationError as exc:
+        return [], [message_of(exc)]
+
+
+def listen_addresses(
+    config: ProcessConfig, backend_class: type[ProcessBackend]
+) -> list[Address]:
+    """Where a web server entry listens (see ``WebServerBackend.listen_addresses``)."""
+    if not issubclass(backend_class, WebServerBackend):
+        return []
+    backend, _ = build_backend(config, backend_class)
+    assert isinstance(backend, WebServerBackend)
+    with backend_errors(config, "finding its address"):
+        found = list(backend.listen_addresses())
+    return [
+        address
+        for address in found
+        if isinstance(address, tuple)
+        and len(address) == 2
+        and isinstance(address[0], str)
+        and isinstance(address[1], int)
+    ]
+
+
+def check_listeners(
+    listeners: Sequence[tuple[str, Sequence[Address]]],
 ) -> list[CheckMessage]:
-    """Every message for the setting, or for the named entries only."""
+    """prodserver.W003: a web process on the address and port of an earlier one."""
+    messages: list[CheckMessage] = []
+    for index, (label, addresses) in enumerate(listeners):
+        for earlier, taken in listeners[:index]:
+            clash = next(
+                (
+                    (mine, theirs)
+                    for mine in addresses
+                    for theirs in taken
+                    if addresses_overlap(mine, theirs)
+                ),
+                None,
+            )
+            if clash is None:
+                continue
+            messages.append(
+                warning(
+                    "prodserver.W003",
+                    f"{label} listens on {show_address(clash[0])}, and {earlier} "
+                    f"on {show_address(clash[1])}: only one of them can bind it",
+                    "Give each web process its own port in ARGS, e.g. "
+                    '"bind": "0.0.0.0:8001" or "port": 8001 (0.0.0.0 takes the '
+                    "port on every address).",
+                )
+            )
+    return messages
+
+
+def show_address(address: Address) -> str:
+    host, port = address
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def check_processes(
+    processes: object, names: Iterable[object] | None = None
+) -> list[CheckMessage]:
+    """Every message for the setting, or for the named entries only.
+
+    Usable entries are also resolved as the command would resolve them, and web
+    servers are compared for a shared address (prodserver.W003).
+    """
     messages = check_setting(processes)
     if messages or not isinstance(processes, Mapping):
         return messages
-    wanted = processes if names is None else {n: processes[n] for n in names}
-    for name, entry in wanted.items():
-        messages += load_entry(name, entry).messages
-    return messages
+    listeners: list[tuple[str, list[Address]]] = []
+    for name in processes if names is None else names:
+        loaded = load_entry(name, processes[name])
+        messages += loaded.messages
+        if loaded.config is None or loaded.backend is None:
+            continue
+        addresses, problems = check_build(loaded.config, loaded.backend)
+        messages += problems
+        if addresses:
+            listeners.append((loaded.config.label, addresses))
+    return messages + check_listeners(listeners)

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -61,6 +62,30 @@ def manage(
         timeout=timeout,
         check=False,
     )
+
+
+def manage_with_settings(
+    tmp_path: Path,
+    setting: str,
+    *args: str,
+    files: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``manage.py ARGS`` with a settings module written to ``tmp_path``: the
+    example project's settings, then the Python source ``setting``. ``files``
+    are more modules to write there (name → source)."""
+    source = "from mysite.settings import *  # noqa: F403\n\n" + textwrap.dedent(
+        setting
+    )
+    (tmp_path / "case_settings.py").write_text(source)
+    for name, text in (files or {}).items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    env = example_env(DJANGO_SETTINGS_MODULE="case_settings", PYTHONPATH=str(tmp_path))
+    return manage(*args, env=env)
+
+
+def setting_of(processes: object) -> str:
+    """Settings source that sets ``PRODUCTION_PROCESSES`` (for literal values)."""
+    return f"PRODUCTION_PROCESSES = {processes!r}"
 
 
 def get(url: str, timeout: float = 10) -> tuple[int, dict[str, object] | str]:

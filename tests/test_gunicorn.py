@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from django_prodserver.addresses import Address
+from django_prodserver.backends.base import ProcessConfig
+from django_prodserver.backends.gunicorn import GunicornServer
 from tests.processes import (
     EXAMPLE_DIR,
     HOST,
@@ -83,3 +86,24 @@ def test_example_project_is_importable_only_through_pythonpath(other_dir: Path) 
     )  # fmt: skip
     assert bare.returncode != 0
     assert str(EXAMPLE_DIR) in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "environ", "expected"),
+    [
+        ({}, {}, [("127.0.0.1", 8000)]),  # gunicorn's own default
+        ({}, {"PORT": "5000"}, [("0.0.0.0", 5000)]),
+        ({"bind": "0.0.0.0:8001"}, {"PORT": "5000"}, [("0.0.0.0", 8001)]),
+        ({"b": "10.0.0.1:81"}, {}, [("10.0.0.1", 81)]),
+        ({"bind": "example.com"}, {}, [("example.com", 8000)]),
+        ({"bind": "tcp://[::1]:82"}, {}, [("::1", 82)]),
+        ({"bind": ""}, {}, [("0.0.0.0", 8000)]),
+        ({"bind": ["a:1", "unix:/g.sock", "fd://3", "b:2"]}, {}, [("a", 1), ("b", 2)]),
+        ({"bind": "unix:/run/g.sock"}, {}, []),
+    ],
+)  # fmt: skip
+def test_listen_addresses_read_bind_as_gunicorn_does(
+    args: dict[str, object], environ: dict[str, str], expected: list[Address]
+) -> None:
+    config = ProcessConfig("web", "gunicorn", args=args)  # type: ignore[arg-type]
+    assert GunicornServer(config, environ).listen_addresses() == expected

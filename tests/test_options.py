@@ -160,8 +160,11 @@ option_keys = st.from_regex(r"[a-z][a-z0-9_-]{0,15}", fullmatch=True).filter(
     )
 )
 
+#: Any text a command line can hold: everything but NUL.
+argv_text = st.text(st.characters(exclude_characters="\0"))
 
-@given(key=option_keys, value=st.text())
+
+@given(key=option_keys, value=argv_text)
 def test_any_string_value_stays_one_argv_element(key: str, value: str) -> None:
     tokens = argv_of({key: value})
     assert len(tokens) == (2 if len(key) == 1 else 1)
@@ -171,11 +174,11 @@ def test_any_string_value_stays_one_argv_element(key: str, value: str) -> None:
 @given(
     args=st.dictionaries(
         option_keys,
-        st.one_of(st.text(), st.integers(), st.lists(st.text(), max_size=3)),
+        st.one_of(argv_text, st.integers(), st.lists(argv_text, max_size=3)),
         max_size=5,
     ),
     env=st.dictionaries(
-        st.from_regex(r"[A-Z_][A-Z0-9_]{0,10}", fullmatch=True), st.text(), max_size=3
+        st.from_regex(r"[A-Z_][A-Z0-9_]{0,10}", fullmatch=True), argv_text, max_size=3
     ),
 )
 def test_shell_line_splits_back_to_the_argv(
@@ -186,3 +189,10 @@ def test_shell_line_splits_back_to_the_argv(
     words = shlex.split(plan.shell_line())
     assert words[len(env) :] == list(argv)
     assert dict(w.split("=", 1) for w in words[: len(env)]) == env
+
+
+@pytest.mark.parametrize("value", ["a\0b", ["ok", "\0"]])
+def test_a_nul_character_is_an_error(value: object) -> None:
+    with pytest.raises(ArgsError, match="NUL character") as info:
+        argv_of({"name": value})
+    assert info.value.check_id == "prodserver.E008"

@@ -24,8 +24,13 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Warning
 
 from .. import programs
+from ..addresses import Address, parse_port
+from ..exceptions import ConfigurationError
 from ..options import ArgValue, OptionRules, build_options
 from ..signals import FORWARDABLE
+
+#: How to give an entry its ``APP``.
+APP_HINT = 'Add "APP": "myproject.celery.app" (module path, then the attribute).'
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,20 @@ class ProcessBackend:
         rules = self.option_rules
         return {rules.canonical(k) for k in self.args if isinstance(k, str)}
 
+    def option_values(self) -> dict[str, ArgValue]:
+        """Each option's configured value by canonical name: ARGS, then defaults.
+
+        The backend's :meth:`default_args` count where ARGS leave an option unset,
+        as on the command line; arguments given after ``--`` are not included.
+        """
+        rules = self.option_rules
+        values = {
+            rules.canonical(k): v for k, v in self.args.items() if isinstance(k, str)
+        }
+        for name, value in self.default_args().items():
+            values.setdefault(rules.canonical(name), value)
+        return values
+
     def options(self, extra: list[str]) -> list[str]:
         return build_options(self.option_rules, self.args, self.default_args(), extra)
 
@@ -164,7 +183,12 @@ class ProcessBackend:
     def app_target(self) -> str:
         """``APP`` as ``module:attr``."""
         if not self.config.app:
-            raise ValueError(f"{self.config.label} has no APP")
+            raise ConfigurationError(
+                f"{self.config.label} needs APP, the import path of the application "
+                "instance",
+                APP_HINT,
+                "prodserver.E009",
+            )
         return dotted_to_target(self.config.app)
 
     def wsgi_target(self) -> str:
@@ -229,19 +253,70 @@ class WebServerBackend(ProcessBackend):
             return self.port_default(port)
         return {}
 
+    #: Where the program listens when no option chooses an address.
+    default_address: ClassVar[Address] = ("127.0.0.1", 8000)
+    #: Options that make it listen on something other than a TCP host and port
+    #: (a Unix socket, an inherited descriptor): with one set, no address is known.
+    socket_options: ClassVar[frozenset[str]] = frozenset({"uds", "fd"})
+
     def port_default(self, port: str) -> dict[str, ArgValue]:
         """Options that listen on every interface at ``port`` (Heroku's ``PORT``)."""
         return {"host": "0.0.0.0", "port": port}
+
+    def listen_addresses(self) -> list[Address]:
+        """The TCP addresses the server will listen on, for the ``prodserver.W003``
+        check (two web processes on one port).
+
+        This generic form fits programs with ``--host`` and ``--port`` options: it
+        reads ``host`` and ``port`` from :meth:`option_values` (ARGS by canonical
+        name, so aliases count, then :meth:`default_args` such as the ``PORT``
+        default) and takes :attr:`default_address` for what is unset; a list gives
+        one address per item. An option of :attr:`socket_options` means no TCP
+        address, and a port that is not a number is left for the program to
+        reject: both give ``[]``.
+
+        Another backend fits in one of two ways. If its program has ``--host`` and
+        ``--port``, it only sets :attr:`default_address` where the program's
+        default differs (and :attr:`socket_options` where its socket options have
+        other names). If an option holds ``host:port`` (gunicorn's ``bind``,
+        waitress's ``listen``), it overrides this method and parses that option's
+        values with :func:`~django_prodserver.addresses.parse_host_port`, as
+        :class:`~django_prodserver.backends.gunicorn.GunicornServer` does; when
+        the option is unset it returns ``[self.default_address]``, or
+        ``super().listen_addresses()`` if the program also takes ``--host`` and
+        ``--port`` (waitress).
+        """
+        values = self.option_values()
+        if values.keys() & self.socket_options:
+            return []
+        hosts = as_list(values.get("host", self.default_address[0]))
+        ports = as_list(values.get("port", self.default_address[1]))
+        return [
+            (str(host), port)
+            for host in hosts
+            if isinstance(host, str)
+            for port in map(parse_port, ports)
+            if port is not None
+        ]
 
 
 class WorkerBackend(ProcessBackend):
     """A backend that runs background work (task workers, schedulers)."""
 
 
+def as_list(value: ArgValue) -> list[object]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 def wsgi_application_path() -> str:
     path = getattr(settings, "WSGI_APPLICATION", None)
     if not path:
-        raise ValueError("WSGI_APPLICATION is not set; set it or give the entry an APP")
+        raise ConfigurationError(
+            "WSGI_APPLICATION is not set, so there is no application to serve",
+            'Set WSGI_APPLICATION = "mysite.wsgi.application" in your settings, or '
+            'give the entry "APP": "mysite.wsgi.application".',
+            "prodserver.E009",
+        )
     return str(path)
 
 

@@ -6,9 +6,10 @@ import os
 from importlib import metadata
 from typing import ClassVar
 
+from ..addresses import Address, parse_host_port
 from ..options import ArgValue, OptionRules
 from ..signals import FORWARDABLE
-from .base import WebServerBackend
+from .base import WebServerBackend, as_list
 
 FLAGS = frozenset(
     {
@@ -63,6 +64,15 @@ def gunicorn_version() -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(".")[:2] if part.isdigit())
 
 
+def parse_bind(bind: str) -> Address | None:
+    """A ``--bind`` value as gunicorn reads it: ``tcp://`` optional, port 8000 by
+    default, an empty value is every interface; None for Unix sockets and fds."""
+    if bind.startswith(("unix:", "fd://")):
+        return None
+    bind = bind.removeprefix("tcp://")
+    return parse_host_port(bind or "0.0.0.0", default_port=8000)
+
+
 class GunicornServer(WebServerBackend):
     """Gunicorn, the WSGI server, serving ``WSGI_APPLICATION`` (or ``APP``).
 
@@ -84,9 +94,18 @@ class GunicornServer(WebServerBackend):
     # that tracks the old PID would lose the server, so spawn mode drops it.
     accepted_signals = FORWARDABLE - {"SIGUSR2"}
     bind_options: ClassVar[frozenset[str]] = frozenset({"bind"})
+    default_address: ClassVar[Address] = ("127.0.0.1", 8000)
 
     def port_default(self, port: str) -> dict[str, ArgValue]:
         return {"bind": f"0.0.0.0:{port}"}
+
+    def listen_addresses(self) -> list[Address]:
+        """Every TCP ``bind`` (``unix:`` and ``fd://`` binds are not TCP)."""
+        binds = self.option_values().get("bind")
+        if binds is None:
+            return [self.default_address]
+        found = (parse_bind(bind) for bind in as_list(binds) if isinstance(bind, str))
+        return [address for address in found if address is not None]
 
     def default_args(self) -> dict[str, ArgValue]:
         defaults = super().default_args()

@@ -98,10 +98,10 @@ class Command(BaseCommand):
             self.run(plans, options)
 
     def print_export(
-        self, names: list[str], options: dict[str, Any], extra: Sequence[str]
+        self, names: Sequence[object], options: dict[str, Any], extra: Sequence[str]
     ) -> None:
         try:
-            deploy = export.deployment(names, options, extra)
+            deploy = export.deployment([str(name) for name in names], options, extra)
             self.stdout.write(export.render(options["export"], deploy), ending="")
         except export.ExportError as exc:
             raise CommandError(str(exc)) from exc

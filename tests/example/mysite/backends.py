@@ -4,12 +4,17 @@
 the program got and which signals it inherited as ignored.
 """
 
+import sys
+
 from django.core.checks import CheckMessage, Warning
 
+from django_prodserver.addresses import Address, parse_host_port
 from django_prodserver.backends.base import (
     ProcessBackend,
     ProcessConfig,
     WebServerBackend,
+    WorkerBackend,
+    as_list,
 )
 from django_prodserver.options import ArgValue, OptionRules
 
@@ -26,6 +31,16 @@ class Missing(ProcessBackend):
 
     def build_argv(self, options: list[str]) -> list[str]:
         return [self.program or "", *options]
+
+
+class AppProbe(WorkerBackend):
+    """A worker that needs ``APP``, as Celery's backends do: it prints the target."""
+
+    requires_app = True
+
+    def build_argv(self, options: list[str]) -> list[str]:
+        code = "import sys; print(sys.argv[-1])"
+        return [sys.executable, "-c", code, *options, self.app_target()]
 
 
 # The backend that "Writing a backend" in the documentation shows, word for word.
@@ -48,6 +63,13 @@ class HypercornServer(WebServerBackend):
 
     def port_default(self, port: str) -> dict[str, ArgValue]:
         return {"bind": f"0.0.0.0:{port}"}
+
+    def listen_addresses(self) -> list[Address]:
+        binds = self.option_values().get("bind")
+        if binds is None:
+            return [self.default_address]
+        found = (parse_host_port(str(bind), 8000) for bind in as_list(binds))
+        return [address for address in found if address is not None]
 
     @classmethod
     def install_hint(cls) -> str:
