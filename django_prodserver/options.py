@@ -41,7 +41,10 @@ class OptionRules:
     name a program option differently. ``short``: one-letter options, mapped to
     their long name so that ``-w 8`` after ``--`` overrides ``workers``.
     ``known``: every option name, for the "did you mean" warning; empty means the
-    backend does not say.
+    backend does not say. ``lowercase``: options whose values the program accepts
+    in lower case only (uvicorn's ``log-level``). ``excludes``: options that the
+    program refuses alongside others (waitress's ``listen`` and ``host``/``port``):
+    setting one after ``--`` drops the configured others too.
     """
 
     flags: frozenset[str] = frozenset()
@@ -50,6 +53,8 @@ class OptionRules:
     aliases: Mapping[str, str] = field(default_factory=dict)
     short: Mapping[str, str] = field(default_factory=dict)
     known: frozenset[str] = frozenset()
+    lowercase: frozenset[str] = frozenset()
+    excludes: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def canonical(self, key: str) -> str:
         """The program option an ARGS key stands for (dashes, aliases applied)."""
@@ -60,6 +65,13 @@ class OptionRules:
 
     def is_flag(self, name: str) -> bool:
         return name in self.flags or name in self.negatable
+
+    def value_text(self, name: str, text: str) -> str:
+        return text.lower() if name in self.lowercase else text
+
+    def replaced_by(self, names: Iterable[str]) -> set[str]:
+        """The configured options that command-line options ``names`` replace."""
+        return {r for name in names for r in (name, *self.excludes.get(name, ()))}
 
 
 @dataclass(frozen=True)
@@ -144,13 +156,14 @@ def translate_one(rules: OptionRules, key: object, value: ArgValue) -> OptionGro
     if value is False:
         return OptionGroup(name, ())
     if isinstance(value, (list, tuple)):
-        texts = [scalar_text(key, item) for item in value]
+        texts = [rules.value_text(name, scalar_text(key, item)) for item in value]
         if not texts:
             return OptionGroup(name, ())
         if name in rules.comma_joined:
             return OptionGroup(name, option_token(name, ",".join(texts)))
         return OptionGroup(name, tuple(t for v in texts for t in option_token(name, v)))
-    return OptionGroup(name, option_token(name, scalar_text(key, value)))
+    text = rules.value_text(name, scalar_text(key, value))
+    return OptionGroup(name, option_token(name, text))
 
 
 def translate(rules: OptionRules, args: Mapping[Any, ArgValue]) -> list[OptionGroup]:
@@ -195,6 +208,6 @@ def build_options(
         for group in translate(rules, dict(defaults))
         if group.name not in configured
     ]
-    overridden = names_in_argv(rules, extra)
+    overridden = rules.replaced_by(names_in_argv(rules, extra))
     kept = [token for g in groups if g.name not in overridden for token in g.tokens]
     return [*kept, *extra]

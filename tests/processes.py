@@ -17,11 +17,14 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
+
+from django_prodserver.backends.base import ProcessBackend, ProcessConfig
 
 EXAMPLE_DIR = Path(__file__).resolve().parent / "example"
 MANAGE_PY = EXAMPLE_DIR / "manage.py"
@@ -245,3 +248,101 @@ def launch(
 def prodserver(*args: str) -> list[str]:
     """argv of ``python manage.py prodserver ARGS`` for the example project."""
     return [sys.executable, str(MANAGE_PY), "prodserver", *args]
+
+
+def backend_argv(
+    backend: type[ProcessBackend],
+    args: Mapping[str, Any],
+    extra: Sequence[str] = (),
+    environ: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The argv a backend builds for ``ARGS``, without the program's own prefix."""
+    config = ProcessConfig(
+        "web", f"{backend.__module__}.{backend.__name__}", None, args
+    )
+    instance = backend(config, dict(environ or {}), "testkey")
+    argv = instance.commands(list(extra))[0]
+    prefix = instance.program_argv()
+    assert argv[: len(prefix)] == prefix
+    return argv[len(prefix) :]
+
+
+@dataclass(frozen=True)
+class WebServer:
+    """How the tests start one process of ``mysite.settings_web`` on a free port."""
+
+    name: str
+    #: Arguments after ``--`` that move it to 127.0.0.1:{port}.
+    address: tuple[str, ...] = ("--host=127.0.0.1", "--port={port}")
+    asgi: bool = False
+    #: Whether the launched process serves requests itself (no worker processes).
+    single_process: bool = True
+    settings: str = "mysite.settings_web"
+
+    def argv(self, port: int, *extra: str) -> list[str]:
+        overrides = [arg.format(port=port) for arg in self.address]
+        return prodserver(
+            self.name, f"--settings={self.settings}", "--", *overrides, *extra
+        )
+
+    def url(self, port: int, slow: bool = False) -> str:
+        path = ("/async/" if self.asgi else "/") + ("slow/?seconds=2" if slow else "")
+        return f"http://{HOST}:{port}{path}"
+
+
+#: Exit statuses of a clean stop: uvicorn re-raises the SIGTERM it handled.
+CLEAN_STOP = (0, -signal.SIGTERM)
+
+
+def check_serves_and_stops(
+    server: WebServer, tmp_path: Path, port: int, *extra: str
+) -> None:
+    """The launched process serves a 200 as the server (or its master) and stops
+    on SIGTERM with nothing left running."""
+    with launch(server.argv(port, *extra), tmp_path) as launched:
+        status, body = wait_for_http(server.url(port), launched.proc)
+        assert status == 200, body
+        assert isinstance(body, dict)
+        assert body["kind"] == ("async" if server.asgi else "sync")
+        assert body["settings"] == server.settings
+        served_by = body["pid"] if server.single_process else body["ppid"]
+        assert served_by == launched.pid
+        launched.remember_tree()
+        launched.signal(signal.SIGTERM)
+        assert launched.wait() in CLEAN_STOP, launched.text()
+        assert wait_until(lambda: not launched.alive(), timeout=10), launched.alive()
+
+
+def check_in_flight_request_survives_sigterm(
+    server: WebServer, tmp_path: Path, port: int
+) -> None:
+    """SIGTERM while a 2 s request runs: the request still gets its 200."""
+    with launch(server.argv(port), tmp_path) as launched:
+        wait_for_http(server.url(port), launched.proc)
+        with InFlight(server.url(port, slow=True)) as request:
+            launched.signal(signal.SIGTERM)
+        assert request.status == 200, (request.error, launched.text())
+        assert isinstance(request.body, dict)
+        assert request.body["slept"] == 2.0
+        assert launched.wait() in CLEAN_STOP, launched.text()
+
+
+RealServerCheck = Callable[[WebServer, Path, int], None]
+#: What every web server must do, each in a test of its own.
+REAL_SERVER_CHECKS: tuple[RealServerCheck, ...] = (
+    check_serves_and_stops,
+    check_in_flight_request_survives_sigterm,
+)
+
+
+def check_dry_run_line_serves(
+    manage_args: Sequence[str], tmp_path: Path, port: int, settings: str
+) -> None:
+    """The dry-run shell line, run by ``sh``, serves the example project."""
+    result = manage("prodserver", "--dry-run", *manage_args)
+    assert result.returncode == 0, result.stderr
+    with launch(["sh", "-c", result.stdout.strip()], tmp_path) as shell:
+        status, body = wait_for_http(f"http://{HOST}:{port}/", shell.proc)
+        assert status == 200
+        assert isinstance(body, dict)
+        assert body["settings"] == settings

@@ -66,6 +66,11 @@ def test_manage_py_check_passes_with_warnings(tmp_path: Path) -> None:
 BACKENDS = st.sampled_from(
     [
         GUNICORN,
+        "django_prodserver.backends.waitress.WaitressServer",
+        "django_prodserver.backends.granian.GranianWSGIServer",
+        "django_prodserver.backends.granian.GranianASGIServer",
+        "django_prodserver.backends.uvicorn.UvicornServer",
+        "django_prodserver.backends.uvicorn.UvicornWSGIServer",
         "mysite.backends.StatusProbe",
         "mysite.backends.AppProbe",
         "django_prodserver.backends.base.ProcessBackend",

@@ -15,6 +15,8 @@ from tests.processes import (
     EXAMPLE_DIR,
     HOST,
     InFlight,
+    backend_argv,
+    check_dry_run_line_serves,
     example_env,
     launch,
     manage,
@@ -26,13 +28,8 @@ pytestmark = pytest.mark.integration
 
 
 def test_dry_run_line_serves_when_run_in_sh(tmp_path: Path, port: int) -> None:
-    result = manage("prodserver", "web", "--dry-run", "--", f"--bind={HOST}:{port}")
-    assert result.returncode == 0, result.stderr
-    with launch(["sh", "-c", result.stdout.strip()], tmp_path) as shell:
-        status, body = wait_for_http(f"http://{HOST}:{port}/", shell.proc)
-        assert status == 200
-        assert isinstance(body, dict)
-        assert body["settings"] == "mysite.settings"
+    args = ["web", "--", f"--bind={HOST}:{port}"]
+    check_dry_run_line_serves(args, tmp_path, port, "mysite.settings")
 
 
 def test_prodserver_web_is_the_gunicorn_master(tmp_path: Path, port: int) -> None:
@@ -107,3 +104,25 @@ def test_listen_addresses_read_bind_as_gunicorn_does(
 ) -> None:
     config = ProcessConfig("web", "gunicorn", args=args)  # type: ignore[arg-type]
     assert GunicornServer(config, environ).listen_addresses() == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"keepalive": 5}, ["--keep-alive=5"]),
+        ({"accesslog": "-"}, ["--access-logfile=-"]),
+        ({"errorlog": "-"}, ["--error-logfile=-"]),
+        ({"loglevel": "info"}, ["--log-level=info"]),
+        ({"preload_app": True}, ["--preload"]),
+        ({"proc_name": "web"}, ["--name=web"]),
+        ({"raw_env": ["A=1", "B=2"]}, ["--env=A=1", "--env=B=2"]),
+        ({"limit_request_field_size": 100}, ["--limit-request-field_size=100"]),
+        ({"worker-class": "gevent"}, ["--worker-class=gevent"]),
+    ],
+)  # fmt: skip
+def test_configuration_file_names_are_aliases(
+    args: dict[str, object], expected: list[str]
+) -> None:
+    argv = backend_argv(GunicornServer, args, environ={})
+    assert argv[: len(expected)] == expected
+    assert argv[-1] == "mysite.wsgi:application"

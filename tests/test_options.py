@@ -196,3 +196,33 @@ def test_a_nul_character_is_an_error(value: object) -> None:
     with pytest.raises(ArgsError, match="NUL character") as info:
         argv_of({"name": value})
     assert info.value.check_id == "prodserver.E008"
+
+
+LOWER_AND_EXCLUSIVE = OptionRules(
+    lowercase=frozenset({"log-level"}),
+    excludes={"listen": frozenset({"host", "port"}), "port": frozenset({"listen"})},
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "defaults", "extra", "expected"),
+    [
+        ({"log-level": "INFO"}, {}, [], ["--log-level=info"]),
+        ({"log-level": ["INFO", "Debug"]}, {}, [], ["--log-level=info",
+          "--log-level=debug"]),
+        ({"log-level": "INFO"}, {}, ["--log-level=WARNING"], ["--log-level=WARNING"]),
+        ({"other": "INFO"}, {}, [], ["--other=INFO"]),
+        ({"host": "h", "port": 1, "xy": 2}, {}, ["--listen=a:1"],
+         ["--xy=2", "--listen=a:1"]),
+        ({"listen": "a:1", "host": "h"}, {}, ["--port=2"], ["--host=h", "--port=2"]),
+        ({}, {"host": "0.0.0.0", "port": 5}, ["--listen=a:1"], ["--listen=a:1"]),
+    ],
+)  # fmt: skip
+def test_lowercase_values_and_exclusive_options(
+    args: dict[object, object],
+    defaults: dict[str, object],
+    extra: list[str],
+    expected: list[str],
+) -> None:
+    built = build_options(LOWER_AND_EXCLUSIVE, args, defaults, extra)  # type: ignore[arg-type]
+    assert built == expected

@@ -445,6 +445,20 @@ def test_w003_sees_port_set_through_env() -> None:
     assert not found(processes, "prodserver.W003")
 
 
+def test_w003_across_backends() -> None:
+    processes = {
+        "gunicorn": {"BACKEND": GUNICORN, "ARGS": {"bind": "0.0.0.0:8080"}},
+        "waitress": {"BACKEND": "django_prodserver.backends.waitress.WaitressServer"},
+        "uvicorn": {"BACKEND": "django_prodserver.backends.uvicorn.UvicornServer"},
+        "granian": {
+            "BACKEND": "django_prodserver.backends.granian.GranianASGIServer",
+            "ARGS": {"address": "127.0.0.1", "port": 8001},
+        },
+    }
+    (message,) = found(processes, "prodserver.W003")
+    assert "['waitress'] listens on 0.0.0.0:8080" in str(message.msg)
+
+
 def test_w003_ignores_workers() -> None:
     processes = {
         **gunicorn_binding(None),

@@ -51,6 +51,20 @@ SHORT = {
     "R": "enable-stdio-inheritance", "t": "timeout", "u": "user", "w": "workers",
 }  # fmt: skip
 
+#: Gunicorn's configuration-file names (``accesslog``, ``loglevel``…), as the
+#: published django-prodserver documented them, mapped to its command-line options.
+CONFIG_NAMES = {
+    "access-log-format": "access-logformat", "accesslog": "access-logfile",
+    "dirty-apps": "dirty-app", "errorlog": "error-logfile",
+    "keepalive": "keep-alive", "limit-request-field-size": "limit-request-field_size",
+    "logconfig": "log-config", "logconfig-json": "log-config-json",
+    "loglevel": "log-level", "pidfile": "pid", "preload-app": "preload",
+    "proc-name": "name", "proxy-allow-ips": "proxy-allow-from", "raw-env": "env",
+    "reload-extra-files": "reload-extra-file", "syslog": "log-syslog",
+    "syslog-addr": "log-syslog-to", "syslog-facility": "log-syslog-facility",
+    "syslog-prefix": "log-syslog-prefix", "uwsgi-allow-ips": "uwsgi-allow-from",
+}  # fmt: skip
+
 #: The first gunicorn with a control socket at a per-user default path.
 CONTROL_SOCKET_SINCE = (25, 1)
 
@@ -86,7 +100,7 @@ class GunicornServer(WebServerBackend):
     extra = "gunicorn"
     option_rules = OptionRules(
         flags=FLAGS,
-        aliases={"limit-request-field-size": "limit-request-field_size"},
+        aliases=CONFIG_NAMES,
         short=SHORT,
         known=FLAGS | VALUE_OPTIONS,
     )

@@ -1,0 +1,159 @@
+"""Granian: ``granian --interface wsgi|asginl [options] mysite.wsgi:application``.
+
+Granian's default interface (``rsgi``) answers every Django request with a 500,
+so each backend names its interface. ``--blocking-threads`` and
+``--workers-kill-timeout`` get defaults (see :class:`GranianServer`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.core.checks import CheckMessage, Warning
+
+from ..options import ArgValue, OptionRules
+from .base import ProcessConfig, WebServerBackend
+
+# From granian 2.x's click definitions (``granian --help``).
+NEGATABLE = frozenset(
+    {
+        "access-log", "factory", "http1-keep-alive", "http1-pipeline-flush",
+        "http2-adaptive-window", "log", "metrics", "reload",
+        "reload-ignore-worker-failure", "respawn-failed-workers",
+        "ssl-client-verify", "ws",
+    }
+)  # fmt: skip
+FLAGS = frozenset({"version"})
+VALUE_OPTIONS = frozenset(
+    {
+        "access-log-fmt", "backlog", "backpressure", "blocking-threads",
+        "blocking-threads-idle-timeout", "env-files", "host", "http",
+        "http1-buffer-size", "http1-header-read-timeout",
+        "http2-initial-connection-window-size", "http2-initial-stream-window-size",
+        "http2-keep-alive-interval", "http2-keep-alive-timeout",
+        "http2-max-concurrent-streams", "http2-max-frame-size",
+        "http2-max-headers-size", "http2-max-send-buffer-size", "interface",
+        "log-config", "log-level", "loop", "metrics-address", "metrics-port",
+        "metrics-scrape-interval", "pid-file", "port", "process-name",
+        "reload-ignore-dirs", "reload-ignore-paths", "reload-ignore-patterns",
+        "reload-paths", "reload-tick", "respawn-interval", "rss-sample-interval",
+        "rss-samples", "runtime-blocking-threads", "runtime-mode",
+        "runtime-threads", "ssl-ca", "ssl-certificate", "ssl-crl", "ssl-keyfile",
+        "ssl-keyfile-password", "ssl-protocol-min", "static-path-dir-to-file",
+        "static-path-expires", "static-path-mount", "static-path-route",
+        "task-impl", "uds", "uds-permissions", "url-path-prefix", "workers",
+        "workers-kill-timeout", "workers-lifetime", "workers-max-rss",
+        "working-dir",
+    }
+)  # fmt: skip
+#: The keys of the seeds and of django-prodserver 3 that granian spells otherwise.
+ALIASES = {
+    "address": "host",
+    "threads": "blocking-threads",
+    "log-access": "access-log",
+    "ssl-cert": "ssl-certificate",
+    "ssl-key": "ssl-keyfile",
+    "websockets": "ws",
+}
+
+#: Blocking threads per WSGI worker: granian's own default (half its backpressure,
+#: 512) makes it warn at start; this matches waitress's thread count.
+WSGI_BLOCKING_THREADS = 4
+#: Seconds granian waits for a worker to finish its requests before killing it.
+#: Without a limit its main process can hang in shutdown; 30 s is gunicorn's
+#: ``graceful-timeout``.
+WORKERS_KILL_TIMEOUT = 30
+
+
+class GranianServer(WebServerBackend):
+    """What both granian backends share: program, options, signals, defaults."""
+
+    program = "granian"
+    module = "granian"
+    extra = "granian"
+    option_rules = OptionRules(
+        flags=FLAGS,
+        negatable=NEGATABLE,
+        aliases=ALIASES,
+        known=FLAGS | NEGATABLE | VALUE_OPTIONS,
+    )
+    # Granian's main process handles INT and TERM (graceful stop) and HUP
+    # (respawn the workers). QUIT, USR1 and USR2 kill the main process while
+    # its workers keep serving; TTIN/TTOU stop (freeze) it. Never forward those.
+    accepted_signals = frozenset({"SIGINT", "SIGTERM", "SIGHUP"})
+    bind_options: ClassVar[frozenset[str]] = frozenset({"host", "port", "uds"})
+    #: ``--interface``: ``wsgi`` or ``asginl``.
+    interface: ClassVar[str] = ""
+    #: ``--blocking-threads`` unless ARGS set it.
+    blocking_threads: ClassVar[int] = 1
+
+    def default_args(self) -> dict[str, ArgValue]:
+        return {
+            "interface": self.interface,
+            **super().default_args(),
+            "blocking-threads": self.blocking_threads,
+            "workers-kill-timeout": WORKERS_KILL_TIMEOUT,
+        }
+
+    def target(self) -> str:
+        raise NotImplementedError
+
+    def build_argv(self, options: list[str]) -> list[str]:
+        return [*self.program_argv(), *options, self.target()]
+
+
+class GranianWSGIServer(GranianServer):
+    """Granian serving ``WSGI_APPLICATION`` (or ``APP``) with ``--interface wsgi``."""
+
+    interface = "wsgi"
+    blocking_threads = WSGI_BLOCKING_THREADS
+
+    def target(self) -> str:
+        return self.wsgi_target()
+
+
+class GranianASGIServer(GranianServer):
+    """Granian serving ``ASGI_APPLICATION`` with ``--interface asginl``.
+
+    ``asginl`` is ASGI without the lifespan protocol, which Django does not
+    implement (plain ``asgi`` logs a warning at each start). Granian refuses more
+    than one blocking thread for ASGI, so ``threads``/``blocking-threads`` in ARGS
+    become 1, with a warning from ``manage.py check``.
+    """
+
+    interface = "asginl"
+
+    def target(self) -> str:
+        return self.asgi_target()
+
+    @property
+    def args(self) -> dict[Any, ArgValue]:
+        return {
+            key: (1 if self.is_blocking_threads(key) else value)
+            for key, value in super().args.items()
+        }
+
+    @classmethod
+    def is_blocking_threads(cls, key: object) -> bool:
+        return (
+            isinstance(key, str)
+            and cls.option_rules.canonical(key) == "blocking-threads"
+        )
+
+    @classmethod
+    def check_config(cls, config: ProcessConfig) -> list[CheckMessage]:
+        messages = super().check_config(config)
+        for key, value in config.args.items():
+            if cls.is_blocking_threads(key) and str(value).strip() != "1":
+                messages.append(
+                    Warning(
+                        f"{config.label}: granian runs ASGI applications with one "
+                        f"blocking thread only; ARGS[{key!r}] = {value!r} is "
+                        "passed as --blocking-threads=1",
+                        hint="Remove the key, or scale with 'workers' or "
+                        "'runtime-threads'.",
+                        obj="PRODUCTION_PROCESSES",
+                        id="prodserver.W006",
+                    )
+                )
+        return messages

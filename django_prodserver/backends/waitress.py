@@ -1,0 +1,87 @@
+"""Waitress: ``waitress-serve [options] mysite.wsgi:application``, made graceful.
+
+Waitress stops gracefully on SIGINT only; SIGTERM kills it with its requests.
+The backend therefore runs :mod:`django_prodserver.waitress_serve`, which makes
+SIGTERM act as SIGINT and then runs ``waitress-serve`` in the same process, so
+the launched process is still the server itself.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from .. import programs
+from ..addresses import Address, parse_host_port
+from ..options import OptionRules
+from .base import WebServerBackend, as_list
+
+# From waitress 3's getopt definitions (``Adjustments.parse_args``): every
+# adjustment takes ``--name=value``, booleans take ``--name``/``--no-name``.
+NEGATABLE = frozenset(
+    {
+        "asyncore-use-poll", "clear-untrusted-proxy-headers", "expose-tracebacks",
+        "ipv4", "ipv6", "log-socket-errors", "log-untrusted-proxy-headers",
+    }
+)  # fmt: skip
+FLAGS = frozenset({"call", "help"})
+VALUE_OPTIONS = frozenset(
+    {
+        "asyncore-loop-timeout", "backlog", "channel-request-lookahead",
+        "channel-timeout", "cleanup-interval", "connection-limit", "host", "ident",
+        "inbuf-overflow", "listen", "max-request-body-size",
+        "max-request-header-size", "outbuf-high-watermark", "outbuf-overflow",
+        "port", "recv-bytes", "send-bytes", "server-name", "threads",
+        "trusted-proxy", "trusted-proxy-count", "trusted-proxy-headers",
+        "unix-socket", "unix-socket-perms", "url-prefix", "url-scheme",
+    }
+)  # fmt: skip
+#: The module that runs waitress-serve with a graceful SIGTERM.
+SHIM = "django_prodserver.waitress_serve"
+
+
+class WaitressServer(WebServerBackend):
+    """Waitress serving ``WSGI_APPLICATION`` (or ``APP``).
+
+    Options go before the target (waitress parses them with getopt). ``listen``
+    repeats for a list and cannot be combined with ``host``/``port``: an
+    address given after ``--`` in one form replaces a configured one in the other.
+    """
+
+    program = "waitress-serve"
+    module = "waitress"
+    extra = "waitress"
+    option_rules = OptionRules(
+        flags=FLAGS,
+        negatable=NEGATABLE,
+        known=FLAGS | NEGATABLE | VALUE_OPTIONS,
+        excludes={
+            "listen": frozenset({"host", "port"}),
+            "host": frozenset({"listen"}),
+            "port": frozenset({"listen"}),
+        },
+    )
+    # SIGINT is waitress's own graceful stop; the shim makes SIGTERM the same.
+    # Waitress handles no other signal: HUP, QUIT, USR1 and USR2 would kill it.
+    stop_signal = "SIGINT"
+    accepted_signals = frozenset({"SIGINT", "SIGTERM"})
+    bind_options: ClassVar[frozenset[str]] = frozenset(
+        {"host", "port", "listen", "unix-socket"}
+    )
+    default_address: ClassVar[Address] = ("0.0.0.0", 8080)
+    socket_options: ClassVar[frozenset[str]] = frozenset({"unix-socket"})
+
+    def listen_addresses(self) -> list[Address]:
+        """Every ``listen`` address (waitress splits a value on white space), or
+        ``host``/``port`` when ``listen`` is unset."""
+        listen = self.option_values().get("listen")
+        if listen is None:
+            return super().listen_addresses()
+        words = (word for value in as_list(listen) for word in str(value).split())
+        found = (parse_host_port(word, self.default_address[1]) for word in words)
+        return [address for address in found if address is not None]
+
+    def program_argv(self) -> list[str]:
+        return programs.python_module_argv(SHIM)
+
+    def build_argv(self, options: list[str]) -> list[str]:
+        return [*self.program_argv(), *options, self.wsgi_target()]
