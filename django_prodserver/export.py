@@ -11,6 +11,7 @@ and exec-form commands with a stop grace period (compose).
 from __future__ import annotations
 
 import json
+import math
 import os
 import shlex
 import sys
@@ -97,7 +98,7 @@ def find_manage_py(roots: Sequence[str]) -> str | None:
 def stop_timeout_of(options: Mapping[str, object]) -> float:
     value = options.get("stop_timeout")
     timeout = DEFAULT_STOP_TIMEOUT if value is None else float(str(value))
-    if not timeout > 0:
+    if not (timeout > 0 and math.isfinite(timeout)):
         raise ExportError(
             f"--stop-timeout must be a number of seconds above 0, not {value!r}"
         )

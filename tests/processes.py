@@ -197,6 +197,27 @@ class Launched:
     def text(self) -> str:
         return self.output.read_text(errors="replace")
 
+    def wait_for_text(self, needle: str, count: int = 1, timeout: float = 30) -> str:
+        """Wait until the output holds ``needle`` ``count`` times; return it all.
+
+        Gives up early when the process exits, and fails with the output.
+        """
+
+        def seen() -> bool:
+            return self.text().count(needle) >= count or self.proc.poll() is not None
+
+        wait_until(seen, timeout=timeout, interval=0.05)
+        text = self.text()
+        assert text.count(needle) >= count, f"{needle!r} x{count} not in:\n{text}"
+        return text
+
+    def children(self) -> list[psutil.Process]:
+        """The direct children of the process (remembered for cleanup)."""
+        self.remember_tree()
+        with contextlib.suppress(psutil.NoSuchProcess):
+            return psutil.Process(self.pid).children()
+        return []
+
     def alive(self) -> list[int]:
         """PIDs recorded for this launch that still run (zombies excluded)."""
         alive = []
@@ -279,10 +300,11 @@ class WebServer:
     single_process: bool = True
     settings: str = "mysite.settings_web"
 
-    def argv(self, port: int, *extra: str) -> list[str]:
+    def argv(self, port: int, *extra: str, spawn: bool = False) -> list[str]:
         overrides = [arg.format(port=port) for arg in self.address]
+        mode = ["--spawn"] if spawn else []
         return prodserver(
-            self.name, f"--settings={self.settings}", "--", *overrides, *extra
+            self.name, f"--settings={self.settings}", *mode, "--", *overrides, *extra
         )
 
     def url(self, port: int, slow: bool = False) -> str:
@@ -327,11 +349,28 @@ def check_in_flight_request_survives_sigterm(
         assert launched.wait() in CLEAN_STOP, launched.text()
 
 
+def check_in_flight_request_survives_sigterm_in_spawn_mode(
+    server: WebServer, tmp_path: Path, port: int
+) -> None:
+    """The same with ``--spawn``: the supervisor turns SIGTERM into the backend's
+    stop signal, and a clean stop is status 0 (even a re-raised SIGTERM)."""
+    with launch(server.argv(port, spawn=True), tmp_path) as launched:
+        wait_for_http(server.url(port), launched.proc)
+        (program,) = launched.children()
+        assert program.pid != launched.pid
+        with InFlight(server.url(port, slow=True)) as request:
+            launched.signal(signal.SIGTERM)
+        assert request.status == 200, (request.error, launched.text())
+        assert launched.wait() == 0, launched.text()
+        assert wait_until(lambda: not launched.alive(), timeout=10), launched.alive()
+
+
 RealServerCheck = Callable[[WebServer, Path, int], None]
 #: What every web server must do, each in a test of its own.
 REAL_SERVER_CHECKS: tuple[RealServerCheck, ...] = (
     check_serves_and_stops,
     check_in_flight_request_survives_sigterm,
+    check_in_flight_request_survives_sigterm_in_spawn_mode,
 )
 
 

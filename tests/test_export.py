@@ -273,9 +273,9 @@ def test_options_that_change_how_a_process_runs_are_repeated() -> None:
     ]
 
 
-@pytest.mark.parametrize("value", ["0", "-1"])
+@pytest.mark.parametrize("value", ["0", "-1", "inf"])
 def test_stop_timeout_must_be_positive(value: str) -> None:
-    with pytest.raises(CommandError, match="--stop-timeout must be"):
+    with pytest.raises(CommandError, match="stop-timeout"):
         exported("--export", "systemd", f"--stop-timeout={value}")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 from pathlib import Path
 
+import psutil
 import pytest
 
 from django_prodserver.addresses import Address
@@ -15,13 +17,16 @@ from tests.processes import (
     EXAMPLE_DIR,
     HOST,
     InFlight,
+    Launched,
     backend_argv,
     check_dry_run_line_serves,
     example_env,
+    free_port,
     launch,
     manage,
     prodserver,
     wait_for_http,
+    wait_until,
 )
 
 pytestmark = pytest.mark.integration
@@ -126,3 +131,100 @@ def test_configuration_file_names_are_aliases(
     argv = backend_argv(GunicornServer, args, environ={})
     assert argv[: len(expected)] == expected
     assert argv[-1] == "mysite.wsgi:application"
+
+
+# -- spawn mode and several processes (SPEC sections 3 and 4) ----------------------
+
+MULTI = "--settings=mysite.settings_multi"
+
+
+def workers(master: psutil.Process) -> set[int]:
+    return {child.pid for child in master.children()}
+
+
+def test_spawn_hup_replaces_the_workers(tmp_path: Path, port: int) -> None:
+    argv = prodserver("web", "--spawn", "--", f"--bind={HOST}:{port}")
+    with launch(argv, tmp_path) as launcher:
+        wait_for_http(f"http://{HOST}:{port}/", launcher.proc)
+        (master,) = launcher.children()
+        old = workers(master)
+        assert len(old) == 2
+        launcher.signal(signal.SIGHUP)
+
+        def replaced() -> bool:
+            new = workers(master)
+            return len(new) == 2 and not new & old
+
+        assert wait_until(replaced, timeout=30)
+        status, body = wait_for_http(f"http://{HOST}:{port}/", launcher.proc)
+        assert status == 200
+        assert isinstance(body, dict)
+        assert body["ppid"] == master.pid
+        assert body["pid"] not in old
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait() == 0
+    assert "Hang up: Master" in launcher.text()
+
+
+def test_spawn_sigterm_lets_an_in_flight_request_finish(
+    tmp_path: Path, port: int
+) -> None:
+    argv = prodserver("web", "--spawn", "--", f"--bind={HOST}:{port}")
+    with launch(argv, tmp_path) as launcher:
+        wait_for_http(f"http://{HOST}:{port}/", launcher.proc)
+        (master,) = launcher.children()
+        assert master.pid != launcher.pid
+        with InFlight(f"http://{HOST}:{port}/slow/?seconds=2") as request:
+            launcher.signal(signal.SIGTERM)
+        assert request.status == 200, request.error
+        assert launcher.wait() == 0
+        assert not launcher.alive()
+
+
+@pytest.fixture
+def two_ports() -> dict[str, str]:
+    return {"WEB_A_PORT": str(free_port()), "WEB_B_PORT": str(free_port())}
+
+
+def serve_both(launcher: Launched, ports: dict[str, str]) -> None:
+    for port in ports.values():
+        status, _ = wait_for_http(f"http://{HOST}:{port}/", launcher.proc)
+        assert status == 200
+
+
+def test_two_servers_serve_and_stop_together(
+    tmp_path: Path, two_ports: dict[str, str]
+) -> None:
+    env = example_env(**two_ports)
+    with launch(prodserver("--all", MULTI), tmp_path, env=env) as launcher:
+        serve_both(launcher, two_ports)
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait() == 0
+        assert not launcher.alive()
+        text = launcher.text()
+    for line in text.splitlines():
+        assert re.match(r"(web_a|web_b|prodserver) +\| ", line), line
+    assert "web_a      | " in text
+    assert "web_b      | " in text
+    assert "web_a stopped with status 0" in text
+    assert "web_b stopped with status 0" in text
+
+
+def test_one_server_dying_stops_the_other(
+    tmp_path: Path, two_ports: dict[str, str]
+) -> None:
+    env = example_env(**two_ports)
+    with launch(prodserver("web_a", "web_b", MULTI), tmp_path, env=env) as launcher:
+        serve_both(launcher, two_ports)
+        masters = {
+            name: master
+            for master in launcher.children()
+            for name, port in two_ports.items()
+            if f"127.0.0.1:{port}" in " ".join(master.cmdline())
+        }
+        masters["WEB_A_PORT"].kill()
+        assert launcher.wait() == 128 + signal.SIGKILL
+        assert not launcher.alive()
+        text = launcher.text()
+    assert "web_a exited with status 137" in text
+    assert "web_b stopped with status 0" in text

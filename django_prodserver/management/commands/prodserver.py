@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +13,16 @@ from django.core.management.base import BaseCommand, CommandError
 from ... import export, launch
 from ...export import FORMATS
 from ...plan import Plan
+
+
+def non_negative_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also rejects nan
+        raise ArgumentTypeError(f"expected a number of seconds, not {text!r}")
+    return seconds
 
 
 class Command(BaseCommand):
@@ -55,10 +65,13 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="Run every process.")
         parser.add_argument(
             "--stop-timeout",
-            type=float,
-            default=10.0,
+            type=non_negative_seconds,
+            default=None,
             metavar="SECONDS",
-            help="With several processes: how long a stop may take before SIGKILL.",
+            help=(
+                "How long a stop may take before what is left is killed "
+                "(default: 10 with several processes, none with one)."
+            ),
         )
         parser.add_argument(
             "--skip-checks", action="store_true", help="Skip prodserver's own checks."
@@ -122,14 +135,12 @@ class Command(BaseCommand):
             launch.require_installed(plans)
         except launch.LaunchError as exc:
             raise CommandError(str(exc), returncode=exc.returncode) from exc
-        if (
-            len(plans) == 1
-            and plans[0].can_exec
-            and not options["spawn"]
-            and os.name == "posix"
-        ):
+        if os.name != "posix":
+            raise CommandError("prodserver runs programs on POSIX systems only")
+        if len(plans) == 1 and plans[0].can_exec and not options["spawn"]:
             self.exec(plans[0])
-        raise CommandError("spawn mode is not available yet")
+        else:
+            self.supervise(plans, options["stop_timeout"])
 
     def exec(self, plan: Plan) -> None:
         from ...executor import exec_plan
@@ -138,3 +149,11 @@ class Command(BaseCommand):
             exec_plan(plan)
         except OSError as exc:
             raise CommandError(f"cannot start {plan.argv[0]}: {exc}") from exc
+
+    def supervise(self, plans: list[Plan], stop_timeout: float | None) -> None:
+        from ...executor import exec_supervisor
+
+        try:
+            exec_supervisor(plans, stop_timeout)
+        except OSError as exc:
+            raise CommandError(f"cannot start the supervisor: {exc}") from exc

@@ -1,0 +1,458 @@
+"""Spawn mode (SPEC sections 3 and 4) with real processes.
+
+The children are :mod:`mysite.signal_echo` programs, which print each signal
+they get. Most tests go through the real command (``prodserver NAME --spawn``);
+the exit-status sweep runs the supervisor module directly, without Django's
+start-up, to stay quick.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import psutil
+import pytest
+
+from django_prodserver.child import ProcessSpec
+from django_prodserver.signals import FORWARDABLE
+from django_prodserver.supervisor import PAYLOAD_VARIABLE, Payload
+from tests.processes import (
+    EXAMPLE_DIR,
+    Launched,
+    example_env,
+    launch,
+    prodserver,
+    wait_until,
+)
+
+pytestmark = pytest.mark.integration
+
+SETTINGS = "--settings=mysite.settings_signals"
+#: The forwardable signals, TERM (which stops the echo) last.
+SIGNALS = [signal.Signals[name] for name in sorted(FORWARDABLE - {"SIGTERM"})] + [
+    signal.SIGTERM
+]
+
+
+def spawn(*args: str) -> list[str]:
+    return prodserver(SETTINGS, *args)
+
+
+def child_pid(launched: Launched) -> int:
+    """The echo's PID, from its ``ready`` line."""
+    match = re.search(r"ready (\d+)", launched.wait_for_text("ready"))
+    assert match is not None
+    return int(match.group(1))
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line]
+
+
+# -- one process ------------------------------------------------------------------
+
+
+def test_each_signal_reaches_the_child_once(tmp_path: Path) -> None:
+    with launch(spawn("echo", "--spawn"), tmp_path) as launcher:
+        pid = child_pid(launcher)
+        assert os.getpgid(pid) == pid != os.getpgid(launcher.pid)
+        for sig in SIGNALS:
+            launcher.signal(sig)
+            launcher.wait_for_text(f"got {sig.name}")
+            if sig != signal.SIGTERM:
+                assert launcher.proc.poll() is None, f"launcher died of {sig.name}"
+        assert launcher.wait() == 0
+        received = [line for line in lines(launcher.text()) if line.startswith("got")]
+    assert received == [f"got {sig.name}" for sig in SIGNALS]
+
+
+def test_signals_go_to_the_childs_pid_not_its_group(tmp_path: Path) -> None:
+    with launch(spawn("twins", "--spawn"), tmp_path) as launcher:
+        launcher.wait_for_text("ready", count=2)
+        launcher.signal(signal.SIGUSR1)
+        launcher.wait_for_text("got SIGUSR1")
+        launcher.signal(signal.SIGTERM)  # the twin stays: killed with the group
+        assert launcher.wait() == 0
+        twin = int(launcher.text().split("twin ready ")[1].split()[0])
+        assert wait_until(lambda: not running(twin), timeout=10)
+        text = launcher.text()
+    assert "twin got" not in text
+
+
+def test_signals_the_backend_does_not_take_are_not_forwarded(tmp_path: Path) -> None:
+    with launch(spawn("picky", "--spawn"), tmp_path) as launcher:
+        child_pid(launcher)
+        for sig in (signal.SIGHUP, signal.SIGUSR2, signal.SIGUSR1):
+            launcher.signal(sig)
+        launcher.wait_for_text("got SIGUSR1")  # signals are handled in order
+        assert launcher.proc.poll() is None
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait() == 0
+        text = launcher.text()
+    assert "SIGHUP" not in text
+    assert "SIGUSR2" not in text
+
+
+def test_term_becomes_the_backends_stop_signal(tmp_path: Path) -> None:
+    with launch(spawn("by_int", "--spawn"), tmp_path) as launcher:
+        child_pid(launcher)
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait() == 0
+        text = launcher.text()
+    assert "got SIGINT" in text
+    assert "got SIGTERM" not in text
+
+
+def test_exit_code_of_the_child_is_the_launchers(tmp_path: Path) -> None:
+    with launch(spawn("echo", "--spawn", "--", "--exit-code=42"), tmp_path) as launcher:
+        assert launcher.wait() == 42
+
+
+def test_death_by_the_stop_signal_sent_is_a_clean_stop(tmp_path: Path) -> None:
+    """uvicorn re-raises SIGTERM after a clean shutdown."""
+    with launch(spawn("reraise", "--spawn"), tmp_path) as launcher:
+        child_pid(launcher)
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait() == 0
+
+
+def test_death_by_a_signal_the_launcher_did_not_send_is_128_plus_n(
+    tmp_path: Path,
+) -> None:
+    with launch(spawn("reraise", "--spawn"), tmp_path) as launcher:
+        os.kill(child_pid(launcher), signal.SIGTERM)
+        assert launcher.wait() == 128 + signal.SIGTERM
+
+
+def test_child_that_forks_and_exits_leaves_nothing(tmp_path: Path) -> None:
+    with launch(spawn("forking", "--spawn"), tmp_path) as launcher:
+        assert launcher.wait() == 0
+        helper = int(launcher.wait_for_text("helper").split("helper ")[1].split()[0])
+        assert wait_until(lambda: not running(helper), timeout=10)
+
+
+def test_stop_timeout_kills_a_single_stubborn_child(tmp_path: Path) -> None:
+    argv = spawn("stubborn", "--spawn", "--stop-timeout=0.5")
+    with launch(argv, tmp_path) as launcher:
+        child_pid(launcher)
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait() == 128 + signal.SIGKILL
+        assert "did not stop within 0.5 s" in launcher.text()
+
+
+def test_ctrl_c_on_a_terminal_reaches_the_child_once() -> None:
+    with terminal(spawn("echo", "--spawn")) as console:
+        console.read("ready")
+        console.type(b"\x03")  # Ctrl-C
+        console.read("got SIGINT")
+        # Anything the terminal sent the child directly would come before this.
+        os.kill(console.pid, signal.SIGUSR1)
+        console.read("got SIGUSR1")
+        os.kill(console.pid, signal.SIGTERM)
+        text = console.read("stopped")
+        assert console.wait() == 0
+    assert text.count("got SIGINT") == 1
+
+
+def test_sigkill_of_the_launcher_leaves_no_child(tmp_path: Path) -> None:
+    """Killed at moments around the child's start: while Django starts, while
+    the supervisor starts, right after the fork, and once the child runs."""
+    for attempt in range(20):
+        tag = f"--tag={uuid.uuid4().hex}"
+        with launch(spawn("echo", "--spawn", "--", tag), tmp_path) as launcher:
+            if attempt < 10:  # blind: somewhere in the launcher's start
+                time.sleep(0.2 + attempt * 0.05)
+                launcher.remember_tree()
+            else:  # from the moment the child exists (forked, maybe not exec'd)
+                assert wait_until(launcher.children, timeout=30, interval=0.005)
+                time.sleep((attempt % 5) * 0.03)
+            launcher.proc.kill()
+            launcher.wait()
+            left = partial(survivors, tag, launcher.seen - {launcher.pid})
+            assert wait_until(lambda: not left(), timeout=2), left()  # noqa: B023
+
+
+def survivors(tag: str, pids: set[int]) -> list[int]:
+    """Processes of one launch still running: by the tag, or by PID."""
+    return tagged(tag) + [pid for pid in pids if running(pid)]
+
+
+def term_while_blocked() -> None:
+    """In the forked child: what the command does before it execs the
+    supervisor (block the signals), and a TERM that arrives right then."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def test_stop_sent_before_the_child_starts_starts_nothing() -> None:
+    supervisor = subprocess.Popen(
+        supervisor_argv(),
+        env=payload_env([echo_spec("echo")]),
+        stdout=subprocess.PIPE,
+        preexec_fn=term_while_blocked,
+    )
+    try:
+        output, _ = supervisor.communicate(timeout=30)
+    finally:
+        supervisor.kill()
+        supervisor.wait()
+    assert supervisor.returncode == 0
+    assert b"ready" not in output
+
+
+def test_program_that_cannot_start_is_a_one_line_error(tmp_path: Path) -> None:
+    argv = prodserver(
+        "missing", "--spawn", "--settings=mysite.settings_custom", "--skip-checks"
+    )
+    with launch(argv, tmp_path) as launcher:
+        assert launcher.wait() == 1
+        text = launcher.text()
+    assert "missing: cannot start prodserver-test-no-such-program" in text
+    assert "Traceback" not in text
+
+
+# -- several processes -----------------------------------------------------------
+
+
+def test_several_processes_prefix_every_line(tmp_path: Path) -> None:
+    with launch(spawn("noisy", "other"), tmp_path) as launcher:
+        assert launcher.wait() == 0  # noisy exits 0: other is stopped cleanly
+        raw = launcher.output.read_bytes()
+    assert raw, "no output"
+    for line in raw.splitlines():
+        assert re.match(rb"(noisy|other|prodserver) +\| ", line), line
+    assert b"noisy      | bad \xff\xfe utf-8\n" in raw
+    assert b"noisy      | no newline at the end\n" in raw
+    assert b"noisy      | to stderr\n" in raw
+    assert b"prodserver | other stopped with status 0\n" in raw
+
+
+def test_no_line_is_lost_when_a_process_exits(tmp_path: Path) -> None:
+    with launch(spawn("chatty", "other"), tmp_path) as launcher:
+        assert launcher.wait() == 0
+        text = launcher.text()
+    printed = [line for line in text.splitlines() if line.startswith("chatty ")]
+    assert printed[1:] == [f"chatty     | line {n}" for n in range(50000)]
+    assert printed[0].startswith("chatty     | ready")
+    # The supervisor speaks of the exit after the last line.
+    assert text.index("chatty exited") > text.index("line 49999")
+
+
+def test_one_process_failing_stops_the_others(tmp_path: Path) -> None:
+    with launch(spawn("failing", "echo", "other"), tmp_path) as launcher:
+        assert launcher.wait() == 3
+        text = launcher.text()
+    assert "failing exited with status 3" in text
+    # Stopped, whether or not they had installed their handlers yet.
+    assert "echo stopped with status 0" in text
+    assert "other stopped with status 0" in text
+
+
+def test_term_stops_all_once_each(tmp_path: Path) -> None:
+    with launch(spawn("slow_stop", "by_int", "pool"), tmp_path) as launcher:
+        launcher.wait_for_text("ready", count=4)
+        launcher.signal(signal.SIGTERM)
+        launcher.wait_for_text("slow_stop  | got SIGTERM")
+        launcher.signal(signal.SIGTERM)  # while stopping: not sent again
+        launcher.signal(signal.SIGINT)
+        assert launcher.wait() == 0
+        text = launcher.text()
+    assert text.count("got SIGTERM") == 3  # slow_stop, pool.1, pool.2
+    assert text.count("got SIGINT") == 1  # by_int's stop signal
+    assert "pool.1     | stopped" in text
+    assert "pool.2     | stopped" in text
+
+
+def test_other_signals_go_to_every_process_that_takes_them(tmp_path: Path) -> None:
+    with launch(spawn("echo", "picky"), tmp_path) as launcher:
+        launcher.wait_for_text("ready", count=2)
+        launcher.signal(signal.SIGHUP)
+        launcher.signal(signal.SIGUSR1)
+        launcher.wait_for_text("got SIGUSR1", count=2)
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait() == 0
+        text = launcher.text()
+    assert "echo       | got SIGHUP" in text
+    assert "picky      | got SIGHUP" not in text
+
+
+def test_stubborn_process_is_killed_after_the_stop_timeout(tmp_path: Path) -> None:
+    with launch(spawn("stubborn", "echo", "--stop-timeout=1"), tmp_path) as launcher:
+        launcher.wait_for_text("ready", count=2)
+        children = [child.pid for child in launcher.children()]
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait() == 128 + signal.SIGKILL
+        text = launcher.text()
+        assert not [pid for pid in children if running(pid)]
+    assert "stubborn did not stop within 1 s: killing it" in text
+    assert "echo stopped with status 0" in text
+
+
+def test_a_process_that_cannot_start_stops_the_others(tmp_path: Path) -> None:
+    spec = ProcessSpec("missing", ["prodserver-test-no-such-program"], {}, "/")
+    specs = [echo_spec("echo"), spec, echo_spec("other")]
+    with launch(supervisor_argv(), tmp_path, env=payload_env(specs)) as sup:
+        assert sup.wait() == 1
+        text = sup.text()
+    assert "missing: cannot start prodserver-test-no-such-program" in text
+    assert "echo stopped with status 0" in text
+    assert "other started" not in text
+
+
+def test_forking_process_does_not_hold_up_the_others(tmp_path: Path) -> None:
+    with launch(spawn("forking", "echo"), tmp_path) as launcher:
+        assert launcher.wait() == 0
+        text = launcher.text()
+    helper = int(text.split("forking    | helper ")[1].split()[0])
+    assert not running(helper)
+    assert "echo stopped with status 0" in text
+
+
+# -- the supervisor module directly -----------------------------------------------
+
+EXIT_CODES = [0, 1, 2, 3, 42, 100, 126, 127, 128, 129, 200, 254, 255]
+
+
+@pytest.mark.parametrize("code", EXIT_CODES)
+def test_exit_codes_pass_through(tmp_path: Path, code: int) -> None:
+    spec = echo_spec("echo", f"--exit-code={code}")
+    with launch(supervisor_argv(), tmp_path, env=payload_env([spec])) as sup:
+        assert sup.wait() == code
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL, signal.SIGSEGV])
+def test_death_by_signal_gives_128_plus_n(tmp_path: Path, sig: signal.Signals) -> None:
+    spec = echo_spec("echo", f"--die-by={sig.name}")
+    with launch(supervisor_argv(), tmp_path, env=payload_env([spec])) as sup:
+        assert sup.wait() == 128 + sig
+
+
+def test_supervisor_imports_no_django() -> None:
+    code = (
+        "import sys, django_prodserver.supervisor; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} "
+        "& {'django', 'psutil', 'typing', 'dataclasses'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_supervisor_without_a_payload_explains_itself() -> None:
+    env = {k: v for k, v in os.environ.items() if k != PAYLOAD_VARIABLE}
+    result = subprocess.run(
+        supervisor_argv(), env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert "manage.py prodserver" in result.stderr
+
+
+# -- helpers ----------------------------------------------------------------------
+
+
+def echo_spec(name: str, *args: str) -> ProcessSpec:
+    return ProcessSpec(
+        name=name,
+        argv=[sys.executable, "-m", "mysite.signal_echo", *args],
+        env={"PYTHONPATH": str(EXAMPLE_DIR)},
+        cwd=str(EXAMPLE_DIR),
+        accepted_signals=FORWARDABLE,
+    )
+
+
+def supervisor_argv() -> list[str]:
+    return [sys.executable, "-m", "django_prodserver.supervisor"]
+
+
+def payload_env(specs: list[ProcessSpec]) -> dict[str, str]:
+    return example_env(**{PAYLOAD_VARIABLE: Payload(specs).encode()})
+
+
+def running(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def tagged(tag: str) -> list[int]:
+    """Running processes whose command line holds this test's unique tag."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        if tag in (process.info["cmdline"] or []) and running(process.pid):
+            found.append(process.pid)
+    return found
+
+
+class Terminal:
+    """A process running as the foreground job of a new pseudo-terminal."""
+
+    def __init__(self, argv: list[str]) -> None:
+        env = example_env()
+        self.pid, self.master = pty.fork()
+        if self.pid == 0:  # the child: becomes the launcher
+            try:
+                os.chdir(EXAMPLE_DIR)
+                os.execve(argv[0], argv, env)
+            finally:
+                os._exit(127)
+        self.received = bytearray()
+        self.seen: set[int] = set()
+
+    def read(self, needle: str, timeout: float = 30) -> str:
+        """Read the terminal until ``needle`` has appeared; return all read."""
+        deadline = time.monotonic() + timeout
+        while needle.encode() not in self.received and time.monotonic() < deadline:
+            self.remember_tree()
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if ready:
+                try:
+                    self.received.extend(os.read(self.master, 4096))
+                except OSError:  # EIO: the terminal's last process has gone
+                    break
+        text = self.received.decode(errors="replace")
+        assert needle in text, f"{needle!r} not in:\n{text}"
+        return text
+
+    def type(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def wait(self) -> int:
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        return os.waitstatus_to_exitcode(status)
+
+    def remember_tree(self) -> None:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            children = psutil.Process(self.pid).children(recursive=True)
+            self.seen |= {child.pid for child in children}
+
+    def close(self) -> None:
+        for leftover in self.seen | ({self.pid} if self.pid else set()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(leftover, signal.SIGKILL)
+        if self.pid:
+            self.wait()
+        os.close(self.master)
+
+
+@contextlib.contextmanager
+def terminal(argv: list[str]) -> Iterator[Terminal]:
+    console = Terminal(argv)
+    try:
+        yield console
+    finally:
+        console.close()
