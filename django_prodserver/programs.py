@@ -13,6 +13,7 @@ import os
 import sys
 import sysconfig
 from functools import cache
+from pathlib import Path
 
 
 @cache
@@ -25,12 +26,28 @@ def scripts_dirs() -> tuple[str, ...]:
     return tuple(dict.fromkeys(d for d in dirs if d))
 
 
-def is_installed(module: str) -> bool:
-    """Whether a top-level module can be imported, without importing it."""
+def is_installed(dotted: str) -> bool:
+    """Whether a module can be imported, without importing it or its packages.
+
+    ``find_spec("a.b")`` would import ``a``; for a dotted name the top-level
+    package is only located, and the rest is looked up in its directories.
+    """
+    top, *rest = dotted.split(".")
     try:
-        return importlib.util.find_spec(module) is not None
+        spec = importlib.util.find_spec(top)
     except (ImportError, ValueError):
         return False
+    if spec is None:
+        return False
+    if not rest:
+        return True
+    locations = [Path(p) for p in spec.submodule_search_locations or ()]
+    *packages, last = rest
+    for location in locations:
+        directory = location.joinpath(*packages)
+        if (directory / last).is_dir() or (directory / f"{last}.py").is_file():
+            return True
+    return False
 
 
 def find_script(name: str) -> str | None:

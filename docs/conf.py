@@ -1,15 +1,17 @@
 """Sphinx configuration for the django-prodserver documentation."""
 
-import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "example")]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+sys.path.insert(0, str(ROOT))
 
 import django  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+# Autodoc imports prodserver's modules, which need configured settings; the
+# example project's would need every worker package installed.
+settings.configure(INSTALLED_APPS=["django_prodserver"])
 django.setup()
 
 project = "django-prodserver"

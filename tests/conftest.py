@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.processes import EXAMPLE_DIR, example_env, free_port
+from tests.processes import (
+    EXAMPLE_DIR,
+    example_env,
+    free_port,
+    redis_server,
+    redis_server_program,
+)
 
 
 @pytest.fixture
@@ -23,6 +30,17 @@ def example_db(tmp_path: Path) -> Path:
     result = manage("migrate", "--noinput", env=example_env(EXAMPLE_DB=str(db)))
     assert result.returncode == 0, result.stderr
     return db
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A private redis-server for the test (the Celery broker and result backend)."""
+    if redis_server_program() is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    directory = tmp_path / "redis"
+    directory.mkdir()
+    with redis_server(directory) as url:
+        yield url
 
 
 @pytest.fixture

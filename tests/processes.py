@@ -10,8 +10,10 @@ import contextlib
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -89,6 +91,15 @@ def manage_with_settings(
 def setting_of(processes: object) -> str:
     """Settings source that sets ``PRODUCTION_PROCESSES`` (for literal values)."""
     return f"PRODUCTION_PROCESSES = {processes!r}"
+
+
+def python_output(code: str) -> str:
+    """What ``python -c CODE`` prints, in a fresh interpreter (e.g. to see which
+    modules an import brings in)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
 
 
 def get(url: str, timeout: float = 10) -> tuple[int, dict[str, object] | str]:
@@ -385,3 +396,74 @@ def check_dry_run_line_serves(
         assert status == 200
         assert isinstance(body, dict)
         assert body["settings"] == settings
+
+
+def redis_server_program() -> str | None:
+    return shutil.which("redis-server")
+
+
+@contextlib.contextmanager
+def redis_server(directory: Path, timeout: float = 20) -> Iterator[str]:
+    """A private ``redis-server`` on a free loopback port; yields its URL.
+
+    Nothing is saved (``--save ''``, no AOF) and its files go to ``directory``.
+    It is stopped by its PID.
+    """
+    program = redis_server_program()
+    assert program is not None, "redis-server is not installed"
+    port = free_port()
+    log = (directory / "redis.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            program, "--port", str(port), "--bind", HOST, "--save", "",
+            "--appendonly", "no", "--dir", str(directory), "--daemonize", "no",
+        ],
+        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_until(lambda: redis_answers(port) or proc.poll() is not None)
+        assert redis_answers(port), (directory / "redis.log").read_text()
+        yield f"redis://{HOST}:{port}/0"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=timeout)
+        log.close()
+
+
+def redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+#: The example project with its task workers and scheduler.
+WORKER_SETTINGS = "--settings=mysite.settings_workers"
+
+
+def shell(db: Path, code: str) -> str:
+    """Run ``code`` in the example project's ``manage.py shell`` on the database
+    ``db`` (to enqueue a task through the library's own API); its output."""
+    result = manage("shell", "-c", code, env=example_env(EXAMPLE_DB=str(db)))
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def query(db: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    """Rows of a read-only query on the example project's SQLite database."""
+    with contextlib.closing(sqlite3.connect(db, timeout=20)) as connection:
+        return list(connection.execute(sql, params))
+
+
+def records(db: Path, key: str) -> list[tuple[str, int, str | None]]:
+    """The example jobs' rows with ``key``: (runner, pid, finished_at)."""
+    rows = query(
+        db, "SELECT runner, pid, finished_at FROM jobs_record WHERE key = ?", key
+    )
+    return [(str(r), int(p), None if f is None else str(f)) for r, p, f in rows]  # type: ignore[call-overload]

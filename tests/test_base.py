@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 
 import pytest
 
 from django_prodserver.addresses import Address
-from django_prodserver.backends.base import ProcessConfig, WebServerBackend
+from django_prodserver.backends.base import (
+    ManagementCommandBackend,
+    ProcessConfig,
+    WebServerBackend,
+)
 from django_prodserver.options import OptionRules
 
 
@@ -64,3 +69,17 @@ def test_option_values_take_args_first_then_defaults() -> None:
         "host": "0.0.0.0",
         "port": "5000",
     }
+
+
+class ShowMigrations(ManagementCommandBackend):
+    """A management command as a process, the way the worker backends are built."""
+
+    program = command = "showmigrations"
+
+
+def test_management_command_backend_runs_python_m_django() -> None:
+    config = ProcessConfig("m", "x", args={"verbosity": 2, "plan": True})
+    backend = ShowMigrations(config, {})
+    assert backend.commands([]) == [
+        [sys.executable, "-m", "django", "showmigrations", "--verbosity=2", "--plan"]
+    ]

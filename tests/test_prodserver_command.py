@@ -6,13 +6,13 @@ import json
 import shlex
 import subprocess
 import sys
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.test import override_settings
 
+from tests.commands import json_plans, run
 from tests.processes import EXAMPLE_DIR, MANAGE_PY, example_env, manage
 
 GUNICORN = "django_prodserver.backends.gunicorn.GunicornServer"
@@ -20,17 +20,6 @@ TWO_PROCESSES = {
     "web": {"BACKEND": GUNICORN, "ARGS": {"bind": "127.0.0.1:8000", "workers": 4}},
     "api": {"BACKEND": GUNICORN, "ARGS": {"bind": "127.0.0.1:8001"}},
 }
-
-
-def run(*args: str, **options: object) -> tuple[str, str]:
-    out, err = StringIO(), StringIO()
-    call_command("prodserver", *args, stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
-
-
-def json_plans(*args: str, **options: object) -> list[dict[str, object]]:
-    out, _ = run(*args, "--dry-run", "--format=json", **options)
-    return [json.loads(line) for line in out.splitlines()]
 
 
 def test_dry_run_shell_line_is_the_gunicorn_command() -> None:

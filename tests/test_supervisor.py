@@ -34,6 +34,7 @@ from tests.processes import (
     example_env,
     launch,
     prodserver,
+    python_output,
     wait_until,
 )
 
@@ -345,10 +346,7 @@ def test_supervisor_imports_no_django() -> None:
         "print(sorted({m.split('.')[0] for m in sys.modules} "
         "& {'django', 'psutil', 'typing', 'dataclasses'}))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
+    assert python_output(code) == "[]"
 
 
 def test_supervisor_without_a_payload_explains_itself() -> None:

@@ -327,3 +327,28 @@ def asgi_application_path() -> str:
     module, _, attr = wsgi_application_path().rpartition(".")
     package = module.rpartition(".")[0]
     return f"{package}.asgi.{attr}" if package else f"asgi.{attr}"
+
+
+#: Flags and options that every Django management command takes.
+DJANGO_COMMAND_FLAGS = frozenset(
+    {"traceback", "no-color", "force-color", "skip-checks"}
+)
+DJANGO_COMMAND_OPTIONS = frozenset({"verbosity", "settings", "pythonpath"})
+
+
+class ManagementCommandBackend(WorkerBackend):
+    """A worker that is a Django management command: ``python -m django COMMAND``.
+
+    The command runs with the ``DJANGO_SETTINGS_MODULE`` and ``PYTHONPATH`` that
+    prodserver exports, so it finds the project from any working directory.
+    ``verbosity`` in ARGS becomes ``--verbosity``.
+    """
+
+    #: The management command's name, e.g. ``"qcluster"``.
+    command: ClassVar[str] = ""
+
+    def program_argv(self) -> list[str]:
+        return programs.python_module_argv("django", self.command)
+
+    def build_argv(self, options: list[str]) -> list[str]:
+        return [*self.program_argv(), *options]

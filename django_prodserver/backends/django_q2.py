@@ -1,0 +1,102 @@
+"""Django-Q2: ``python -m django qcluster``.
+
+The cluster's size and broker come from ``Q_CLUSTER``; ARGS add ``verbosity``
+and the cluster ``name``. qcluster's own ``--name`` sets ``Q_CLUSTER_NAME`` only
+after Django-Q2 has read its configuration, so where processes fork (Linux)
+the cluster keeps its default name; prodserver sets ``Q_CLUSTER_NAME`` in the
+environment instead, which is what Django-Q2 reads. Django-Q2 then expects an
+``ALT_CLUSTERS`` key in ``Q_CLUSTER`` (it fails at startup without one), which
+the system check verifies.
+
+Signals: TERM or INT to the main PID stop the cluster gracefully. A TERM sent to
+its whole process group deadlocks it, and QUIT or HUP kill the main process and
+orphan its workers: neither is ever forwarded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.checks import CheckMessage, Error
+
+from ..options import ArgValue, OptionRules
+from .base import (
+    DJANGO_COMMAND_FLAGS,
+    DJANGO_COMMAND_OPTIONS,
+    ManagementCommandBackend,
+    ProcessConfig,
+)
+
+FLAGS = DJANGO_COMMAND_FLAGS | {"run-once"}
+NAME_KEYS = frozenset({"name", "cluster-name"})
+
+
+def cluster_name(args: Mapping[Any, ArgValue]) -> str | None:
+    """The cluster name that ARGS give, if any."""
+    for key, value in args.items():
+        if isinstance(key, str) and key.replace("_", "-") in NAME_KEYS | {"n"}:
+            return None if value is None or isinstance(value, bool) else str(value)
+    return None
+
+
+class DjangoQ2Worker(ManagementCommandBackend):
+    """``qcluster`` of Django-Q2, with the settings in use."""
+
+    program = command = "qcluster"
+    module = "django_q"
+    extra = "django-q2"
+    own_args = NAME_KEYS | {"n"}
+    option_rules = OptionRules(
+        flags=FLAGS,
+        short={"v": "verbosity"},
+        known=FLAGS | DJANGO_COMMAND_OPTIONS,
+    )
+    accepted_signals = frozenset({"SIGINT", "SIGTERM"})
+
+    def environment(self) -> dict[str, str]:
+        name = cluster_name(self.config.args)
+        return {"Q_CLUSTER_NAME": name} if name else {}
+
+    @classmethod
+    def check_config(cls, config: ProcessConfig) -> list[CheckMessage]:
+        return [
+            *super().check_config(config),
+            *check_django_q_app(config),
+            *check_cluster_name(config),
+        ]
+
+
+def check_django_q_app(config: ProcessConfig) -> list[CheckMessage]:
+    if apps.is_installed("django_q"):
+        return []
+    return [
+        Error(
+            f"{config.label}: qcluster needs Django-Q2's app in INSTALLED_APPS",
+            hint='Add "django_q" to INSTALLED_APPS, then migrate.',
+            obj="PRODUCTION_PROCESSES",
+            id="prodserver.E011",
+        )
+    ]
+
+
+def check_cluster_name(config: ProcessConfig) -> list[CheckMessage]:
+    name = cluster_name(config.args)
+    q_cluster = getattr(settings, "Q_CLUSTER", {})
+    if not name or not isinstance(q_cluster, Mapping):
+        return []
+    default = {q_cluster.get("name"), q_cluster.get("cluster_name")}
+    if name in default or "ALT_CLUSTERS" in q_cluster:
+        return []
+    return [
+        Error(
+            f"{config.label}: cluster name {name!r} needs Q_CLUSTER['ALT_CLUSTERS']; "
+            "without it Django-Q2 fails at startup",
+            hint=f'Add "ALT_CLUSTERS": {{{name!r}: {{}}}} to Q_CLUSTER '
+            "(with the options that differ for this cluster).",
+            obj="PRODUCTION_PROCESSES",
+            id="prodserver.E013",
+        )
+    ]

@@ -1,0 +1,197 @@
+"""django-tasks: ``python -m django db_worker --no-reload …``, once per process.
+
+``db_worker`` comes with the database backend of Django's tasks framework: the
+``django-tasks-db`` package (app ``django_tasks_db``; on Django 6's
+``django.tasks`` or the ``django_tasks`` backport >= 0.12), or, up to 0.11, the
+backport itself (app ``django_tasks.backends.database``).
+
+It runs one task at a time and has neither a processes nor a threads option, so
+prodserver handles both: ``processes: N`` runs N ``db_worker`` processes, each
+with its own ``--worker-id``, and ``threads: T`` multiplies that number (with a
+``prodserver.W004`` warning). It reloads on code changes when ``DEBUG`` is on,
+and a TERM in reload mode leaves the running task marked RUNNING for ever, so
+prodserver passes ``--no-reload`` unless ARGS set ``reload``.
+
+Signals: the first TERM, INT or QUIT lets the running task finish, then exits;
+a second one ends the task.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Mapping
+from typing import Any
+
+from django.apps import apps
+from django.core.checks import CheckMessage, Error, Warning
+
+from .. import programs
+from ..exceptions import ConfigurationError
+from ..options import ArgValue, OptionRules, build_options
+from .base import (
+    DJANGO_COMMAND_FLAGS,
+    DJANGO_COMMAND_OPTIONS,
+    ManagementCommandBackend,
+    ProcessConfig,
+)
+
+#: The Django apps that provide ``db_worker``, the newest first.
+DATABASE_APPS = ("django_tasks_db", "django_tasks.backends.database")
+#: What ``INSTALLED_APPS`` needs for each of them.
+APPS_TO_ADD = {
+    "django_tasks_db": '"django_tasks_db"',
+    "django_tasks.backends.database": '"django_tasks" and '
+    '"django_tasks.backends.database"',
+}
+POOL_HINT = 'Write "processes": 2, or leave it out for one process.'
+#: Worker ids longer than this are refused by ``db_worker``.
+MAX_WORKER_ID = 64
+
+FLAGS = DJANGO_COMMAND_FLAGS | {"batch", "no-startup-delay"}
+NEGATABLE = frozenset({"reload"})
+VALUE_OPTIONS = DJANGO_COMMAND_OPTIONS | {
+    "queue-name", "exclude-queues", "interval", "backend", "max-tasks", "worker-id",
+}  # fmt: skip
+
+
+def positive_int(value: ArgValue) -> int | None:
+    """``4`` or ``"4"`` → 4; anything else, zero or less included → None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value)
+    else:
+        return None
+    return number if number >= 1 else None
+
+
+def pool_sizes(args: Mapping[Any, ArgValue]) -> dict[str, int | None]:
+    """``processes`` and ``threads`` from ARGS (1 when absent, None when invalid)."""
+    sizes: dict[str, int | None] = {"processes": 1, "threads": 1}
+    for key, value in args.items():
+        if isinstance(key, str) and key in sizes:
+            sizes[key] = positive_int(value)
+    return sizes
+
+
+class DjangoTasksWorker(ManagementCommandBackend):
+    """django-tasks' ``db_worker``, run ``processes x threads`` times."""
+
+    program = command = "db_worker"
+    extra = "django-tasks"
+    own_args = frozenset({"processes", "threads"})
+    option_rules = OptionRules(
+        flags=FLAGS,
+        negatable=NEGATABLE,
+        comma_joined=frozenset({"queue-name", "exclude-queues"}),
+        aliases={"queue": "queue-name", "queues": "queue-name"},
+        short={"v": "verbosity"},
+        known=FLAGS | NEGATABLE | VALUE_OPTIONS,
+    )
+    accepted_signals = frozenset({"SIGINT", "SIGQUIT", "SIGTERM"})
+
+    @classmethod
+    def is_installed(cls) -> bool:
+        return any(programs.is_installed(app) for app in DATABASE_APPS)
+
+    def default_args(self) -> dict[str, ArgValue]:
+        return {"reload": False}
+
+    def process_count(self) -> int:
+        sizes = pool_sizes(self.config.args)
+        processes, threads = sizes["processes"], sizes["threads"]
+        if processes is None or threads is None:
+            raise ConfigurationError(
+                f"{self.config.label}: ARGS 'processes' and 'threads' must be whole "
+                "numbers of at least 1",
+                POOL_HINT,
+                "prodserver.E008",
+            )
+        return processes * threads
+
+    def commands(self, extra: list[str]) -> list[list[str]]:
+        count = self.process_count()
+        if count == 1:
+            return super().commands(extra)
+        rules = self.option_rules
+        # Each process gets its own id, made from the configured one if any.
+        args = {k: v for k, v in self.args.items() if rules.canonical(k) != "worker-id"}
+        return [
+            self.build_argv(
+                build_options(
+                    rules,
+                    args,
+                    {**self.default_args(), "worker-id": self.worker_id(number)},
+                    extra,
+                )
+            )
+            for number in range(1, count + 1)
+        ]
+
+    def worker_id(self, number: int) -> str:
+        """``NAME.N@HOST``, or ``ID.N`` when ARGS set ``worker-id: ID``."""
+        configured = self.option_values().get("worker-id")
+        if configured is None:
+            return f"{self.name}.{number}@{socket.gethostname()}"[:MAX_WORKER_ID]
+        suffix = f".{number}"
+        return str(configured)[: MAX_WORKER_ID - len(suffix)] + suffix
+
+    @classmethod
+    def check_config(cls, config: ProcessConfig) -> list[CheckMessage]:
+        return [
+            *super().check_config(config),
+            *check_pool_sizes(config),
+            *check_database_app(config),
+        ]
+
+
+def check_pool_sizes(config: ProcessConfig) -> list[CheckMessage]:
+    sizes = pool_sizes(config.args)
+    invalid = [name for name, size in sizes.items() if size is None]
+    if invalid:
+        return [
+            Error(
+                f"{config.label}: ARGS[{name!r}] must be a whole number of at least 1",
+                hint=POOL_HINT,
+                obj="PRODUCTION_PROCESSES",
+                id="prodserver.E008",
+            )
+            for name in invalid
+        ]
+    processes, threads = sizes["processes"] or 1, sizes["threads"] or 1
+    if threads == 1:
+        return []
+    return [
+        Warning(
+            f"{config.label}: db_worker runs one task at a time and has no threads; "
+            f"'threads': {threads} starts {processes} x {threads} = "
+            f"{processes * threads} db_worker processes",
+            hint=f'Write "processes": {processes * threads} and drop "threads".',
+            obj="PRODUCTION_PROCESSES",
+            id="prodserver.W004",
+        )
+    ]
+
+
+def check_database_app(config: ProcessConfig) -> list[CheckMessage]:
+    if any(apps.is_installed(app) for app in DATABASE_APPS):
+        return []
+    present = [app for app in DATABASE_APPS if programs.is_installed(app)]
+    if present:
+        hint = f"Add {APPS_TO_ADD[present[0]]} to INSTALLED_APPS, then migrate."
+    else:
+        hint = (
+            f"{DjangoTasksWorker.install_hint()}, add {APPS_TO_ADD[DATABASE_APPS[0]]} "
+            "to INSTALLED_APPS, then migrate."
+        )
+    return [
+        Error(
+            f"{config.label}: db_worker needs the django-tasks database backend "
+            "in INSTALLED_APPS",
+            hint=hint,
+            obj="PRODUCTION_PROCESSES",
+            id="prodserver.E011",
+        )
+    ]

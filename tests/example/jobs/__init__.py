@@ -1,0 +1,1 @@
+"""The example project's background jobs: one task for each worker backend."""

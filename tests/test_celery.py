@@ -1,0 +1,388 @@
+"""Celery worker and beat: their command lines, their checks, and real runs
+through a private redis-server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError
+from django.test import override_settings
+
+from django_prodserver.backends.base import ProcessConfig
+from django_prodserver.backends.celery import CeleryBeat, CeleryWorker
+from django_prodserver.resolver import resolve
+from django_prodserver.validation import check_processes
+from tests.commands import argv_of, plans_of, run
+from tests.processes import (
+    EXAMPLE_DIR,
+    example_env,
+    launch,
+    prodserver,
+    records,
+    wait_until,
+)
+from tests.processes import WORKER_SETTINGS as WORKERS
+
+WORKER = "django_prodserver.backends.celery.CeleryWorker"
+BEAT = "django_prodserver.backends.celery.CeleryBeat"
+APP = "mysite.celery.app"
+TARGET = "mysite.celery:app"
+
+
+def worker_options(args: dict[str, object], *extra: str) -> list[str]:
+    """What follows ``celery -A mysite.celery:app worker``."""
+    argv = argv_of({"BACKEND": WORKER, "APP": APP, "ARGS": args}, *extra)
+    assert Path(argv[0]).name == "celery"
+    assert argv[1:4] == ["-A", TARGET, "worker"]
+    return argv[4:]
+
+
+def beat_options(args: dict[str, object], *extra: str) -> list[str]:
+    argv = argv_of({"BACKEND": BEAT, "APP": APP, "ARGS": args}, *extra)
+    assert argv[1:4] == ["-A", TARGET, "beat"]
+    return argv[4:]
+
+
+# -- the worker's command line -------------------------------------------------
+
+HOSTNAME = "--hostname=p@%h"  # the default node name of process "p"
+
+
+@pytest.mark.parametrize(
+    ("args", "options"),
+    [
+        # The seed's worker ARGS, one by one.
+        ({"concurrency": "4"}, ["--concurrency=4"]),
+        ({"concurrency": 4}, ["--concurrency=4"]),
+        ({"loglevel": "info"}, ["--loglevel=info"]),
+        ({"pool": "prefork"}, ["--pool=prefork"]),
+        ({"pool": "gevent"}, ["--pool=gevent"]),
+        ({"pool": "solo"}, ["--pool=solo"]),
+        ({"queues": "default"}, ["--queues=default"]),
+        ({"queues": "default,priority"}, ["--queues=default,priority"]),
+        ({"queues": ["default", "priority"]}, ["--queues=default,priority"]),
+        ({"queues": ("a",)}, ["--queues=a"]),
+        ({"max-tasks-per-child": "1000"}, ["--max-tasks-per-child=1000"]),
+        ({"max_tasks_per_child": 1000}, ["--max-tasks-per-child=1000"]),
+        ({"max-memory-per-child": "200000"}, ["--max-memory-per-child=200000"]),
+        ({"time-limit": 300}, ["--time-limit=300"]),
+        ({"time-limit": 2.5}, ["--time-limit=2.5"]),
+        ({"soft-time-limit": "240"}, ["--soft-time-limit=240"]),
+        # The seed's examples as a whole.
+        (
+            {"concurrency": "4", "max-tasks-per-child": "1000"},
+            ["--concurrency=4", "--max-tasks-per-child=1000"],
+        ),
+        (
+            {"pool": "gevent", "concurrency": "100"},
+            ["--pool=gevent", "--concurrency=100"],
+        ),
+        # Flags, aliases and other lists.
+        ({"without-gossip": True}, ["--without-gossip"]),
+        ({"without-mingle": "false"}, []),
+        ({"events": True}, ["--task-events"]),
+        ({"E": True}, ["--task-events"]),
+        ({"exclude-queues": ["a", "b"]}, ["--exclude-queues=a,b"]),
+        ({"autoscale": [10, 3]}, ["--autoscale=10,3"]),
+    ],
+)
+def test_worker_args(args: dict[str, object], options: list[str]) -> None:
+    assert worker_options(args) == [*options, HOSTNAME]
+
+
+@pytest.mark.parametrize("app", ["mysite.celery.app", "mysite.celery:app"])
+def test_app_goes_before_the_subcommand_in_either_form(app: str) -> None:
+    argv = argv_of({"BACKEND": WORKER, "APP": app})
+    assert argv[1:4] == ["-A", TARGET, "worker"]
+
+
+def test_each_worker_has_its_own_node_name_unless_args_set_one() -> None:
+    processes = {
+        "default_worker": {"BACKEND": WORKER, "APP": APP, "ARGS": {"queues": "a"}},
+        "priority_worker": {"BACKEND": WORKER, "APP": APP, "ARGS": {"queues": "b"}},
+    }
+    with override_settings(PRODUCTION_PROCESSES=processes):
+        out, _ = run("--all", "--dry-run", "--format=json")
+    hostnames = [
+        [a for a in json.loads(line)["argv"] if a.startswith("--hostname")]
+        for line in out.splitlines()
+    ]
+    assert hostnames == [
+        ["--hostname=default_worker@%h"],
+        ["--hostname=priority_worker@%h"],
+    ]
+    assert worker_options({"hostname": "w1@%h"}) == ["--hostname=w1@%h"]
+    assert worker_options({"n": "w2@%h"}) == ["--hostname=w2@%h"]
+    assert worker_options({}, "-n", "w3@%h") == ["-n", "w3@%h"]
+
+
+def test_celery_global_options_go_before_the_subcommand() -> None:
+    argv = argv_of(
+        {"BACKEND": WORKER, "APP": APP, "ARGS": {"broker": "redis://b/1", "c": 2}},
+        "--skip-checks",
+        "-b",
+        "redis://b/2",
+        "--loglevel=debug",
+    )
+    assert argv[1:] == [
+        "-A", TARGET, "--skip-checks", "-b", "redis://b/2", "worker",
+        "--concurrency=2", HOSTNAME, "--loglevel=debug",
+    ]  # fmt: skip
+
+
+def test_extra_args_override_configured_options() -> None:
+    options = worker_options({"concurrency": 4, "loglevel": "info"}, "-c", "1")
+    assert options == ["--loglevel=info", HOSTNAME, "-c", "1"]
+
+
+# -- beat's command line -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "options"),
+    [
+        ({}, []),
+        ({"loglevel": "info"}, ["--loglevel=info"]),
+        (
+            {"scheduler": "django_celery_beat.schedulers:DatabaseScheduler"},
+            ["--scheduler=django_celery_beat.schedulers:DatabaseScheduler"],
+        ),
+        ({"schedule": "/var/lib/beat/schedule"}, ["--schedule=/var/lib/beat/schedule"]),
+        ({"max-interval": 5}, ["--max-interval=5"]),
+        ({"enable-remote-control": False}, ["--no-enable-remote-control"]),
+        ({"enable_remote_control": "yes"}, ["--enable-remote-control"]),
+    ],
+)
+def test_beat_args(args: dict[str, object], options: list[str]) -> None:
+    assert beat_options(args) == options
+
+
+def test_beat_keeps_celerys_schedule_file_default() -> None:
+    """No --schedule unless ARGS set one: Celery writes celerybeat-schedule into
+    the working directory, which prodserver keeps."""
+    (plan,) = plans_of({"BACKEND": BEAT, "APP": APP})
+    assert not [a for a in plan["argv"] if "schedule" in a]  # type: ignore[attr-defined]
+
+
+# -- environment, signals, checks ---------------------------------------------
+
+
+def test_env_sets_remap_sigterm_and_settings_are_exported() -> None:
+    (plan,) = plans_of(
+        {"BACKEND": WORKER, "APP": APP, "ENV": {"REMAP_SIGTERM": "SIGQUIT"}}
+    )
+    env: Any = plan["env"]
+    assert env["REMAP_SIGTERM"] == "SIGQUIT"
+    assert env["DJANGO_SETTINGS_MODULE"] == "mysite.settings"
+
+
+def test_signals_the_worker_and_beat_take() -> None:
+    worker, beat = (
+        resolve(ProcessConfig("p", "x", app=APP), backend)[0]
+        for backend in (CeleryWorker, CeleryBeat)
+    )
+    assert worker.stop_signal == beat.stop_signal == "SIGTERM"
+    # USR2 (unless CELERY_RDBSIG is set), TTIN and TTOU would stop or kill it.
+    assert worker.accepted_signals == {
+        "SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR1",
+    }  # fmt: skip
+    assert beat.accepted_signals == {"SIGINT", "SIGTERM"}
+
+
+@pytest.mark.parametrize("backend", [WORKER, BEAT])
+def test_celery_without_app_is_e009(backend: str) -> None:
+    messages = check_processes({"worker": {"BACKEND": backend}})
+    assert [m.id for m in messages] == ["prodserver.E009"]
+    with (
+        override_settings(PRODUCTION_PROCESSES={"worker": {"BACKEND": backend}}),
+        pytest.raises(CommandError, match=r"prodserver\.E009: .*'worker'.* needs APP"),
+    ):
+        run("worker", "--dry-run")
+
+
+@pytest.mark.parametrize(
+    ("backend", "key", "suggestion"),
+    [
+        (WORKER, "concurency", "concurrency"),
+        (WORKER, "max-task-per-child", "max-tasks-per-child"),
+        (WORKER, "queue", "queues"),
+        (BEAT, "schedular", "scheduler"),
+    ],
+)
+def test_unknown_option_gets_did_you_mean(
+    backend: str, key: str, suggestion: str
+) -> None:
+    messages = check_processes(
+        {"p": {"BACKEND": backend, "APP": APP, "ARGS": {key: 1}}}
+    )
+    assert [m.id for m in messages] == ["prodserver.W002"]
+    assert messages[0].hint == f"Did you mean {suggestion!r}?"
+
+
+def test_every_option_of_celery_help_is_known() -> None:
+    """The known-option lists match the installed Celery's own."""
+    pytest.importorskip("celery")
+    from celery.bin.beat import beat
+    from celery.bin.celery import celery
+    from celery.bin.worker import worker
+
+    def names(command: Any) -> set[str]:
+        found = set()
+        for param in command.params:
+            for opt in [*param.opts, *param.secondary_opts]:
+                if opt.startswith("--"):
+                    found.add(opt[2:])
+        return found - {"help", "version", "app"}
+
+    global_names = names(celery)
+    worker_rules, beat_rules = CeleryWorker.option_rules, CeleryBeat.option_rules
+    assert global_names | names(worker) <= worker_rules.known | set(
+        worker_rules.aliases
+    )
+    beat_known = beat_rules.known | {f"no-{n}" for n in beat_rules.negatable}
+    assert global_names | names(beat) <= beat_known
+
+
+# -- real runs -----------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_client(redis_url: str) -> Iterator[Any]:
+    """A Celery app in the test process that sends tasks through the broker."""
+    from celery import Celery
+
+    app = Celery("tests", broker=redis_url, backend=redis_url)
+    yield app
+    app.close()
+
+
+def worker_env(example_db: Path, redis_url: str) -> dict[str, str]:
+    return example_env(EXAMPLE_DB=str(example_db), REDIS_URL=redis_url)
+
+
+@pytest.mark.integration
+def test_worker_runs_a_task_sent_through_redis(
+    tmp_path: Path, example_db: Path, redis_url: str, celery_client: Any
+) -> None:
+    env = worker_env(example_db, redis_url)
+    with launch(prodserver("worker", WORKERS), tmp_path, env=env) as worker:
+        result = celery_client.send_task("jobs.tasks.record", args=["sent"])
+        row_id = result.get(timeout=60)
+        assert isinstance(row_id, int)
+        [(runner, pid, finished)] = records(example_db, "sent")
+        assert runner == "celery"
+        assert finished is not None
+        assert pid in worker.remember_tree() - {worker.pid}  # a pool child ran it
+        worker.signal(signal.SIGTERM)
+        assert worker.wait() == 0
+        assert "worker@" in worker.text()
+
+
+def run_sigterm_during_task(
+    argv: list[str], tmp_path: Path, example_db: Path, redis_url: str, client: Any
+) -> None:
+    """SIGTERM while a 3 s task runs: the task completes and is recorded as done."""
+    env = worker_env(example_db, redis_url)
+    with launch(argv, tmp_path, env=env) as worker:
+        result = client.send_task("jobs.tasks.record", args=["slow", 3])
+        assert wait_until(lambda: records(example_db, "slow"), timeout=60), (
+            worker.text()
+        )
+        worker.signal(signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0, worker.text()
+        assert not worker.alive()
+    [(_, _, finished)] = records(example_db, "slow")
+    assert finished is not None
+    assert result.get(timeout=10) is not None
+    assert result.state == "SUCCESS"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("mode", [(), ("--spawn",)], ids=["exec", "spawn"])
+def test_sigterm_lets_the_running_task_finish(
+    mode: tuple[str, ...],
+    tmp_path: Path,
+    example_db: Path,
+    redis_url: str,
+    celery_client: Any,
+) -> None:
+    argv = prodserver("worker", WORKERS, *mode)
+    run_sigterm_during_task(argv, tmp_path, example_db, redis_url, celery_client)
+
+
+@pytest.mark.integration
+def test_beat_publishes_its_schedule_into_redis(
+    tmp_path: Path, example_db: Path, redis_url: str
+) -> None:
+    import redis
+
+    schedule = tmp_path / "beat-schedule"
+    argv = prodserver("beat", WORKERS, "--", f"--schedule={schedule}")
+    client = redis.Redis.from_url(redis_url)
+    try:
+        with launch(argv, tmp_path, env=worker_env(example_db, redis_url)) as beat:
+            assert wait_until(lambda: client.llen("beat") >= 2, timeout=60), beat.text()
+            beat.signal(signal.SIGTERM)
+            assert beat.wait() == 0
+        message = json.loads(client.lindex("beat", 0) or b"{}")
+    finally:
+        client.close()
+    assert message["headers"]["task"] == "jobs.tasks.record"
+    assert message["headers"]["argsrepr"] == "['tick']"
+    assert list(tmp_path.glob("beat-schedule*"))
+
+
+@pytest.mark.integration
+def test_beat_schedule_file_goes_to_the_working_directory(
+    tmp_path: Path, example_db: Path, redis_url: str, other_dir: Path
+) -> None:
+    with launch(
+        prodserver("beat", WORKERS),
+        tmp_path,
+        cwd=other_dir,
+        env=worker_env(example_db, redis_url),
+    ) as beat:
+        found = wait_until(lambda: list(other_dir.glob("celerybeat-schedule*")))
+        assert found, beat.text()
+        beat.signal(signal.SIGTERM)
+        assert beat.wait() == 0
+    assert not list(EXAMPLE_DIR.glob("celerybeat-schedule*"))
+
+
+@pytest.mark.integration
+def test_project_that_imports_its_celery_app_in_init(
+    tmp_path: Path, example_db: Path, redis_url: str, celery_client: Any
+) -> None:
+    """The seed's ``from .celery import app as celery_app`` in the project's
+    ``__init__.py`` (Celery imported into every Django process) works too."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        EXAMPLE_DIR, project, ignore=shutil.ignore_patterns("*.sqlite3", "__pycache__")
+    )
+    init = project / "mysite" / "__init__.py"
+    init.write_text(
+        "from .celery import app as celery_app\n\n__all__ = ('celery_app',)\n"
+    )
+    argv = [sys.executable, str(project / "manage.py"), "prodserver", "worker", WORKERS]
+    env = worker_env(example_db, redis_url)
+    dry_run = subprocess.run(
+        [*argv, "--dry-run", "--format=json"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert dry_run.returncode == 0, dry_run.stderr
+    pythonpath = json.loads(dry_run.stdout)["env"]["PYTHONPATH"]
+    assert pythonpath.split(os.pathsep)[0] == str(project)
+    with launch(argv, tmp_path, cwd=project, env=env) as worker:
+        result = celery_client.send_task("jobs.tasks.record", args=["eager"])
+        assert isinstance(result.get(timeout=60), int)
+        worker.signal(signal.SIGTERM)
+        assert worker.wait() == 0
