@@ -161,3 +161,19 @@ def test_hypercorn_example_warns_about_several_workers(tmp_path: Path) -> None:
         "check", f"--settings={module}", f"--pythonpath={tmp_path}", env=example_env()
     )
     assert "(mysite.W001)" in result.stderr, result.stderr
+
+
+def test_hypercorn_example_tells_where_it_listens(tmp_path: Path) -> None:
+    code = (
+        "PRODUCTION_PROCESSES = {\n"
+        "    'a': {'BACKEND': 'mysite.backends.HypercornServer',"
+        " 'ARGS': {'bind': '0.0.0.0:8000'}},\n"
+        "    'b': {'BACKEND': 'mysite.backends.HypercornServer',"
+        " 'ARGS': {'bind': ['unix:/run/b.sock', '127.0.0.1:8000']}},\n"
+        "}\n"
+    )
+    module = write_settings(tmp_path, code)
+    result = manage(
+        "check", f"--settings={module}", f"--pythonpath={tmp_path}", env=example_env()
+    )
+    assert "(prodserver.W003)" in result.stderr, result.stderr

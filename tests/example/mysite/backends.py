@@ -9,13 +9,12 @@ import sys
 
 from django.core.checks import CheckMessage, Warning
 
-from django_prodserver.addresses import Address, parse_host_port
+from django_prodserver.addresses import Address
 from django_prodserver.backends.base import (
     ProcessBackend,
     ProcessConfig,
     WebServerBackend,
     WorkerBackend,
-    as_list,
 )
 from django_prodserver.options import ArgValue, OptionRules
 from django_prodserver.signals import FORWARDABLE
@@ -100,12 +99,8 @@ class HypercornServer(WebServerBackend):
     def port_default(self, port: str) -> dict[str, ArgValue]:
         return {"bind": f"0.0.0.0:{port}"}
 
-    def listen_addresses(self) -> list[Address]:
-        binds = self.option_values().get("bind")
-        if binds is None:
-            return [self.default_address]
-        found = (parse_host_port(str(bind), 8000) for bind in as_list(binds))
-        return [address for address in found if address is not None]
+    def listen_addresses(self) -> list[Address]:  # for the prodserver.W003 check
+        return self.bind_addresses("bind")
 
     @classmethod
     def install_hint(cls) -> str:
