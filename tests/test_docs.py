@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
@@ -83,6 +84,14 @@ def write_settings(tmp_path: Path, code: str) -> str:
     return "docsample.sample"
 
 
+def check(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py check`` on settings made of ``code``."""
+    module = write_settings(tmp_path, code)
+    return manage(
+        "check", f"--settings={module}", f"--pythonpath={tmp_path}", env=example_env()
+    )
+
+
 def test_the_docs_have_settings_samples() -> None:
     assert len(SETTINGS_BLOCKS) >= 10, [w for w, _ in SETTINGS_BLOCKS]
 
@@ -94,10 +103,7 @@ def test_settings_sample_passes_manage_py_check(code: str, tmp_path: Path) -> No
     missing = missing_shipped_backends(code)
     if missing:  # only while a backend's branch has not been merged
         pytest.skip(f"backend not in this checkout: {', '.join(missing)}")
-    module = write_settings(tmp_path, code)
-    result = manage(
-        "check", f"--settings={module}", f"--pythonpath={tmp_path}", env=example_env()
-    )
+    result = check(tmp_path, code)
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
     found = [m.groupdict() for m in CHECK_ID.finditer(output)]
@@ -151,29 +157,29 @@ def test_custom_backend_page_shows_what_the_backend_runs(tmp_path: Path) -> None
     assert argv[1:] == documented[program + 1 :], where
 
 
-def test_hypercorn_example_warns_about_several_workers(tmp_path: Path) -> None:
-    code = (
-        "PRODUCTION_PROCESSES = {'web': {'BACKEND': 'mysite.backends.HypercornServer',"
-        " 'ARGS': {'workers': 2}}}\n"
-    )
-    module = write_settings(tmp_path, code)
-    result = manage(
-        "check", f"--settings={module}", f"--pythonpath={tmp_path}", env=example_env()
-    )
-    assert "(mysite.W001)" in result.stderr, result.stderr
+HYPERCORN = "mysite.backends.HypercornServer"
 
 
-def test_hypercorn_example_tells_where_it_listens(tmp_path: Path) -> None:
-    code = (
-        "PRODUCTION_PROCESSES = {\n"
-        "    'a': {'BACKEND': 'mysite.backends.HypercornServer',"
-        " 'ARGS': {'bind': '0.0.0.0:8000'}},\n"
-        "    'b': {'BACKEND': 'mysite.backends.HypercornServer',"
-        " 'ARGS': {'bind': ['unix:/run/b.sock', '127.0.0.1:8000']}},\n"
-        "}\n"
-    )
-    module = write_settings(tmp_path, code)
-    result = manage(
-        "check", f"--settings={module}", f"--pythonpath={tmp_path}", env=example_env()
-    )
-    assert "(prodserver.W003)" in result.stderr, result.stderr
+@pytest.mark.parametrize(
+    ("processes", "check_id"),
+    [
+        # several workers drop requests in flight: the example's own check
+        ({"web": {"BACKEND": HYPERCORN, "ARGS": {"workers": 2}}}, "mysite.W001"),
+        # its listen_addresses() feeds the shared-port check
+        (
+            {
+                "a": {"BACKEND": HYPERCORN, "ARGS": {"bind": "0.0.0.0:8000"}},
+                "b": {
+                    "BACKEND": HYPERCORN,
+                    "ARGS": {"bind": ["unix:/run/b.sock", "127.0.0.1:8000"]},
+                },
+            },
+            "prodserver.W003",
+        ),
+    ],
+)
+def test_hypercorn_example_checks(
+    processes: dict[str, object], check_id: str, tmp_path: Path
+) -> None:
+    result = check(tmp_path, f"PRODUCTION_PROCESSES = {processes!r}\n")
+    assert f"({check_id})" in result.stderr, result.stderr
