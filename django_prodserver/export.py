@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .programs import python
 from .resolver import project_roots, settings_module
 
 FORMATS = ("procfile", "systemd", "compose")
@@ -116,7 +117,7 @@ def deployment(
         names=tuple(names),
         project=module.split(".", 1)[0] or "django",
         settings=module,
-        python=os.path.abspath(sys.executable),
+        python=python(),
         manage_py=find_manage_py(roots),
         project_root=roots[0] if roots else os.getcwd(),
         cwd=os.getcwd(),

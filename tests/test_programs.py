@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from django_prodserver import programs
 from django_prodserver.programs import is_installed
 from tests.processes import python_output
 
@@ -31,3 +32,13 @@ def test_a_dotted_name_does_not_import_its_package() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('django_q')))"
     )
     assert python_output(code) == "[]"
+
+
+def test_python_module_argv_uses_a_normalised_interpreter_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``../../.venv/bin/python manage.py …`` must not put ``..`` into the argv
+    that a dry run prints (or an export writes)."""
+    monkeypatch.setattr("sys.executable", "/srv/app/../venv/bin/python")
+    argv = programs.python_module_argv("django", "db_worker")
+    assert argv == ["/srv/venv/bin/python", "-m", "django", "db_worker"]
