@@ -21,9 +21,11 @@ $(STAMP): $(PY) pyproject.toml
 
 install: $(STAMP)
 
+# The example project's web server and django-tasks worker, side by side, on
+# SQLite: open http://127.0.0.1:8000/enqueue/ and then /records/; Ctrl-C stops both.
 demo: install
-	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(PY) manage.py migrate --noinput
-	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(PY) manage.py prodserver web
+	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(PY) manage.py migrate --noinput --settings=mysite.settings_demo
+	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(PY) manage.py prodserver web tasks --settings=mysite.settings_demo
 
 test: install
 	$(VENV)/bin/tox run -e $(TOX_ENVS)

@@ -33,6 +33,16 @@ def parse_host_port(text: str, default_port: int) -> Address | None:
     return None if port is None else (host, port)
 
 
+def parse_bind(bind: str, default_port: int) -> Address | None:
+    """A ``bind``-style value (gunicorn's, hypercorn's): ``tcp://`` optional, the
+    port ``default_port`` when missing, an empty value is every interface; None
+    for Unix sockets and inherited descriptors (``unix:…``, ``fd://…``)."""
+    if bind.startswith(("unix:", "fd://")):
+        return None
+    bind = bind.removeprefix("tcp://")
+    return parse_host_port(bind or "0.0.0.0", default_port)
+
+
 def normal_host(host: str) -> str:
     host = host.strip().lower().strip("[]")
     return "127.0.0.1" if host == "localhost" else host

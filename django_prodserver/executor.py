@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 
 from .child import ProcessSpec
 from .plan import Plan
+from .programs import python
 from .supervisor import HANDLED, PAYLOAD_VARIABLE, Payload
 
 #: Signals that Python ignores and an exec'd program would inherit as ignored.
@@ -114,7 +115,7 @@ def supervisor_command(
     # -P (Python 3.11+): no working directory on sys.path, where a project's
     # json.py or signal.py would shadow the standard library.
     safe_path = ["-P"] if sys.version_info >= (3, 11) else []
-    argv = [sys.executable, *safe_path, "-m", "django_prodserver.supervisor"]
+    argv = [python(), *safe_path, "-m", "django_prodserver.supervisor"]
     # The process names make the supervisor recognisable in `ps`.
     return [*argv, *(plan.name for plan in plans)], env
 

@@ -20,7 +20,7 @@ from pathlib import Path
 @cache
 def scripts_dirs() -> tuple[str, ...]:
     """Where this interpreter's console scripts live (the venv's ``bin`` first)."""
-    dirs = [sysconfig.get_path("scripts")]
+    dirs = [os.path.abspath(sysconfig.get_path("scripts"))]
     user_scheme = f"{os.name}_user"
     if user_scheme in sysconfig.get_scheme_names():
         dirs.append(sysconfig.get_path("scripts", user_scheme))
@@ -109,6 +109,12 @@ def find_script(name: str) -> str | None:
     return None
 
 
+def python() -> str:
+    """The running interpreter, as an absolute path without ``..`` (symlinks are
+    kept: a virtualenv's ``python`` is one, and resolving it would leave the venv)."""
+    return os.path.abspath(sys.executable)
+
+
 def program_argv(script: str, module: str | None) -> list[str]:
     """The argv prefix that starts ``script``: its path, or ``python -m module``.
 
@@ -119,10 +125,10 @@ def program_argv(script: str, module: str | None) -> list[str]:
     if path is not None:
         return [path]
     if module is not None and is_installed(module):
-        return [sys.executable, "-m", module]
+        return [python(), "-m", module]
     return [script]
 
 
 def python_module_argv(module: str, *args: str) -> list[str]:
     """``python -m module args…`` with the running interpreter."""
-    return [sys.executable, "-m", module, *args]
+    return [python(), "-m", module, *args]

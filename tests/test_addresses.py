@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from django_prodserver.addresses import Address, addresses_overlap, parse_host_port
+from django_prodserver.addresses import (
+    Address,
+    addresses_overlap,
+    parse_bind,
+    parse_host_port,
+)
 
 
 @pytest.mark.parametrize(
@@ -23,6 +28,22 @@ from django_prodserver.addresses import Address, addresses_overlap, parse_host_p
 )
 def test_parse_host_port(text: str, expected: Address | None) -> None:
     assert parse_host_port(text, default_port=9000) == expected
+
+
+@pytest.mark.parametrize(
+    ("bind", "expected"),
+    [
+        ("127.0.0.1:8000", ("127.0.0.1", 8000)),
+        ("tcp://0.0.0.0:81", ("0.0.0.0", 81)),
+        ("example.com", ("example.com", 9000)),
+        ("", ("0.0.0.0", 9000)),
+        ("[::]:8002", ("::", 8002)),
+        ("unix:/run/app.sock", None),
+        ("fd://3", None),
+    ],
+)
+def test_parse_bind(bind: str, expected: Address | None) -> None:
+    assert parse_bind(bind, default_port=9000) == expected
 
 
 @pytest.mark.parametrize(

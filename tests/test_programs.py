@@ -77,3 +77,13 @@ def test_installed_version_of_a_missing_package() -> None:
 )
 def test_normalized(name: str, expected: str) -> None:
     assert programs.normalized(name) == expected
+
+
+def test_python_module_argv_uses_a_normalised_interpreter_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``../../.venv/bin/python manage.py …`` must not put ``..`` into the argv
+    that a dry run prints (or an export writes)."""
+    monkeypatch.setattr("sys.executable", "/srv/app/../venv/bin/python")
+    argv = programs.python_module_argv("django", "db_worker")
+    assert argv == ["/srv/venv/bin/python", "-m", "django", "db_worker"]

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Warning
 
 from .. import programs
-from ..addresses import Address, parse_port
+from ..addresses import Address, parse_bind, parse_port
 from ..exceptions import ConfigurationError
 from ..options import ArgValue, OptionRules, build_options
 from ..signals import FORWARDABLE
@@ -279,13 +279,12 @@ class WebServerBackend(ProcessBackend):
         Another backend fits in one of two ways. If its program has ``--host`` and
         ``--port``, it only sets :attr:`default_address` where the program's
         default differs (and :attr:`socket_options` where its socket options have
-        other names). If an option holds ``host:port`` (gunicorn's ``bind``,
-        waitress's ``listen``), it overrides this method and parses that option's
-        values with :func:`~django_prodserver.addresses.parse_host_port`, as
-        :class:`~django_prodserver.backends.gunicorn.GunicornServer` does; when
-        the option is unset it returns ``[self.default_address]``, or
-        ``super().listen_addresses()`` if the program also takes ``--host`` and
-        ``--port`` (waitress).
+        other names). If an option holds ``host:port``, it overrides this method:
+        for a ``bind``-style option (gunicorn's), with
+        :meth:`bind_addresses`; otherwise by parsing the values with
+        :func:`~django_prodserver.addresses.parse_host_port` and returning
+        ``super().listen_addresses()`` when the option is unset, if the program
+        also takes ``--host`` and ``--port`` (waitress's ``listen``).
         """
         values = self.option_values()
         if values.keys() & self.socket_options:
@@ -299,6 +298,17 @@ class WebServerBackend(ProcessBackend):
             for port in map(parse_port, ports)
             if port is not None
         ]
+
+    def bind_addresses(self, option: str = "bind") -> list[Address]:
+        """The TCP addresses of a ``bind``-style option: ``[default_address]``
+        when it is unset, else one per value (``host:port``, ``host``,
+        ``[v6]:port``), leaving out ``unix:`` and ``fd://`` values."""
+        binds = self.option_values().get(option)
+        if binds is None:
+            return [self.default_address]
+        port = self.default_address[1]
+        found = (parse_bind(b, port) for b in as_list(binds) if isinstance(b, str))
+        return [address for address in found if address is not None]
 
 
 class WorkerBackend(ProcessBackend):

@@ -6,10 +6,10 @@ import os
 from typing import ClassVar
 
 from .. import programs
-from ..addresses import Address, parse_host_port
+from ..addresses import Address
 from ..options import ArgValue, OptionRules
 from ..signals import FORWARDABLE
-from .base import WebServerBackend, as_list
+from .base import WebServerBackend
 
 FLAGS = frozenset(
     {
@@ -75,15 +75,6 @@ def gunicorn_version() -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(".")[:2] if part.isdigit())
 
 
-def parse_bind(bind: str) -> Address | None:
-    """A ``--bind`` value as gunicorn reads it: ``tcp://`` optional, port 8000 by
-    default, an empty value is every interface; None for Unix sockets and fds."""
-    if bind.startswith(("unix:", "fd://")):
-        return None
-    bind = bind.removeprefix("tcp://")
-    return parse_host_port(bind or "0.0.0.0", default_port=8000)
-
-
 class GunicornServer(WebServerBackend):
     """Gunicorn, the WSGI server, serving ``WSGI_APPLICATION`` (or ``APP``).
 
@@ -112,11 +103,7 @@ class GunicornServer(WebServerBackend):
 
     def listen_addresses(self) -> list[Address]:
         """Every TCP ``bind`` (``unix:`` and ``fd://`` binds are not TCP)."""
-        binds = self.option_values().get("bind")
-        if binds is None:
-            return [self.default_address]
-        found = (parse_bind(bind) for bind in as_list(binds) if isinstance(bind, str))
-        return [address for address in found if address is not None]
+        return self.bind_addresses("bind")
 
     def default_args(self) -> dict[str, ArgValue]:
         defaults = super().default_args()

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import launch
+from ... import export, launch
+from ...export import FORMATS
 from ...plan import Plan
 
 
@@ -75,11 +76,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-checks", action="store_true", help="Skip prodserver's own checks."
         )
+        parser.add_argument(
+            "--export",
+            choices=FORMATS,
+            help="Print a Procfile, systemd units or a compose services block "
+            "that start the named processes (all of them without a name).",
+        )
 
     def handle(self, *args: str, **options: Any) -> None:
         request = launch.Request(
             names=options["names"],
-            run_all=options["all"] or options["list"],
+            run_all=options["all"]
+            or options["list"]
+            or bool(options["export"] and not options["names"]),
             extra_args=options.get("extra_args") or self.extra_args,
             pythonpath=[options["pythonpath"]] if options.get("pythonpath") else [],
             skip_checks=options["skip_checks"],
@@ -92,12 +101,23 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=exc.returncode) from exc
         for warning in warnings:
             self.stderr.write(launch.format_message(warning), self.style.WARNING)
-        if options["list"]:
+        if options["export"]:
+            self.print_export(selected, options, request.extra_args)
+        elif options["list"]:
             self.print_list(plans)
         elif options["dry_run"]:
             self.print_dry_run(plans, options["format"])
         else:
             self.run(plans, options)
+
+    def print_export(
+        self, names: Sequence[object], options: dict[str, Any], extra: Sequence[str]
+    ) -> None:
+        try:
+            deploy = export.deployment([str(name) for name in names], options, extra)
+            self.stdout.write(export.render(options["export"], deploy), ending="")
+        except export.ExportError as exc:
+            raise CommandError(str(exc)) from exc
 
     def print_list(self, plans: list[Plan]) -> None:
         width = max(len(plan.name) for plan in plans)

@@ -1,0 +1,185 @@
+"""The documentation's code samples against the code: no drift between them.
+
+Every ```python block of ``docs/`` and ``README.md`` that assigns
+``PRODUCTION_PROCESSES`` is written into a settings module on top of the example
+project's settings and checked with the real ``manage.py check``. Errors fail;
+warnings fail too, except a missing program that the ``all`` extra does not
+install (a custom backend's program, say). YAML blocks must parse.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.processes import example_env, manage
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md"]
+FENCE = re.compile(
+    r"^(?P<fence>`{3,})(?P<lang>[^\n`]*)\n(?P<body>.*?)^(?P=fence)$", re.M | re.S
+)
+ASSIGNS_SETTING = re.compile(r"^PRODUCTION_PROCESSES\s*=", re.M)
+BACKEND_PATH = re.compile(r"""["']BACKEND["']\s*:\s*["']([\w.]+)["']""")
+CHECK_ID = re.compile(r"\((?P<id>[\w.]+\.[CEW]\d+)\) (?P<msg>.*)")
+EXTRA_NAMED = re.compile(r"django-prodserver\[([\w-]+)\]")
+
+
+def blocks(language: str) -> list[tuple[str, str]]:
+    """``(where, code)`` of every fenced block in ``language``; where = file:line."""
+    found = []
+    for source in SOURCES:
+        text = source.read_text()
+        for match in FENCE.finditer(text):
+            lang = match["lang"].strip().removeprefix("{code-block}").strip()
+            if lang == language:
+                line = text.count("\n", 0, match.start()) + 1
+                found.append((f"{source.relative_to(ROOT)}:{line}", match["body"]))
+    return found
+
+
+SETTINGS_BLOCKS = [(w, c) for w, c in blocks("python") if ASSIGNS_SETTING.search(c)]
+
+
+def extras_in_all() -> set[str]:
+    """The extras that ``django-prodserver[all]`` pulls in."""
+    requires = metadata.requires("django-prodserver") or []
+    inner = [r for r in requires if "extra ==" in r and r.rstrip().endswith('"all"')]
+    names: set[str] = set()
+    for requirement in inner:
+        match = re.search(r"django-prodserver\[([^\]]+)\]", requirement)
+        if match:
+            names |= {name.strip() for name in match[1].split(",")}
+    return names
+
+
+def missing_shipped_backends(code: str) -> list[str]:
+    """Backends of this package that the sample names but that do not exist yet."""
+    missing = []
+    for path in BACKEND_PATH.findall(code):
+        module = path.rpartition(".")[0]
+        shipped = module.startswith("django_prodserver.backends.")
+        if shipped and importlib.util.find_spec(module) is None:
+            missing.append(path)
+    return missing
+
+
+def write_settings(tmp_path: Path, code: str) -> str:
+    """A package whose ``sample`` module is the block, beside a ``settings`` module
+    that is the example project's, so ``from .settings import *`` works as in the
+    docs. Returns the settings module's name."""
+    package = tmp_path / "docsample"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_text("from mysite.settings import *  # noqa\n")
+    preamble = "" if "import *" in code else "from mysite.settings import *  # noqa\n"
+    (package / "sample.py").write_text(preamble + code)
+    return "docsample.sample"
+
+
+def check(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py check`` on settings made of ``code``."""
+    module = write_settings(tmp_path, code)
+    return manage(
+        "check", f"--settings={module}", f"--pythonpath={tmp_path}", env=example_env()
+    )
+
+
+def test_the_docs_have_settings_samples() -> None:
+    assert len(SETTINGS_BLOCKS) >= 10, [w for w, _ in SETTINGS_BLOCKS]
+
+
+@pytest.mark.parametrize(
+    "code", [c for _, c in SETTINGS_BLOCKS], ids=[w for w, _ in SETTINGS_BLOCKS]
+)
+def test_settings_sample_passes_manage_py_check(code: str, tmp_path: Path) -> None:
+    missing = missing_shipped_backends(code)
+    if missing:  # only while a backend's branch has not been merged
+        pytest.skip(f"backend not in this checkout: {', '.join(missing)}")
+    result = check(tmp_path, code)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    found = [m.groupdict() for m in CHECK_ID.finditer(output)]
+    allowed_extras = extras_in_all()
+    problems = [
+        f"{m['id']} {m['msg']}"
+        for m in found
+        if not (
+            m["id"] == "prodserver.W001"
+            and not set(EXTRA_NAMED.findall(m["msg"])) & allowed_extras
+        )
+    ]
+    assert not problems, output
+    assert result.returncode == 0, output
+
+
+YAML_BLOCKS = blocks("yaml")
+
+
+@pytest.mark.parametrize(
+    "code", [c for _, c in YAML_BLOCKS], ids=[w for w, _ in YAML_BLOCKS]
+)
+def test_yaml_sample_parses(code: str) -> None:
+    documents = [d for d in yaml.safe_load_all(code) if d is not None]
+    assert documents
+    assert all(isinstance(d, dict) for d in documents)
+
+
+def test_custom_backend_page_shows_what_the_backend_runs(tmp_path: Path) -> None:
+    ((where, code),) = [
+        (w, c) for w, c in SETTINGS_BLOCKS if "mysite.backends.HypercornServer" in c
+    ]
+    page = (ROOT / "docs" / "custom-backends.md").read_text()
+    shown = re.search(r"\$ python manage.py prodserver web --dry-run\n(.*)\n", page)
+    assert shown, "the page shows no dry run"
+    module = write_settings(tmp_path, code)
+    result = manage(
+        "prodserver",
+        "web",
+        "--dry-run",
+        "--format=json",
+        f"--settings={module}",
+        f"--pythonpath={tmp_path}",
+        env=example_env(),
+    )
+    assert result.returncode == 0, result.stderr
+    argv = json.loads(result.stdout)["argv"]
+    documented = shown[1].split()
+    program = documented.index(next(w for w in documented if w.endswith("hypercorn")))
+    assert Path(argv[0]).name == "hypercorn"
+    assert argv[1:] == documented[program + 1 :], where
+
+
+HYPERCORN = "mysite.backends.HypercornServer"
+
+
+@pytest.mark.parametrize(
+    ("processes", "check_id"),
+    [
+        # several workers drop requests in flight: the example's own check
+        ({"web": {"BACKEND": HYPERCORN, "ARGS": {"workers": 2}}}, "mysite.W001"),
+        # its listen_addresses() feeds the shared-port check
+        (
+            {
+                "a": {"BACKEND": HYPERCORN, "ARGS": {"bind": "0.0.0.0:8000"}},
+                "b": {
+                    "BACKEND": HYPERCORN,
+                    "ARGS": {"bind": ["unix:/run/b.sock", "127.0.0.1:8000"]},
+                },
+            },
+            "prodserver.W003",
+        ),
+    ],
+)
+def test_hypercorn_example_checks(
+    processes: dict[str, object], check_id: str, tmp_path: Path
+) -> None:
+    result = check(tmp_path, f"PRODUCTION_PROCESSES = {processes!r}\n")
+    assert f"({check_id})" in result.stderr, result.stderr
