@@ -198,7 +198,8 @@ def imports_lines(results: Mapping[str, Any]) -> list[str]:
     return [
         "",
         f"Modules that `prodserver gunicorn --dry-run` imports beyond "
-        f"`django.setup()` (`-X importtime`, self times in ms, one run): "
+        f"`django.setup()` (`-X importtime`, self times in ms, the fastest of three "
+        f"runs): "
         f"{len(imports)} modules, {total:.1f} ms; the largest: {top}.",
     ]
 
