@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DB ?= $(CURDIR)/tests/example/db.sqlite3
 TOX_ENVS ?= lint,docs,django52,django42
+ROUNDS ?= 5
+BENCH_STAMP := $(VENV)/.bench-installed
 
 .PHONY: install demo test lint docs bench clean
 
@@ -35,6 +37,16 @@ lint: install
 
 docs: install
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	touch $(BENCH_STAMP)
+
+# SPEC section 7: measures ours against the bare programs and the published
+# package (installed into bench/.work/ on first use), rewrites docs/benchmarks.md
+# and its chart. Run it on a quiet machine; it is not part of `make test`.
+bench: $(BENCH_STAMP)
+	$(PY) -m bench --rounds $(ROUNDS)
 
 clean:
 	rm -rf $(VENV) .tox docs/_build .pytest_cache .mypy_cache .ruff_cache

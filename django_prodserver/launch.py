@@ -8,7 +8,6 @@ command turns them into ``CommandError``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -82,6 +81,8 @@ def select_names(processes: Mapping[object, object], request: Request) -> list[o
         )
     unknown = [name for name in request.names if name not in processes]
     if unknown:
+        import difflib  # only for a misspelt name: not on every launch
+
         close = difflib.get_close_matches(unknown[0], map(str, processes), n=1)
         suggestion = f" Did you mean {close[0]!r}?" if close else ""
         raise LaunchError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 import sysconfig
 from functools import cache
@@ -48,6 +49,54 @@ def is_installed(dotted: str) -> bool:
         if (directory / last).is_dir() or (directory / f"{last}.py").is_file():
             return True
     return False
+
+
+def normalized(name: str) -> str:
+    """A distribution name as PEP 503 compares it (``Foo.Bar`` is ``foo-bar``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed_version(distribution: str, module: str | None = None) -> str | None:
+    """The version of an installed distribution, without importing it.
+
+    Read from the name of its ``NAME-VERSION.dist-info`` directory beside the
+    module (one directory listing); only when there is none (an egg, an unusual
+    layout) from :mod:`importlib.metadata`, whose import and search of every
+    ``sys.path`` entry cost more than the rest of a dry run's own work.
+    """
+    try:
+        spec = importlib.util.find_spec(module or distribution)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        return None
+    locations = list(spec.submodule_search_locations or [])
+    location = locations[0] if locations else spec.origin
+    if location:
+        found = dist_info_version(os.path.dirname(location), distribution)
+        if found:
+            return found
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def dist_info_version(directory: str, distribution: str) -> str | None:
+    """The version in the name of ``distribution``'s dist-info in ``directory``."""
+    wanted = normalized(distribution)
+    try:
+        entries = os.listdir(directory)
+    except OSError:
+        return None
+    for entry in entries:
+        if entry.endswith(".dist-info"):
+            name, _, version = entry[: -len(".dist-info")].rpartition("-")
+            if name and version and normalized(name) == wanted:
+                return version
+    return None
 
 
 def find_script(name: str) -> str | None:

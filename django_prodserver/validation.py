@@ -11,7 +11,6 @@ fails all become messages. :func:`load_entry` also hands back the entry as a
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -178,6 +177,8 @@ def suggest_backend(path: str) -> str:
         and issubclass(value, ProcessBackend)
         and not backend_class_problem(value)
     ]
+    import difflib  # only for a misspelt BACKEND: not on every launch
+
     close = difflib.get_close_matches(attr, classes, n=1)
     return f"Did you mean '{module_path}.{close[0]}'?" if close else ""
 

@@ -120,9 +120,13 @@ def get(url: str, timeout: float = 10) -> tuple[int, dict[str, object] | str]:
 
 
 def wait_for_http(
-    url: str, proc: subprocess.Popen[bytes] | None = None, timeout: float = 30
+    url: str,
+    proc: subprocess.Popen[bytes] | None = None,
+    timeout: float = 30,
+    interval: float = 0.1,
 ) -> tuple[int, object]:
-    """Poll ``url`` until it answers (bounded); fail early if ``proc`` exits."""
+    """Poll ``url`` every ``interval`` seconds until it answers (bounded); fail
+    early if ``proc`` exits."""
     deadline = time.monotonic() + timeout
     last: Exception | None = None
     while time.monotonic() < deadline:
@@ -134,7 +138,7 @@ def wait_for_http(
             return get(url, timeout=5)
         except OSError as exc:
             last = exc
-            time.sleep(0.1)
+            time.sleep(interval)
     raise AssertionError(f"{url} did not answer within {timeout}s: {last}")
 
 

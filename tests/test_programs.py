@@ -1,6 +1,9 @@
-"""Finding programs and packages without importing them."""
+"""Finding programs and packages, and their versions, without importing them."""
 
 from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +35,48 @@ def test_a_dotted_name_does_not_import_its_package() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('django_q')))"
     )
     assert python_output(code) == "[]"
+
+
+@pytest.mark.parametrize(
+    ("distribution", "module"),
+    [("gunicorn", None), ("django", None), ("PyYAML", "yaml"), ("psutil", None)],
+)
+def test_installed_version_agrees_with_importlib_metadata(
+    distribution: str, module: str | None
+) -> None:
+    assert programs.installed_version(distribution, module) == metadata.version(
+        distribution
+    )
+
+
+def test_installed_version_reads_the_dist_info_beside_the_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "fake_server").mkdir()
+    (tmp_path / "fake_server" / "__init__.py").write_text("raise ImportError\n")
+    (tmp_path / "Fake.Server-2.5.1.dist-info").mkdir()  # no METADATA: name only
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert programs.installed_version("fake-server", "fake_server") == "2.5.1"
+
+
+def test_installed_version_of_a_module_without_dist_info(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "loose_module.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert programs.installed_version("loose-module", "loose_module") is None
+
+
+def test_installed_version_of_a_missing_package() -> None:
+    assert programs.installed_version("no-such-server-here") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Django", "django"), ("django_q2", "django-q2"), ("Foo.Bar__baz", "foo-bar-baz")],
+)
+def test_normalized(name: str, expected: str) -> None:
+    assert programs.normalized(name) == expected
 
 
 def test_python_module_argv_uses_a_normalised_interpreter_path(

@@ -15,7 +15,6 @@ override :meth:`ProcessBackend.build_argv`::
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -226,6 +225,8 @@ class ProcessBackend:
             bare = name[3:] if name.startswith("no-") else name
             if name in known or bare in rules.negatable or len(name) == 1:
                 continue
+            import difflib  # only for a misspelt key: not on every launch
+
             close = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f"Did you mean {close[0]!r}?" if close else "Check the spelling."
             messages.append(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from importlib import metadata
 from typing import ClassVar
 
+from .. import programs
 from ..addresses import Address
 from ..options import ArgValue, OptionRules
 from ..signals import FORWARDABLE
@@ -70,11 +70,8 @@ CONTROL_SOCKET_SINCE = (25, 1)
 
 
 def gunicorn_version() -> tuple[int, ...]:
-    """The installed gunicorn's version, read from its metadata (no import)."""
-    try:
-        text = metadata.version("gunicorn")
-    except metadata.PackageNotFoundError:
-        return ()
+    """The installed gunicorn's version, from its metadata (no import)."""
+    text = programs.installed_version("gunicorn") or ""
     return tuple(int(part) for part in text.split(".")[:2] if part.isdigit())
 
 

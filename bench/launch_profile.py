@@ -1,0 +1,72 @@
+"""What the launch path costs beyond ``django.setup()``.
+
+Run as ``python -m bench.launch_profile``.
+
+Prints the modules that ``prodserver gunicorn --dry-run`` imports and the settings
+floor does not (``-X importtime`` self times), then the functions of the command
+and of prodserver that take the most time after Django is set up (cProfile).
+"""
+
+from __future__ import annotations
+
+import pstats
+import tempfile
+from pathlib import Path
+
+from .contenders import Command, Setup, prepare
+
+
+def import_times(command: Command) -> dict[str, int]:
+    """Module → self import time (µs) of one run of ``command``."""
+    done = command.run("-X", "importtime")
+    times: dict[str, int] = {}
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        self_us, _, name = line.removeprefix("import time:").split("|", 2)
+        times[name.strip()] = int(self_us)
+    return times
+
+
+def fastest_import_times(command: Command, runs: int) -> dict[str, int]:
+    """Each module's smallest self time over ``runs`` runs (less noise)."""
+    times = [import_times(command) for _ in range(runs)]
+    return {name: min(t.get(name, us) for t in times) for name, us in times[0].items()}
+
+
+def extra_imports(setup: Setup, runs: int = 3) -> list[tuple[str, int]]:
+    """Modules the dry run imports beyond the floor, the slowest first."""
+    floor = import_times(setup.floor)
+    dry_run = fastest_import_times(setup.dry_run, runs)
+    extra = [(name, us) for name, us in dry_run.items() if name not in floor]
+    return sorted(extra, key=lambda item: -item[1])
+
+
+def hot_functions(setup: Setup, limit: int = 25) -> str:
+    """cProfile of the dry run, restricted to the command and prodserver."""
+    with tempfile.TemporaryDirectory() as directory:
+        output = Path(directory) / "dry-run.prof"
+        done = setup.dry_run.run("-m", "cProfile", "-o", str(output))
+        if done.returncode != 0:
+            return done.stderr
+        with tempfile.TemporaryFile("w+") as stream:
+            profile = pstats.Stats(str(output), stream=stream)
+            profile.sort_stats("cumulative").print_stats(
+                r"django_prodserver|management/(__init__|base)", limit
+            )
+            stream.seek(0)
+            return stream.read()
+
+
+def main() -> None:
+    setup = prepare(with_published=False)
+    extra = extra_imports(setup)
+    total = sum(us for _, us in extra) / 1000
+    print(f"imports beyond django.setup(): {len(extra)} modules, {total:.1f} ms")
+    for name, us in extra:
+        print(f"  {us / 1000:6.2f} ms  {name}")
+    print(hot_functions(setup))
+
+
+if __name__ == "__main__":
+    main()

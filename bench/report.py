@@ -1,0 +1,240 @@
+"""Write a run's results into ``docs/benchmarks.md``: tables and a chart.
+
+Only the part between the two markers below is rewritten; the prose around it
+(what the figures mean, what is left on the launch path) is kept.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import stats
+from .stats import Format, mib, ms
+
+START = "<!-- bench:results:start -->"
+END = "<!-- bench:results:end -->"
+DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+CHART = DOC.with_name("benchmarks.png")
+CONTENDERS = ("ours", "bare", "published")
+HEADERS = ("prodserver (ours)", "bare program", "published 3.0.0")
+
+
+def private(text: str) -> str:
+    """Text without this machine's paths (the checkout, the home directory)."""
+    root = str(Path(__file__).resolve().parent.parent)
+    return (
+        text.replace(root + os.sep, "")
+        .replace(root, ".")
+        .replace(os.path.expanduser("~"), "~")
+    )
+
+
+class Notes:
+    """Footnotes for cells that hold no number: why not."""
+
+    def __init__(self, results: Mapping[str, Any]) -> None:
+        self.unavailable: Mapping[str, str] = results.get("unavailable", {})
+        self.texts: list[str] = []
+
+    def mark(self, text: str) -> str:
+        text = private(text)
+        if text not in self.texts:
+            self.texts.append(text)
+        return f"[^{self.texts.index(text) + 1}]"
+
+    def missing(self, key: str, contender: str) -> str:
+        why = self.unavailable.get(f"{key}/{contender}") or self.unavailable.get(
+            contender, "not measured in this run"
+        )
+        return "n/a" + self.mark(f"not available: {why}")
+
+    def cell(self, series: stats.Series, key: str, fmt: Format, where: str) -> str:
+        """The median of ``key``, or why there is none, as a footnote."""
+        value, failed = stats.median(series, key), stats.errors(series)
+        if value is not None:
+            return fmt(value) + (
+                self.mark(f"some runs failed: {failed[0]}") if failed else ""
+            )
+        if failed:
+            return "error" + self.mark(failed[0])
+        return self.missing(*where.split("/"))
+
+    def footer(self) -> list[str]:
+        return [f"[^{i}]: {text}" for i, text in enumerate(self.texts, 1)]
+
+
+def goal_table(results: Mapping[str, Any]) -> list[str]:
+    lines = [
+        "| SPEC §7 goal | measured | target | result | from |",
+        "|---|---|---|---|---|",
+    ]
+    for goal in stats.goals(results):
+        measured = (
+            "n/a" if goal.measured is None else f"{goal.measured:.2f} {goal.unit}"
+        )
+        lines.append(
+            f"| {goal.name} | {measured} | ≤ {goal.target:g} {goal.unit} "
+            f"| {goal.verdict()} | {goal.detail} |"
+        )
+    return lines
+
+
+def inflight_cell(series: stats.Series) -> str:
+    answered = [s.get("inflight") for s in stats.successes(series)]
+    if not answered:
+        return ""
+    ok = sum(1 for status in answered if status == 200)
+    return f" ({ok}/{len(answered)} got 200)"
+
+
+LAUNCH_ROWS = (
+    ("time to first HTTP 200", "ready", ms),
+    ("RSS of the launched process", "rss", mib),
+    ("RSS of the whole tree", "rss_tree", mib),
+    ("PSS of the whole tree", "pss_tree", mib),
+    ("SIGTERM to all exited, 1-s request in flight", "stop", ms),
+)
+
+
+def figure_table(results: Mapping[str, Any], notes: Notes) -> list[str]:
+    lines = [
+        f"| figure | server | {' | '.join(HEADERS)} |",
+        "|---|---|---|---|---|",
+    ]
+    runs = results.get("dry_run", {})
+    dry = notes.cell(runs.get("ours", []), "time", ms, "dry_run/ours")
+    floor = notes.cell(runs.get("floor", []), "time", ms, "dry_run/floor")
+    listing = notes.cell(runs.get("list", []), "time", ms, "dry_run/list")
+    bound = notes.cell(runs.get("settings_only", []), "time", ms, "dry_run/x")
+    lines += [
+        f"| `prodserver gunicorn --dry-run` (bare: `django.setup()`, the settings "
+        f"floor) | — | {dry} | {floor} | — |",
+        f"| `prodserver --list` (every process) | all | {listing} | {floor} | — |",
+        f"| settings and prodserver's code without `django.setup()` (the least a "
+        f"launcher that skipped it would pay) | — | {bound} | {floor} | — |",
+    ]
+    for label, key, fmt in LAUNCH_ROWS:
+        for server, by_contender in results.get("launch", {}).items():
+            cells = []
+            for contender in CONTENDERS:
+                series = by_contender.get(contender, [])
+                cell = notes.cell(series, key, fmt, f"{server}/{contender}")
+                if key == "stop":
+                    cell += inflight_cell(series)
+                cells.append(cell)
+            lines.append(f"| {label} | {server} | {' | '.join(cells)} |")
+    lines += spawn_rows(results, notes) + several_rows(results, notes)
+    return lines
+
+
+def spawn_rows(results: Mapping[str, Any], notes: Notes) -> list[str]:
+    series = results.get("spawn", [])
+    rows = (
+        ("`--spawn`: time to first HTTP 200", "ready", ms),
+        ("`--spawn`: RSS of the supervising parent", "rss", mib),
+        ("`--spawn`: SIGTERM to all exited, request in flight", "stop", ms),
+    )
+    lines = []
+    for label, key, fmt in rows:
+        cell = notes.cell(series, key, fmt, "spawn/ours")
+        if key == "stop":
+            cell += inflight_cell(series)
+        lines.append(f"| {label} | gunicorn | {cell} | — | — |")
+    return lines
+
+
+def several_rows(results: Mapping[str, Any], notes: Notes) -> list[str]:
+    runs = results.get("several", {})
+    names = "all three"
+    rows = (
+        ("several at once: start to all ready", "ready", ms),
+        ("several at once: SIGTERM to all exited, idle", "stop", ms),
+        ("several at once: RSS of the launched process(es)", "rss", mib),
+    )
+    published = notes.mark("the published package starts one process per command")
+    lines = []
+    for label, key, fmt in rows:
+        ours = notes.cell(runs.get("ours", []), key, fmt, "several/ours")
+        bare = notes.cell(runs.get("bare", []), key, fmt, "several/bare")
+        lines.append(f"| {label} | {names} | {ours} | {bare} | n/a{published} |")
+    return lines
+
+
+def versions_table(results: Mapping[str, Any]) -> list[str]:
+    versions = results.get("versions", {})
+    ours, published = versions.get("ours", {}), versions.get("published", {})
+    lines = ["| package | our virtualenv | published package's virtualenv |"]
+    lines.append("|---|---|---|")
+    for name in ours:
+        lines.append(f"| {name} | {ours[name]} | {published.get(name, 'n/a')} |")
+    return lines
+
+
+def machine_lines(results: Mapping[str, Any]) -> list[str]:
+    meta = results.get("meta", {})
+    load = meta.get("load", {})
+    return [
+        f"Measured {meta.get('date', '?')} with {meta.get('rounds', '?')} rounds "
+        f"(dry runs: {meta.get('dry_rounds', '?')}), medians shown. "
+        f"Machine: {meta.get('cpu', '?')}, {meta.get('cores', '?')} cores, "
+        f"{meta.get('memory', '?')} RAM, {meta.get('os', '?')}, "
+        f"Python {meta.get('python', '?')}; load average "
+        f"{load.get('before', '?')} before, {load.get('after', '?')} after; "
+        f"took {meta.get('duration', '?')}.",
+        "",
+        f"Reproduce with `{meta.get('command', 'make bench')}`.",
+    ]
+
+
+def imports_lines(results: Mapping[str, Any]) -> list[str]:
+    imports: Sequence[Sequence[Any]] = results.get("imports", [])
+    if not imports:
+        return []
+    total = sum(int(us) for _, us in imports) / 1000
+    top = ", ".join(f"`{name}` {int(us) / 1000:.1f}" for name, us in imports[:10])
+    return [
+        "",
+        f"Modules that `prodserver gunicorn --dry-run` imports beyond "
+        f"`django.setup()` (`-X importtime`, self times in ms, the fastest of three "
+        f"runs): "
+        f"{len(imports)} modules, {total:.1f} ms; the largest: {top}.",
+    ]
+
+
+def markdown(results: Mapping[str, Any]) -> str:
+    notes = Notes(results)
+    figures = figure_table(results, notes)
+    lines = [
+        *machine_lines(results),
+        "",
+        "### Goals",
+        "",
+        *goal_table(results),
+        "",
+        "### Every figure",
+        "",
+        *figures,
+        *imports_lines(results),
+        "",
+        f"![The figures of this run]({CHART.name})",
+        "",
+        "### Versions",
+        "",
+        *versions_table(results),
+        "",
+        *notes.footer(),
+    ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_doc(results: Mapping[str, Any], doc: Path = DOC) -> None:
+    """Replace the part of ``doc`` between the markers with this run's tables."""
+    text = doc.read_text() if doc.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    if START not in text or END not in text:
+        text = text.rstrip() + f"\n\n{START}\n{END}\n"
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    doc.write_text(f"{head}{START}\n{markdown(results)}{END}{tail}")

@@ -1,0 +1,106 @@
+"""The benchmark's own logic (``bench/``): no timing here, only its arithmetic,
+the published package's ARGS and the docs it rewrites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import contenders, figures, report, stats
+
+
+def test_published_args_give_the_same_long_options() -> None:
+    argv = [
+        "/venv/bin/gunicorn",
+        "--bind=127.0.0.1:8000",
+        "--workers=1",
+        "--preload",
+        "-k",
+        "sync",
+        "mysite.wsgi:application",
+    ]
+    assert contenders.published_args(argv) == {
+        "bind": "127.0.0.1:8000",
+        "workers": "1",
+        "preload": None,
+    }
+
+
+def test_rounds_rotate_the_order_of_contenders() -> None:
+    orders = [figures.rotated(["a", "b", "c"], index) for index in range(4)]
+    assert orders == [
+        ["a", "b", "c"],
+        ["b", "c", "a"],
+        ["c", "a", "b"],
+        ["a", "b", "c"],
+    ]
+
+
+def test_paired_values_come_from_the_same_round() -> None:
+    ours = [
+        {"round": 0, "ready": 1.5},
+        {"round": 1, "error": "x"},
+        {"round": 2, "ready": 1.2},
+    ]
+    bare = [
+        {"round": 0, "ready": 1.0},
+        {"round": 1, "ready": 0.9},
+        {"round": 2, "ready": 1.1},
+    ]
+    differences = stats.paired(ours, bare, "ready", lambda a, b: a - b)
+    assert differences == pytest.approx([0.5, 0.1])
+
+
+@pytest.mark.parametrize(
+    ("measured", "unit", "verdict"),
+    [
+        (1.0, stats.TIMES, "met"),
+        (1.21, stats.TIMES, "missed by 10%"),
+        (21.5, "MiB", "missed by 6.50 MiB"),
+        (None, "s", "not measured"),
+    ],
+)
+def test_goal_verdicts(measured: float | None, unit: str, verdict: str) -> None:
+    target = 15 if unit == "MiB" else 1.1
+    assert stats.Goal("g", target, unit, measured, "").verdict() == verdict
+
+
+def test_launch_goal_is_the_median_paired_overhead_over_the_floor() -> None:
+    results = {
+        "dry_run": {"floor": [{"round": 0, "time": 0.25}]},
+        "launch": {
+            "gunicorn": {
+                "ours": [{"round": 0, "ready": 0.55, "rss": 26 * stats.MiB}],
+                "bare": [{"round": 0, "ready": 0.30, "rss": 26 * stats.MiB}],
+                "published": [{"round": 0, "ready": 0.31, "rss": 52 * stats.MiB}],
+            }
+        },
+    }
+    overhead, memory = stats.launch_goals(results)
+    assert overhead.measured == pytest.approx(1.0)
+    assert memory.measured == pytest.approx(0.5)
+    assert (overhead.met, memory.met) == (True, True)
+
+
+def test_write_doc_keeps_the_prose_around_the_results(tmp_path: Path) -> None:
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text(
+        f"# Benchmarks\n\nintro\n\n{report.START}\nold\n{report.END}\n\nafter\n"
+    )
+    results = {
+        "unavailable": {"published": "skipped"},
+        "launch": {"gunicorn": {"ours": [{"round": 0, "ready": 0.5}]}},
+    }
+    report.write_doc(results, doc)
+    text = doc.read_text()
+    assert text.startswith("# Benchmarks\n\nintro\n\n")
+    assert text.endswith(f"{report.END}\n\nafter\n")
+    assert "old" not in text
+    assert "| time to first HTTP 200 | gunicorn | 500 ms |" in text
+    assert "not available: skipped" in text
+
+
+def test_report_hides_this_machines_paths() -> None:
+    here = str(Path(report.__file__).resolve().parent.parent)
+    assert report.private(f"{here}/bench/.work/x failed") == "bench/.work/x failed"
