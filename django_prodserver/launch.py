@@ -14,17 +14,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.checks import CheckMessage
 
-from .exceptions import ConfigurationError
 from .plan import Plan
-from .resolver import resolve
 from .validation import (
     EXAMPLE_BACKEND,
     SETTING,
     RaisedError,
-    check_processes,
     check_setting,
-    load_entry,
-    message_of,
+    inspect_processes,
 )
 
 
@@ -107,26 +103,18 @@ def plan_processes(
     in ``SILENCED_SYSTEM_CHECKS``; with ``--skip-checks`` only what resolving
     cannot do without is checked.
     """
-    warnings: list[CheckMessage] = []
-    if not request.skip_checks:
-        silenced = set(getattr(settings, "SILENCED_SYSTEM_CHECKS", ()))
-        warnings = [
-            m for m in check_processes(processes, names) if m.id not in silenced
-        ]
-        raise_errors(warnings)
-    plans: list[Plan] = []
-    for name in names:
-        loaded = load_entry(name, processes[name], deep=False)
-        raise_errors(loaded.messages)
-        assert loaded.config is not None
-        assert loaded.backend is not None
-        try:
-            plans += resolve(
-                loaded.config, loaded.backend, request.extra_args, request.pythonpath
-            )
-        except ConfigurationError as exc:
-            raise_errors([message_of(exc)])
-    return plans, warnings
+    silenced = frozenset(getattr(settings, "SILENCED_SYSTEM_CHECKS", ()))
+    found = inspect_processes(
+        processes,
+        names,
+        deep=not request.skip_checks,
+        extra_args=request.extra_args,
+        pythonpath=request.pythonpath,
+        silenced=silenced,
+    )
+    if found.unresolved:  # then something cannot run: say all that is wrong
+        raise_errors(found.messages)
+    return found.plans, [m for m in found.messages if m.id not in silenced]
 
 
 def raise_errors(messages: Sequence[CheckMessage]) -> None:

@@ -1,8 +1,8 @@
 """Validation of ``PRODUCTION_PROCESSES``: the messages behind our system checks.
 
 Both ``manage.py check`` (through :mod:`django_prodserver.checks`) and the
-``prodserver`` command (before it resolves anything) use :func:`check_processes`,
-so an entry that passes one passes the other. Each function returns Django check
+``prodserver`` command use :func:`inspect_processes`, which checks the entries and
+resolves each good one once, so an entry that passes one passes the other. Each function returns Django check
 messages with ``prodserver.*`` ids and never raises, whatever the setting holds:
 a bad value, a backend that cannot be imported, or a backend whose own code
 fails all become messages. :func:`load_entry` also hands back the entry as a
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from .backends.base import (
 )
 from .exceptions import ConfigurationError, brief
 from .options import ArgsError, translate_one
+from .plan import Plan
 from .resolver import BACKEND_FAILED, backend_errors, build_backend, resolve
 
 SETTING = "PRODUCTION_PROCESSES"
@@ -285,10 +286,12 @@ def backend_checks(
 
 
 def load_entry(name: object, entry: object, deep: bool = True) -> LoadedEntry:
-    """Check one entry; when it has no error, also return its config and backend.
+    """Check one entry; when it is well formed, also return its config and backend.
 
     ``deep=False`` skips the backend's own checks (installed package, unknown
-    options…), for ``--skip-checks``: what is left is what resolving needs.
+    options…), for ``--skip-checks``: what is left is what resolving needs. The
+    config is returned even when the backend's own checks find an error (e.g. a
+    missing app), which ``SILENCED_SYSTEM_CHECKS`` may silence.
     """
     found = LoadedEntry(check_name(name))
     label = f"{SETTING}[{brief(name)}]"
@@ -322,23 +325,21 @@ def load_entry(name: object, entry: object, deep: bool = True) -> LoadedEntry:
     found.messages += check_app(label, backend, app)
     if found.errors:
         return found
-    config = ProcessConfig(str(name), entry["BACKEND"], app, args, env)
+    found.config = ProcessConfig(str(name), entry["BACKEND"], app, args, env)
+    found.backend = backend
     if deep:
-        found.messages += backend_checks(config, backend)
-    if not found.errors:
-        found.config, found.backend = config, backend
+        found.messages += backend_checks(found.config, backend)
     return found
 
 
-def check_build(
-    config: ProcessConfig, backend: type[ProcessBackend]
-) -> tuple[list[Address], list[CheckMessage]]:
-    """Resolve the entry as the command would; a web server's addresses too."""
-    try:
-        resolve(config, backend)
-        return listen_addresses(config, backend), []
-    except ConfigurationError as exc:
-        return [], [message_of(exc)]
+@dataclass
+class Inspection:
+    """What checking entries found: the messages, the plans of every entry that
+    could be resolved, and the entries that could not."""
+
+    messages: list[CheckMessage] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)
+    unresolved: list[object] = field(default_factory=list)
 
 
 def listen_addresses(
@@ -397,25 +398,48 @@ def show_address(address: Address) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
+def inspect_processes(
+    processes: object,
+    names: Iterable[object] | None = None,
+    *,
+    deep: bool = True,
+    extra_args: Sequence[str] = (),
+    pythonpath: Sequence[str] = (),
+    silenced: Collection[str] = (),
+) -> Inspection:
+    """Check the setting, or the named entries only, and resolve each entry that
+    has no error (but those in ``silenced``) once, as the command runs it.
+
+    ``deep`` adds the backends' own checks and the comparison of web servers'
+    addresses (prodserver.W003); without it, only what resolving needs is checked.
+    """
+    found = Inspection(check_setting(processes))
+    if found.messages or not isinstance(processes, Mapping):
+        return found
+    listeners: list[tuple[str, list[Address]]] = []
+    for name in processes if names is None else names:
+        loaded = load_entry(name, processes[name], deep)
+        found.messages += loaded.messages
+        config, backend = loaded.config, loaded.backend
+        blocking = [m for m in loaded.errors if m.id not in silenced]
+        if config is None or backend is None or blocking:
+            found.unresolved.append(name)
+            continue
+        try:
+            found.plans += resolve(config, backend, extra_args, pythonpath)
+            if deep:
+                listeners.append((config.label, listen_addresses(config, backend)))
+        except ConfigurationError as exc:
+            found.messages.append(message_of(exc))
+            found.unresolved.append(name)
+    if deep:
+        found.messages += check_listeners(listeners)
+    return found
+
+
 def check_processes(
     processes: object, names: Iterable[object] | None = None
 ) -> list[CheckMessage]:
-    """Every message for the setting, or for the named entries only.
-
-    Usable entries are also resolved as the command would resolve them, and web
-    servers are compared for a shared address (prodserver.W003).
-    """
-    messages = check_setting(processes)
-    if messages or not isinstance(processes, Mapping):
-        return messages
-    listeners: list[tuple[str, list[Address]]] = []
-    for name in processes if names is None else names:
-        loaded = load_entry(name, processes[name])
-        messages += loaded.messages
-        if loaded.config is None or loaded.backend is None:
-            continue
-        addresses, problems = check_build(loaded.config, loaded.backend)
-        messages += problems
-        if addresses:
-            listeners.append((loaded.config.label, addresses))
-    return messages + check_listeners(listeners)
+    """Every message for the setting, or for the named entries only (the system
+    check): what :func:`inspect_processes` finds, resolving included."""
+    return inspect_processes(processes, names).messages

@@ -666,6 +666,23 @@ def test_silenced_checks_are_silent_in_the_command_too(tmp_path: Path) -> None:
     assert "prodserver.W003" not in check.stderr
 
 
+def test_a_silenced_error_of_a_backend_lets_the_entry_run(tmp_path: Path) -> None:
+    """E011 (the worker's app missing) is the backend's own check: silencing it
+    lets the command resolve the entry; without the silence it refuses."""
+    q2 = {"q2": {"BACKEND": "django_prodserver.backends.django_q2.DjangoQ2Worker"}}
+    without_app = setting_of(q2) + (
+        '\nINSTALLED_APPS = [a for a in INSTALLED_APPS if a != "django_q"]\n'
+    )
+    refused = manage_with_settings(tmp_path, without_app, "prodserver", "--dry-run")
+    assert refused.returncode == 1
+    assert refused.stderr.count("prodserver.E011") == 1
+    silenced = without_app + 'SILENCED_SYSTEM_CHECKS = ["prodserver.E011"]\n'
+    result = manage_with_settings(tmp_path, silenced, "prodserver", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "qcluster" in result.stdout
+    assert result.stderr == ""
+
+
 def test_skip_checks_still_refuses_what_cannot_run(tmp_path: Path) -> None:
     setting = f"""
         PRODUCTION_PROCESSES = {{
