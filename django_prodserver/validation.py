@@ -1,9 +1,10 @@
 """Validation of ``PRODUCTION_PROCESSES``: the messages behind our system checks.
 
 Both ``manage.py check`` (through :mod:`django_prodserver.checks`) and the
-``prodserver`` command use :func:`inspect_processes`, which checks the entries and
-resolves each good one once, so an entry that passes one passes the other. Each function returns Django check
-messages with ``prodserver.*`` ids and never raises, whatever the setting holds:
+``prodserver`` command use :func:`inspect_processes`, which checks the entries
+and resolves each good one once, so an entry that passes one passes the other.
+Each function returns Django check messages with ``prodserver.*`` ids and never
+raises, whatever the setting holds:
 a bad value, a backend that cannot be imported, or a backend whose own code
 fails all become messages. :func:`load_entry` also hands back the entry as a
 :class:`ProcessConfig` with its backend class when the entry is usable.
