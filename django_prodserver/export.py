@@ -18,10 +18,10 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .launch import EXPORT_FORMATS as FORMATS
 from .programs import python
 from .resolver import project_roots, settings_module
 
-FORMATS = ("procfile", "systemd", "compose")
 #: The command's ``--stop-timeout`` default; exported commands repeat any other.
 DEFAULT_STOP_TIMEOUT = 10.0
 #: Characters that need quoting in a systemd ``ExecStart=``/``Environment=`` word.

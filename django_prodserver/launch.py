@@ -23,6 +23,10 @@ from .validation import (
     inspect_processes,
 )
 
+#: What ``--export`` writes (the renderers live in :mod:`django_prodserver.export`,
+#: which the command imports only when exporting).
+EXPORT_FORMATS = ("procfile", "systemd", "compose")
+
 
 class LaunchError(Exception):
     """A failure to start, with the exit status the command should end with."""

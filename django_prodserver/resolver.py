@@ -161,6 +161,17 @@ def resolve(
     the entry from becoming a command, the backend's own failures included.
     """
     backend, env = build_backend(config, backend_class, pythonpath)
+    return plans_of(config, backend, env, extra_args)
+
+
+def plans_of(
+    config: ProcessConfig,
+    backend: ProcessBackend,
+    env: dict[str, str],
+    extra_args: Sequence[str] = (),
+) -> list[Plan]:
+    """The plans that a built backend makes (see :func:`resolve`); ``env`` is
+    what :func:`build_backend` returned beside it."""
     with backend_errors(config, "building the command"):
         commands = checked_commands(config, backend.commands(list(extra_args)))
         env.update({**checked_environment(config, backend.environment()), **config.env})

@@ -31,7 +31,7 @@ from .backends.base import (
 from .exceptions import ConfigurationError, brief
 from .options import ArgsError, translate_one
 from .plan import Plan
-from .resolver import BACKEND_FAILED, backend_errors, build_backend, resolve
+from .resolver import BACKEND_FAILED, backend_errors, build_backend, plans_of
 
 SETTING = "PRODUCTION_PROCESSES"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
@@ -343,14 +343,10 @@ class Inspection:
     unresolved: list[object] = field(default_factory=list)
 
 
-def listen_addresses(
-    config: ProcessConfig, backend_class: type[ProcessBackend]
-) -> list[Address]:
+def listen_addresses(config: ProcessConfig, backend: ProcessBackend) -> list[Address]:
     """Where a web server entry listens (see ``WebServerBackend.listen_addresses``)."""
-    if not issubclass(backend_class, WebServerBackend):
+    if not isinstance(backend, WebServerBackend):
         return []
-    backend, _ = build_backend(config, backend_class)
-    assert isinstance(backend, WebServerBackend)
     with backend_errors(config, "finding its address"):
         found = list(backend.listen_addresses())
     return [
@@ -427,9 +423,10 @@ def inspect_processes(
             found.unresolved.append(name)
             continue
         try:
-            found.plans += resolve(config, backend, extra_args, pythonpath)
+            built, env = build_backend(config, backend, pythonpath)
+            found.plans += plans_of(config, built, env, extra_args)
             if deep:
-                listeners.append((config.label, listen_addresses(config, backend)))
+                listeners.append((config.label, listen_addresses(config, built)))
         except ConfigurationError as exc:
             found.messages.append(message_of(exc))
             found.unresolved.append(name)

@@ -186,6 +186,7 @@ def test_dry_run_importtime_shows_no_gunicorn() -> None:
         if line.startswith("import time:")
     ]
     assert "django_prodserver.launch" in imported  # the profile covers the command
+    assert "django_prodserver.export" not in imported  # only `--export` needs it
     assert not [name for name in imported if name.split(".")[0] == "gunicorn"]
 
 

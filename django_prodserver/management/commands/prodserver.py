@@ -10,8 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import export, launch
-from ...export import FORMATS
+from ... import launch
 from ...plan import Plan
 
 
@@ -78,7 +77,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--export",
-            choices=FORMATS,
+            choices=launch.EXPORT_FORMATS,
             help="Print a Procfile, systemd units or a compose services block "
             "that start the named processes (all of them without a name).",
         )
@@ -113,6 +112,8 @@ class Command(BaseCommand):
     def print_export(
         self, names: Sequence[object], options: dict[str, Any], extra: Sequence[str]
     ) -> None:
+        from ... import export  # only here: the launch path does without it
+
         try:
             deploy = export.deployment([str(name) for name in names], options, extra)
             self.stdout.write(export.render(options["export"], deploy), ending="")
