@@ -42,7 +42,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	touch $(BENCH_STAMP)
 
-# SPEC section 7: measures ours against the bare programs and the published
+# Benchmarks: measures ours against the bare programs and the published
 # package (installed into bench/.work/ on first use), rewrites docs/benchmarks.md
 # and its chart. Run it on a quiet machine; it is not part of `make test`.
 bench: $(BENCH_STAMP)

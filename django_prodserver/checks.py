@@ -20,8 +20,30 @@ def check_production_processes(
     # Imported here, not at the top: this module is loaded by every process of
     # the project (each server worker too) when the app is ready, and only
     # `check` and the prodserver command need the validation code.
-    from .validation import SETTING, check_processes
+    from .entry import SETTING
 
     if not hasattr(settings, SETTING):
         return []
     return check_processes(getattr(settings, SETTING))
+
+
+def check_processes(processes: object) -> list[CheckMessage]:
+    """The checks of every entry, and whether each well-formed entry resolves
+    (a backend whose code fails to build its command is reported here too)."""
+    from .environment import LaunchContext
+    from .exceptions import ConfigurationError
+    from .resolver import resolve
+    from .validation import check_entries, check_setting
+
+    problems = check_setting(processes)
+    if problems:
+        return problems
+    context = LaunchContext.current()
+    report = check_entries(processes, context=context)  # type: ignore[arg-type]
+    for entry in report.entries:
+        if entry.backend is not None and not entry.errors():
+            try:
+                resolve(entry.backend, context)
+            except ConfigurationError as exc:
+                entry.add_failure(exc)
+    return report.messages

@@ -7,7 +7,7 @@ behind. Signals go to its PID, never its group: Celery and Django-Q2 lose tasks
 or deadlock when their pool processes get the main process's stop signal.
 
 This module is imported by the supervisor, which must stay small: nothing here
-imports Django, ``typing`` or ``dataclasses``.
+imports Django or ``dataclasses``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
+from .plan import Plan
 from .signals import resolve
 
 TYPE_CHECKING = False
@@ -31,58 +32,6 @@ PR_SET_CHILD_SUBREAPER = 36
 
 #: What a child gets when the supervisor dies: nothing else is sure to end it.
 PARENT_DEATH_SIGNAL = signal.SIGKILL
-
-
-class ProcessSpec:
-    """What the supervisor needs to run one program: a plan, without Django.
-
-    ``env`` holds only the variables prodserver sets or changes; the child sees
-    the supervisor's environment with these on top.
-    """
-
-    __slots__ = ("accepted_signals", "argv", "cwd", "env", "name", "stop_signal")
-
-    def __init__(
-        self,
-        name: str,
-        argv: Sequence[str],
-        env: Mapping[str, str],
-        cwd: str,
-        stop_signal: str = "SIGTERM",
-        accepted_signals: Iterable[str] = (),
-    ) -> None:
-        self.name = name
-        self.argv = tuple(argv)
-        self.env = dict(env)
-        self.cwd = cwd
-        self.stop_signal = stop_signal
-        self.accepted_signals = frozenset(accepted_signals)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "argv": list(self.argv),
-            "env": self.env,
-            "cwd": self.cwd,
-            "stop_signal": self.stop_signal,
-            "accepted_signals": sorted(self.accepted_signals),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> ProcessSpec:
-        argv, env, accepted = data["argv"], data["env"], data["accepted_signals"]
-        if not isinstance(argv, list) or not argv:
-            raise ValueError(f"process {data.get('name')!r} has no argv")
-        if not isinstance(env, dict) or not isinstance(accepted, list):
-            raise ValueError(f"process {data.get('name')!r} is malformed")
-        return cls(
-            name=str(data["name"]),
-            argv=[str(arg) for arg in argv],
-            env={str(k): str(v) for k, v in env.items()},
-            cwd=str(data["cwd"]),
-            stop_signal=str(data["stop_signal"]),
-            accepted_signals=[str(name) for name in accepted],
-        )
 
 
 def launcher_status(wait_status: int, stop_sent: signal.Signals | None) -> int:
@@ -151,14 +100,14 @@ def child_setup(parent: int, handled: Sequence[signal.Signals]) -> Callable[[], 
 
 
 class Child:
-    """One running program of a :class:`ProcessSpec`."""
+    """One program of a :class:`Plan`, started (and restarted) on request."""
 
-    def __init__(self, spec: ProcessSpec, environ: Mapping[str, str]) -> None:
-        self.spec = spec
-        self.name = spec.name
-        self.environ = {**environ, **spec.env}
-        self.stop_signal = signal.Signals[spec.stop_signal]
-        self.accepted = resolve(spec.accepted_signals)
+    def __init__(self, plan: Plan, environ: Mapping[str, str]) -> None:
+        self.plan = plan
+        self.name = plan.name
+        self.environ = {**environ, **plan.env}
+        self.stop_signal = signal.Signals[plan.stop_signal]
+        self.accepted = resolve(plan.accepted_signals)
         self.popen: subprocess.Popen[bytes] | None = None
         #: Set once the stop signal has been sent (a death by it is then clean).
         self.stop_sent: signal.Signals | None = None
@@ -181,10 +130,11 @@ class Child:
         Raises ``OSError`` when the program cannot be started.
         """
         output = subprocess.PIPE if capture else None
+        self.stop_sent = self.status = None
         self.popen = subprocess.Popen(
-            self.spec.argv,
+            self.plan.argv,
             env=self.environ,
-            cwd=self.spec.cwd,
+            cwd=self.plan.cwd,
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=output,
@@ -202,16 +152,6 @@ class Child:
             self.stop_sent = sig
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, sig)
-
-    def forward(self, sig: signal.Signals) -> None:
-        """Pass on a signal the launcher received, if the program takes it."""
-        if sig in self.accepted or sig == self.stop_signal:
-            self.send(sig)
-
-    def stop(self) -> None:
-        """Send the graceful stop signal, once."""
-        if self.stop_sent is None:
-            self.send(self.stop_signal)
 
     def kill(self) -> None:
         """SIGKILL the child and everything left in its process group."""

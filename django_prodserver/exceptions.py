@@ -1,28 +1,30 @@
-"""The one error type of prodserver: a configuration problem with an id and a fix."""
+"""The one error type of prodserver: a problem with an id, a fix and an exit status.
+
+Everything between the settings and the program raises it: the checks' errors,
+a backend that fails, a program that is not installed. Only the command's edge
+turns it into Django's ``CommandError`` (or the console script's exit status).
+"""
 
 from __future__ import annotations
 
-import reprlib
+from .text import brief
 
-_SHORT = reprlib.Repr()
-_SHORT.maxstring = _SHORT.maxother = 60
-
-
-def brief(value: object) -> str:
-    """``repr(value)`` cut to a readable length, for messages about bad input
-    (a broken ``__repr__`` is tolerated too)."""
-    return _SHORT.repr(value)
+__all__ = ["ConfigurationError", "brief"]
 
 
 class ConfigurationError(Exception):
-    """Bad ``PRODUCTION_PROCESSES`` input, reported as one line with its check id."""
+    """A problem that stops a launch, reported as one line with its check id."""
 
-    def __init__(self, message: str, hint: str = "", check_id: str = "") -> None:
+    def __init__(
+        self, message: str, hint: str = "", check_id: str = "", returncode: int = 1
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.check_id = check_id
+        #: The exit status the command ends with.
+        self.returncode = returncode
 
     def __str__(self) -> str:
         text = f"{self.check_id}: {self.message}" if self.check_id else self.message
-        return f"{text}. {self.hint}" if self.hint else text
+        return f"{text}. HINT: {self.hint}" if self.hint else text

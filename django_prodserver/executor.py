@@ -15,9 +15,8 @@ import os
 import signal
 import site
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from .child import ProcessSpec
 from .plan import Plan
 from .programs import python
 from .supervisor import HANDLED, PAYLOAD_VARIABLE, Payload
@@ -26,8 +25,9 @@ from .supervisor import HANDLED, PAYLOAD_VARIABLE, Payload
 RESET_TO_DEFAULT = ("SIGPIPE", "SIGXFSZ")
 
 
-def child_environ(plan: Plan, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    return {**(os.environ if base is None else base), **plan.env}
+def program_environ(plan: Plan) -> dict[str, str]:
+    """The environment of the program: the launcher's, with the plan's changes."""
+    return {**os.environ, **plan.env}
 
 
 def close_django_connections() -> None:
@@ -54,22 +54,11 @@ def prepare_exec() -> None:
 
 def exec_plan(plan: Plan) -> None:
     """Become the program of ``plan``. Returns only by raising ``OSError``."""
-    env = child_environ(plan)
+    env = program_environ(plan)
     prepare_exec()
     if plan.cwd != os.getcwd():
         os.chdir(plan.cwd)
     os.execvpe(plan.argv[0], list(plan.argv), env)
-
-
-def process_spec(plan: Plan) -> ProcessSpec:
-    return ProcessSpec(
-        name=plan.name,
-        argv=plan.argv,
-        env=plan.env,
-        cwd=plan.cwd,
-        stop_signal=plan.stop_signal,
-        accepted_signals=plan.accepted_signals,
-    )
 
 
 def package_root() -> str:
@@ -104,11 +93,10 @@ def supervisor_command(
     """
     original = os.environ.get("PYTHONPATH")
     pythonpath = supervisor_pythonpath(original)
-    specs = [process_spec(plan) for plan in plans]
     changes = {} if pythonpath == original else {"PYTHONPATH": original}
     env = {
         **os.environ,
-        PAYLOAD_VARIABLE: Payload(specs, stop_timeout, changes).encode(),
+        PAYLOAD_VARIABLE: Payload(plans, stop_timeout, changes).encode(),
     }
     if pythonpath is not None:
         env["PYTHONPATH"] = pythonpath

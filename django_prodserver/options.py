@@ -1,30 +1,36 @@
-"""Translate a process's ``ARGS`` mapping into command-line options.
+"""Translate a process's ``ARGS`` mapping into command-line arguments.
 
-The rules (SPEC section 2) are the same for every backend; what differs per program
-is described by an :class:`OptionRules` value: which options are bare flags, which
-have a ``--no-x`` form, which take one comma-joined value instead of repeating,
-and which ARGS keys are aliases of a program option.
+The rules are the same for every backend; what differs per program is described
+by an :class:`OptionRules` value: which options are bare flags, which have a
+``--no-x`` form, which take one comma-joined value instead of repeating, which
+ARGS keys are aliases of a program option, and which become positional arguments.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .exceptions import ConfigurationError, brief
+from . import check_ids
+from .exceptions import ConfigurationError
+from .text import brief
 
 Scalar = str | int | float | bool | None
 ArgValue = Scalar | Sequence[str | int | float]
 
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off"})
+#: Integers of more bits than this (about 100 digits) are refused: no program
+#: takes such a number, and Python refuses to print those of over 4300 digits.
+MAX_INTEGER_BITS = 332
 
 
 class ArgsError(ConfigurationError):
-    """An ARGS key or value that cannot become a command-line option."""
+    """An ARGS key or value that cannot become a command-line argument."""
 
     def __init__(self, check_id: str, key: object, message: str, hint: str) -> None:
         super().__init__(message, hint, check_id)
@@ -41,10 +47,14 @@ class OptionRules:
     name a program option differently. ``short``: one-letter options, mapped to
     their long name so that ``-w 8`` after ``--`` overrides ``workers``.
     ``known``: every option name, for the "did you mean" warning; empty means the
-    backend does not say. ``lowercase``: options whose values the program accepts
-    in lower case only (uvicorn's ``log-level``). ``excludes``: options that the
-    program refuses alongside others (waitress's ``listen`` and ``host``/``port``):
-    setting one after ``--`` drops the configured others too.
+    backend does not say. A known name spelled with underscores
+    (``logging_level``) is matched by ARGS keys with dashes or underscores.
+    ``lowercase``: options whose values the program accepts in lower case only
+    (uvicorn's ``log-level``). ``excludes``: options that the program refuses
+    alongside others (waitress's ``listen`` and ``host``/``port``): setting one
+    after ``--`` drops the configured others too. ``positional``: ARGS keys whose
+    values become positional arguments after the options, in this order (RQ's
+    ``queues``: ``["high", "low"]`` → ``high low``).
     """
 
     flags: frozenset[str] = frozenset()
@@ -55,13 +65,26 @@ class OptionRules:
     known: frozenset[str] = frozenset()
     lowercase: frozenset[str] = frozenset()
     excludes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    positional: tuple[str, ...] = ()
+    #: Dashed spelling → the program's own, for names with underscores.
+    spelled: Mapping[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = self.known | self.flags | self.negatable | set(self.aliases.values())
+        spelled = {name.replace("_", "-"): name for name in names if "_" in name}
+        object.__setattr__(self, "spelled", spelled)
 
     def canonical(self, key: str) -> str:
         """The program option an ARGS key stands for (dashes, aliases applied)."""
         dashed = key.replace("_", "-")
         if len(dashed) == 1:
             return self.short.get(dashed, dashed)
-        return self.aliases.get(dashed, dashed)
+        name = self.aliases.get(dashed, dashed)
+        return self.spelled.get(name.replace("_", "-"), name)
+
+    def all_names(self) -> frozenset[str]:
+        """Every name an ARGS key may have: known options, aliases, positionals."""
+        return self.known | set(self.aliases) | set(self.positional)
 
     def is_flag(self, name: str) -> bool:
         return name in self.flags or name in self.negatable
@@ -76,22 +99,28 @@ class OptionRules:
 
 @dataclass(frozen=True)
 class OptionGroup:
-    """The argv tokens that one option produced, under its canonical name."""
+    """The argv words that one ARGS item produced, under its canonical name."""
 
     name: str
     tokens: tuple[str, ...]
+    #: Positional arguments rather than options.
+    positional: bool = False
 
 
 def validate_key(key: object) -> str:
-    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+    if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
         raise ArgsError(
-            "prodserver.E007",
+            check_ids.BAD_OPTION_NAME,
             key,
             f"ARGS key {brief(key)} is not an option name",
             "Use the option's long name without dashes, made of letters, digits, "
             "'-' and '_', e.g. 'max-requests' or 'max_requests'.",
         )
     return key
+
+
+def value_error(key: str, problem: str, hint: str) -> ArgsError:
+    return ArgsError(check_ids.BAD_OPTION_VALUE, key, f"ARGS[{key!r}] {problem}", hint)
 
 
 def parse_bool(rules: OptionRules, name: str, key: str, value: ArgValue) -> bool | None:
@@ -102,28 +131,31 @@ def parse_bool(rules: OptionRules, name: str, key: str, value: ArgValue) -> bool
         return value is not False
     if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
         return value.strip().lower() in TRUE_WORDS
-    raise ArgsError(
-        "prodserver.E008",
+    raise value_error(
         key,
-        f"ARGS[{key!r}] is a flag, but its value is {brief(value)}",
+        f"is a flag, but its value is {brief(value)}",
         f"Set {key!r} to True or False.",
     )
 
 
 def scalar_text(key: str, value: object) -> str:
+    """One value as a word of the command line."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ArgsError(
-            "prodserver.E008",
+        raise value_error(
             key,
-            f"ARGS[{key!r}] has an unsupported value {brief(value)} "
-            f"of type {type(value).__name__}",
+            f"has an unsupported value {brief(value)} of type {type(value).__name__}",
             "Use a string, a number, True/False/None, or a list of strings or numbers.",
         )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise value_error(key, f"is {value!r}, not a number", "Use a finite number.")
+    if isinstance(value, int) and value.bit_length() > MAX_INTEGER_BITS:
+        raise value_error(
+            key, "is a number too large to pass on", "Use a smaller number."
+        )
     if isinstance(value, str) and "\0" in value:
-        raise ArgsError(
-            "prodserver.E008",
+        raise value_error(
             key,
-            f"ARGS[{key!r}] contains a NUL character, which no command line can hold",
+            "contains a NUL character, which no command line can hold",
             "Remove the NUL character from the value.",
         )
     return str(value)
@@ -136,17 +168,24 @@ def option_token(name: str, value: str | None) -> tuple[str, ...]:
     return (f"--{name}",) if value is None else (f"--{name}={value}",)
 
 
+def value_texts(rules: OptionRules, name: str, key: str, value: ArgValue) -> list[str]:
+    """The words of a value: one for a scalar, one per item for a list."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [rules.value_text(name, scalar_text(key, item)) for item in items]
+
+
 def translate_one(rules: OptionRules, key: object, value: ArgValue) -> OptionGroup:
-    """Translate one ARGS item into the tokens of one option."""
+    """Translate one ARGS item into the words of one option. Raises ArgsError."""
     name = rules.canonical(validate_key(key))
     assert isinstance(key, str)  # validate_key proved it
+    if name in rules.positional:
+        return OptionGroup(name, tuple(value_texts(rules, name, key, value)), True)
     inverted = name.startswith("no-") and name[3:] in rules.negatable
     if inverted:  # uvicorn-style {"no-access-log": True}
         name = name[3:]
     flag = parse_bool(rules, name, key, value)
     if flag is not None:
-        on = flag != inverted
-        if on:
+        if flag != inverted:
             return OptionGroup(name, option_token(name, None))
         if name in rules.negatable:
             return OptionGroup(name, option_token(f"no-{name}", None))
@@ -155,20 +194,35 @@ def translate_one(rules: OptionRules, key: object, value: ArgValue) -> OptionGro
         return OptionGroup(name, option_token(name, None))
     if value is False:
         return OptionGroup(name, ())
-    if isinstance(value, (list, tuple)):
-        texts = [rules.value_text(name, scalar_text(key, item)) for item in value]
-        if not texts:
-            return OptionGroup(name, ())
-        if name in rules.comma_joined:
-            return OptionGroup(name, option_token(name, ",".join(texts)))
-        return OptionGroup(name, tuple(t for v in texts for t in option_token(name, v)))
-    text = rules.value_text(name, scalar_text(key, value))
-    return OptionGroup(name, option_token(name, text))
+    texts = value_texts(rules, name, key, value)
+    if isinstance(value, (list, tuple)) and name in rules.comma_joined:
+        texts = [",".join(texts)] if texts else []
+    return OptionGroup(
+        name, tuple(t for text in texts for t in option_token(name, text))
+    )
 
 
 def translate(rules: OptionRules, args: Mapping[Any, ArgValue]) -> list[OptionGroup]:
-    """Translate a whole ARGS mapping, in its order. Raises :class:`ArgsError`."""
-    return [translate_one(rules, key, value) for key, value in args.items()]
+    """Translate a whole ARGS mapping, in its order. Raises the first ArgsError."""
+    groups, errors = translate_all(rules, args)
+    if errors:
+        raise errors[0]
+    return groups
+
+
+def translate_all(
+    rules: OptionRules, args: Mapping[Any, ArgValue]
+) -> tuple[list[OptionGroup], list[ArgsError]]:
+    """Translate a whole ARGS mapping, in its order: the groups, and an error for
+    each item that cannot be translated."""
+    groups: list[OptionGroup] = []
+    errors: list[ArgsError] = []
+    for key, value in args.items():
+        try:
+            groups.append(translate_one(rules, key, value))
+        except ArgsError as exc:
+            errors.append(exc)
+    return groups, errors
 
 
 def names_in_argv(rules: OptionRules, tokens: Iterable[str]) -> set[str]:
@@ -180,10 +234,10 @@ def names_in_argv(rules: OptionRules, tokens: Iterable[str]) -> set[str]:
     names: set[str] = set()
     for token in tokens:
         if token.startswith("--") and len(token) > 2:
-            name = token[2:].split("=", 1)[0]
+            name = rules.canonical(token[2:].split("=", 1)[0])
             if name.startswith("no-") and name[3:] in rules.negatable:
                 name = name[3:]
-            names.add(rules.aliases.get(name, name))
+            names.add(name)
         elif token.startswith("-") and len(token) > 1 and token[1] != "-":
             names.add(rules.short.get(token[1], token[1]))
     return names
@@ -199,15 +253,34 @@ def build_options(
 
     A default is used only where ARGS do not set that option, and anything that
     the extra arguments set replaces the configured option of the same name
-    (dropped, not repeated).
+    (dropped, not repeated). Positional ARGS are left out (see
+    :func:`positional_words`). Raises :class:`ArgsError`.
     """
-    groups = translate(rules, args)
-    configured = {group.name for group in groups}
-    groups += [
-        group
-        for group in translate(rules, dict(defaults))
-        if group.name not in configured
-    ]
+    return join_options(
+        rules, translate(rules, args), translate(rules, dict(defaults)), extra
+    )
+
+
+def join_options(
+    rules: OptionRules,
+    configured: Sequence[OptionGroup],
+    defaults: Sequence[OptionGroup],
+    extra: Sequence[str],
+) -> list[str]:
+    """:func:`build_options` of ARGS and defaults already translated."""
+    names = {group.name for group in configured}
+    groups = [*configured, *(g for g in defaults if g.name not in names)]
     overridden = rules.replaced_by(names_in_argv(rules, extra))
-    kept = [token for g in groups if g.name not in overridden for token in g.tokens]
+    kept = [
+        token
+        for group in groups
+        if not group.positional and group.name not in overridden
+        for token in group.tokens
+    ]
     return [*kept, *extra]
+
+
+def positional_words(rules: OptionRules, groups: Iterable[OptionGroup]) -> list[str]:
+    """The words of the positional groups, in the order ``rules.positional`` gives."""
+    by_name = {group.name: group.tokens for group in groups if group.positional}
+    return [word for name in rules.positional for word in by_name.get(name, ())]

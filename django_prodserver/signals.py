@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 
-#: What a launcher in spawn mode forwards to its child (SPEC section 3).
+#: What a launcher in spawn mode forwards to its child.
 FORWARDABLE = frozenset(
     {"SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR1", "SIGUSR2"}
     | {"SIGTTIN", "SIGTTOU", "SIGWINCH"}
@@ -15,7 +15,3 @@ def resolve(names: frozenset[str] | set[str]) -> frozenset[signal.Signals]:
     """The signals among ``names`` that exist on this platform."""
     found = (getattr(signal, name, None) for name in names)
     return frozenset(sig for sig in found if isinstance(sig, signal.Signals))
-
-
-def by_name(name: str) -> signal.Signals:
-    return signal.Signals[name]

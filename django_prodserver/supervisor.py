@@ -8,13 +8,8 @@ neither Django nor any program it starts: it stays a small process.
 One loop, one thread. Signals are turned into bytes on a wakeup pipe
 (:func:`signal.set_wakeup_fd`, one byte per delivery, so none is counted twice
 or dropped), which wakes the same ``select`` that reads the children's output.
-After every wake-up, exited children are reaped.
-
-- One process: its output is its own (inherited), TERM becomes its stop signal,
-  other signals it takes are forwarded as they come, and its status is ours.
-- Several processes: each output line is prefixed with the process's name; TERM
-  or INT stops all (each gets its stop signal once); when one exits on its own,
-  the others are stopped; after the stop timeout, what is left is killed.
+After every wake-up, exited children are reaped. What to do about each event is
+decided by :class:`~django_prodserver.policy.Policy`; this module carries it out.
 """
 
 from __future__ import annotations
@@ -29,7 +24,9 @@ import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
-from .child import Child, ProcessSpec, become_subreaper, has_children, reap
+from .child import Child, become_subreaper, has_children, reap
+from .plan import Plan
+from .policy import Action, Kill, Policy, Process, Say, Send, Start
 from .printer import LineWriter, Printer, write_all
 from .signals import FORWARDABLE, resolve
 
@@ -47,8 +44,8 @@ POLL_INTERVAL = 1.0
 HANDLED: tuple[signal.Signals, ...] = tuple(
     sorted(resolve(FORWARDABLE) | {signal.SIGCHLD})
 )
-#: Signals that stop every process when several run.
-STOP_ALL = frozenset({signal.SIGTERM, signal.SIGINT})
+#: Signals that, sent before the children start, mean none should start.
+STOP_BEFORE_START = frozenset({signal.SIGTERM, signal.SIGINT})
 
 
 class Payload:
@@ -56,11 +53,11 @@ class Payload:
 
     def __init__(
         self,
-        specs: Sequence[ProcessSpec],
+        plans: Sequence[Plan],
         stop_timeout: float | None = None,
         environ_changes: Mapping[str, str | None] | None = None,
     ) -> None:
-        self.specs = list(specs)
+        self.plans = list(plans)
         self.stop_timeout = stop_timeout
         #: Variables the command changed for the supervisor itself (None: unset),
         #: put back for the children.
@@ -69,7 +66,7 @@ class Payload:
     def encode(self) -> str:
         return json.dumps(
             {
-                "processes": [spec.as_dict() for spec in self.specs],
+                "processes": [plan.to_payload() for plan in self.plans],
                 "stop_timeout": self.stop_timeout,
                 "environ_changes": self.environ_changes,
             }
@@ -79,17 +76,18 @@ class Payload:
     def decode(cls, text: str) -> Payload:
         try:
             data = json.loads(text)
-            specs = [ProcessSpec.from_dict(item) for item in data["processes"]]
+            plans = [Plan.from_payload(item) for item in data["processes"]]
             timeout = data["stop_timeout"]
             changes = data["environ_changes"]
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"malformed {PAYLOAD_VARIABLE}: {exc}") from exc
-        if not specs:
+        if not plans:
             raise ValueError(f"{PAYLOAD_VARIABLE} names no process")
-        return cls(specs, None if timeout is None else float(timeout), changes)
+        return cls(plans, None if timeout is None else float(timeout), changes)
 
-    def child_environ(self, environ: Mapping[str, str]) -> dict[str, str]:
-        """The launcher's environment, from the supervisor's."""
+    def launcher_environ(self, environ: Mapping[str, str]) -> dict[str, str]:
+        """The launcher's environment (which the children get), from the
+        supervisor's."""
         base = {k: v for k, v in environ.items() if k != PAYLOAD_VARIABLE}
         for key, value in self.environ_changes.items():
             if value is None:
@@ -99,29 +97,35 @@ class Payload:
         return base
 
 
+def policy_process(child: Child, stop_timeout: float | None) -> Process:
+    return Process(
+        child.name,
+        child.stop_signal,
+        child.accepted,
+        stop_timeout,
+        child.plan.restart,
+    )
+
+
 class Supervisor:
     """Runs the children of a payload until they have all exited."""
 
     def __init__(
         self,
-        specs: Sequence[ProcessSpec],
+        plans: Sequence[Plan],
         environ: Mapping[str, str],
         stop_timeout: float | None = None,
     ) -> None:
-        self.children = [Child(spec, environ) for spec in specs]
+        self.children = {plan.name: Child(plan, environ) for plan in plans}
         self.several = len(self.children) > 1
         if stop_timeout is None and self.several:
             stop_timeout = DEFAULT_STOP_TIMEOUT
-        self.stop_timeout = stop_timeout
-        self.printer = (
-            Printer([c.name for c in self.children]) if self.several else None
+        self.policy = Policy(
+            [policy_process(child, stop_timeout) for child in self.children.values()]
         )
+        self.printer = Printer(list(self.children)) if self.several else None
         self.selector = selectors.DefaultSelector()
-        self.stopping = False
-        self.kill_at: float | None = None
         self.drain_until: float | None = None
-        #: The first non-zero status among the children, in the order they exited.
-        self.first_failure: int | None = None
         self.wakeup = os.pipe()
 
     # -- the whole run -----------------------------------------------------------
@@ -130,15 +134,17 @@ class Supervisor:
         """Start the children, supervise them; return the launcher's exit status."""
         self.install_signal_handlers()
         try:
-            if self.stop_pending():
+            if signal.sigpending() & STOP_BEFORE_START:
                 return 0  # stopped before anything started: nothing to do
             signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
-            self.start_all()
+            for child in self.children.values():
+                if not self.policy.stopping:  # a start failed: start no more
+                    self.start(child)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, HANDLED)
             self.loop()
         finally:
             self.kill_all()
-        return self.exit_status()
+        return self.policy.exit_status()
 
     def install_signal_handlers(self) -> None:
         """Route every handled signal to the wakeup pipe.
@@ -155,134 +161,80 @@ class Supervisor:
             signal.signal(sig, ignore_here)
         self.selector.register(read_end, selectors.EVENT_READ, None)
 
-    def stop_pending(self) -> bool:
-        """A TERM or INT sent before the children started: they never will."""
-        return bool(signal.sigpending() & STOP_ALL)
-
-    def start_all(self) -> None:
-        """Start every child (signals blocked: see :func:`child.child_setup`)."""
-        for child in self.children:
-            try:
-                child.start(capture=self.several, handled=HANDLED)
-            except (OSError, subprocess.SubprocessError) as exc:
-                self.say(f"{child.name}: cannot start {child.spec.argv[0]}: {exc}")
-                self.record_failure(1)
-                self.request_stop()
-                return
-            if child.popen is not None and self.several:
-                self.say(f"{child.name} started (pid {child.pid})")
-                self.watch_output(child)
-
     def loop(self) -> None:
         while True:
-            for child in reap({c.pid: c for c in self.children if c.running}):
+            running = {c.pid: c for c in self.children.values() if c.running}
+            for child in reap(running):
                 self.exited(child)
             if self.finished():
                 return
             for key, _ in self.selector.select(self.next_timeout()):
                 if key.data is None:
-                    self.handle_signals(key.fd)
+                    for sig in read_signals(key.fd):
+                        self.carry_out(self.policy.on_signal(sig, now()))
                 else:
                     self.read_output(key)
-            self.kill_when_due()
+            self.carry_out(self.policy.on_time(now()))
 
     def finished(self) -> bool:
-        if any(child.running for child in self.children):
+        if not self.policy.finished():
             return False
         drained = len(self.selector.get_map()) <= 1  # only the wakeup pipe is left
         return drained or self.drain_until is None or now() >= self.drain_until
 
     def next_timeout(self) -> float:
-        deadlines = [d for d in (self.kill_at, self.drain_until) if d is not None]
-        return max(0.0, min([POLL_INTERVAL, *(d - now() for d in deadlines)]))
+        deadlines = [self.policy.next_deadline(), self.drain_until]
+        waits = [d - now() for d in deadlines if d is not None]
+        return max(0.0, min([POLL_INTERVAL, *waits]))
 
-    def exit_status(self) -> int:
-        if self.several or not self.children[0].popen:
-            return self.first_failure or 0
-        status = self.children[0].status
-        return 1 if status is None else status
+    # -- carrying out the policy's decisions ---------------------------------------
 
-    # -- signals -------------------------------------------------------------------
+    def carry_out(self, actions: Iterable[Action]) -> None:
+        for action in actions:
+            if isinstance(action, Send):
+                self.children[action.name].send(action.sig)
+            elif isinstance(action, Kill):
+                self.children[action.name].kill()
+            elif isinstance(action, Start):
+                self.start(self.children[action.name])
+            elif isinstance(action, Say):
+                self.say(action.text)
 
-    def handle_signals(self, fd: int) -> None:
-        for number in read_available(fd):
-            with contextlib.suppress(ValueError):
-                self.handle(signal.Signals(number))
-
-    def handle(self, sig: signal.Signals) -> None:
-        if sig == signal.SIGCHLD:
-            return  # the loop reaps after every wake-up
-        if sig == signal.SIGTERM or (sig in STOP_ALL and self.several):
-            self.request_stop()
+    def start(self, child: Child) -> None:
+        """Start a child with the handled signals blocked (see ``child_setup``)."""
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
+        try:
+            child.start(capture=self.several, handled=HANDLED)
+        except (OSError, subprocess.SubprocessError) as exc:
+            self.say(f"{child.name}: cannot start {child.plan.argv[0]}: {exc}")
+            self.carry_out(self.policy.start_failed(child.name, now()))
             return
-        for child in self.children:
-            if not self.several and sig == child.stop_signal:
-                self.request_stop()
-            else:
-                child.forward(sig)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        self.drain_until = None
+        if self.several:
+            self.say(f"{child.name} started (pid {child.pid})")
+            self.watch_output(child)
+        self.carry_out(self.policy.started(child.name, now()))
 
-    def request_stop(self) -> None:
-        """Send every running child its stop signal.
-
-        With several processes each child gets it once, however often the
-        launcher is asked; a single process gets every request forwarded (a
-        second Ctrl-C means something to Celery).
-        """
-        if not self.stopping:
-            self.stopping = True
-            if self.stop_timeout is not None:
-                self.kill_at = now() + self.stop_timeout
-            running = [c.name for c in self.children if c.running]
-            if self.several and running:
-                self.say(f"stopping {', '.join(running)}")
-        for child in self.children:
-            if self.several:
-                child.stop()
-            else:
-                child.send(child.stop_signal)
-
-    def kill_when_due(self) -> None:
-        if self.kill_at is None or now() < self.kill_at:
-            return
-        self.kill_at = None
-        for child in self.children:
-            if child.running:
-                self.say(
-                    f"{child.name} did not stop within {self.stop_timeout:g} s: "
-                    "killing it"
-                )
-                child.kill()
+    def exited(self, child: Child) -> None:
+        assert child.status is not None
+        self.drain_output(child)
+        self.carry_out(self.policy.on_exit(child.name, child.status, now()))
+        if self.policy.finished():
+            kill_adopted()
+            self.drain_until = now() + DRAIN_TIMEOUT
 
     def kill_all(self) -> None:
         """SIGKILL whatever is still running (after an error in the loop) and
         whatever we adopted, then reap it all."""
-        for child in self.children:
+        for child in self.children.values():
             child.kill()
         deadline = now() + 10
-        while any(child.running for child in self.children) and now() < deadline:
-            reap({c.pid: c for c in self.children if c.running})
+        while any(c.running for c in self.children.values()) and now() < deadline:
+            reap({c.pid: c for c in self.children.values() if c.running})
             time.sleep(0.01)
         kill_adopted()
-
-    # -- children ------------------------------------------------------------------
-
-    def exited(self, child: Child) -> None:
-        assert child.status is not None
-        self.record_failure(child.status)
-        self.drain_output(child)
-        on_its_own = not self.stopping
-        if self.several:
-            how = "stopped" if child.stop_sent is not None else "exited"
-            self.say(f"{child.name} {how} with status {child.status}")
-        if on_its_own and any(c.running for c in self.children):
-            self.request_stop()  # fail fast: one gone means all go
-        if not any(c.running for c in self.children):
-            kill_adopted()
-            self.drain_until = now() + DRAIN_TIMEOUT
-
-    def record_failure(self, status: int) -> None:
-        if status and self.first_failure is None:
-            self.first_failure = status
 
     # -- output --------------------------------------------------------------------
 
@@ -334,8 +286,8 @@ def ignore_here(signum: int, frame: object) -> None:
     """The Python-level handler: the work is done from the wakeup pipe."""
 
 
-def read_available(fd: int) -> Iterable[int]:
-    """The signal numbers written to the wakeup pipe so far, in order."""
+def read_signals(fd: int) -> list[signal.Signals]:
+    """The signals written to the wakeup pipe so far, in order."""
     data = b""
     while True:
         try:
@@ -345,7 +297,11 @@ def read_available(fd: int) -> Iterable[int]:
         if not chunk:
             break
         data += chunk
-    return iter(data)
+    found = []
+    for number in data:
+        with contextlib.suppress(ValueError):
+            found.append(signal.Signals(number))
+    return found
 
 
 def kill_adopted() -> None:
@@ -384,8 +340,8 @@ def main() -> int:
         write_all(2, f"prodserver: {exc}\n".encode())
         return 2
     become_subreaper()
-    environ = payload.child_environ(os.environ)
-    return Supervisor(payload.specs, environ, payload.stop_timeout).run()
+    environ = payload.launcher_environ(os.environ)
+    return Supervisor(payload.plans, environ, payload.stop_timeout).run()
 
 
 if __name__ == "__main__":

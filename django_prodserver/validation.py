@@ -1,13 +1,13 @@
-"""Validation of ``PRODUCTION_PROCESSES``: the messages behind our system checks.
+"""Checks of ``PRODUCTION_PROCESSES``: the messages behind our system checks.
 
-Both ``manage.py check`` (through :mod:`django_prodserver.checks`) and the
-``prodserver`` command use :func:`inspect_processes`, which checks the entries
-and resolves each good one once, so an entry that passes one passes the other.
-Each function returns Django check messages with ``prodserver.*`` ids and never
-raises, whatever the setting holds:
-a bad value, a backend that cannot be imported, or a backend whose own code
-fails all become messages. :func:`load_entry` also hands back the entry as a
-:class:`ProcessConfig` with its backend class when the entry is usable.
+Each entry is checked once, as Django's system checks are written: small
+functions that return lists of messages with ``prodserver.*`` ids and never
+raise, whatever the setting holds. A bad value, a backend that cannot be
+imported, or a backend whose own code fails all become messages.
+
+What the checks build on the way, the backend of each well-formed entry, is
+handed on in a :class:`CheckedEntry`: the resolver turns it into plans without
+checking anything again.
 """
 
 from __future__ import annotations
@@ -21,22 +21,16 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
+from . import check_ids
 from .addresses import Address, addresses_overlap
-from .backends.base import (
-    APP_HINT,
-    ProcessBackend,
-    ProcessConfig,
-    WebServerBackend,
-)
-from .exceptions import ConfigurationError, brief
-from .options import ArgsError, translate_one
-from .plan import Plan
-from .resolver import BACKEND_FAILED, backend_errors, build_backend, plans_of
+from .backends.base import APP_HINT, ProcessBackend, WebServerBackend, is_abstract
+from .entry import ENTRY_KEYS, EXAMPLE_BACKEND, SETTING, ProcessConfig
+from .environment import LaunchContext
+from .exceptions import ConfigurationError
+from .failures import backend_errors
+from .text import brief, closest
 
-SETTING = "PRODUCTION_PROCESSES"
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
-ENTRY_KEYS = frozenset({"BACKEND", "APP", "ARGS", "ENV"})
-EXAMPLE_BACKEND = "django_prodserver.backends.gunicorn.GunicornServer"
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 
 
 def error(check_id: str, message: str, hint: str) -> Error:
@@ -47,33 +41,38 @@ def warning(check_id: str, message: str, hint: str) -> Warning:
     return Warning(message, hint=hint, obj=SETTING, id=check_id)
 
 
-class RaisedError(Error):
-    """An error that was raised while resolving: keeps the exception, so that the
-    command's ``--traceback`` can show where a backend failed."""
+@dataclass
+class CheckedEntry:
+    """What checking one entry found: its messages and, when its keys are well
+    formed, its backend (built for this launch)."""
 
-    def __init__(self, exc: ConfigurationError) -> None:
-        super().__init__(
-            exc.message, hint=exc.hint, obj=SETTING, id=exc.check_id or BACKEND_FAILED
+    name: object
+    messages: list[CheckMessage] = field(default_factory=list)
+    backend: ProcessBackend | None = None
+    #: The exception behind a backend failure the checks found, for ``--traceback``.
+    failure: ConfigurationError | None = None
+
+    def errors(self, silenced: Collection[str] = ()) -> list[CheckMessage]:
+        """The errors that stop this entry, less the ``silenced`` ids."""
+        return [m for m in self.messages if m.is_serious() and m.id not in silenced]
+
+    def add_failure(self, exc: ConfigurationError) -> None:
+        self.messages.append(
+            error(exc.check_id or check_ids.BACKEND_FAILED, exc.message, exc.hint)
         )
-        self.exception = exc
-
-
-def message_of(exc: ConfigurationError) -> CheckMessage:
-    """A configuration error raised while resolving, as a check message."""
-    return RaisedError(exc)
+        self.failure = self.failure or exc
 
 
 @dataclass
-class LoadedEntry:
-    """What checking one entry found: its messages and, if usable, its parts."""
+class Report:
+    """Every checked entry, and the messages about several of them (W003)."""
 
-    messages: list[CheckMessage] = field(default_factory=list)
-    config: ProcessConfig | None = None
-    backend: type[ProcessBackend] | None = None
+    entries: list[CheckedEntry]
+    shared: list[CheckMessage] = field(default_factory=list)
 
     @property
-    def errors(self) -> list[CheckMessage]:
-        return [m for m in self.messages if m.is_serious()]
+    def messages(self) -> list[CheckMessage]:
+        return [m for entry in self.entries for m in entry.messages] + self.shared
 
 
 def check_setting(processes: object) -> list[CheckMessage]:
@@ -81,7 +80,7 @@ def check_setting(processes: object) -> list[CheckMessage]:
         return []
     return [
         error(
-            "prodserver.E001",
+            check_ids.SETTING_NOT_A_DICT,
             f"{SETTING} must be a dict of process names to entries, "
             f"not {type(processes).__name__}",
             f'Write {SETTING} = {{"web": {{"BACKEND": "{EXAMPLE_BACKEND}"}}}}.',
@@ -90,11 +89,11 @@ def check_setting(processes: object) -> list[CheckMessage]:
 
 
 def check_name(name: object) -> list[CheckMessage]:
-    if isinstance(name, str) and NAME_PATTERN.match(name):
+    if isinstance(name, str) and NAME_PATTERN.fullmatch(name):
         return []
     return [
         error(
-            "prodserver.E002",
+            check_ids.BAD_ENTRY,
             f"{SETTING} has a process named {brief(name)}; a name must be a plain word",
             "Use letters, digits, '_' and '-' only, e.g. 'web' or 'priority_worker'.",
         )
@@ -109,13 +108,9 @@ def import_backend(
         hint = f'Use a path such as "{EXAMPLE_BACKEND}".'
         if isinstance(path, type):
             hint = f'Write the class as its import path: "{dotted_name(path)}".'
+        message = f"{label}['BACKEND'] must be a dotted import path string, not "
         return None, [
-            error(
-                "prodserver.E004",
-                f"{label}['BACKEND'] must be a dotted import path string, "
-                f"not {brief(path)}",
-                hint,
-            )
+            error(check_ids.BACKEND_NOT_IMPORTABLE, message + brief(path), hint)
         ]
     try:
         backend = import_string(path)
@@ -125,7 +120,7 @@ def import_backend(
             reason = f"{type(exc).__name__}: {reason}"
         return None, [
             error(
-                "prodserver.E004",
+                check_ids.BACKEND_NOT_IMPORTABLE,
                 f"Cannot import BACKEND {path!r} of {label}: {reason}",
                 suggest_backend(path)
                 or "Check the path; prodserver's backends are listed in the "
@@ -136,11 +131,10 @@ def import_backend(
     if problem:
         return None, [
             error(
-                "prodserver.E005",
+                check_ids.NOT_A_BACKEND,
                 f"{label}: BACKEND {path!r} {problem}",
                 "Point BACKEND at a subclass of "
-                "django_prodserver.backends.base.ProcessBackend that defines "
-                "build_argv().",
+                "django_prodserver.backends.ProcessBackend that names its program.",
             )
         ]
     return backend, []
@@ -156,12 +150,11 @@ def backend_class_problem(backend: object) -> str:
         return f"is a {type(backend).__name__}, not a backend class"
     if not issubclass(backend, ProcessBackend):
         return f"is the class {dotted_name(backend)}, not a prodserver backend"
-    overrides = (
-        backend.build_argv is not ProcessBackend.build_argv
-        or backend.commands is not ProcessBackend.commands
-    )
-    if not overrides:
-        return "does not define build_argv(): it is a base class to subclass"
+    if is_abstract(backend):
+        return (
+            "names no program and does not define build_argv(): it is a base "
+            "class to subclass"
+        )
     return ""
 
 
@@ -179,31 +172,30 @@ def suggest_backend(path: str) -> str:
         and issubclass(value, ProcessBackend)
         and not backend_class_problem(value)
     ]
-    import difflib  # only for a misspelt BACKEND: not on every launch
-
-    close = difflib.get_close_matches(attr, classes, n=1)
-    return f"Did you mean '{module_path}.{close[0]}'?" if close else ""
+    match = closest(attr, classes)
+    return f"Did you mean '{module_path}.{match}'?" if match else ""
 
 
-def check_args(
-    label: str, backend: type[ProcessBackend], args: object
-) -> list[CheckMessage]:
-    if not isinstance(args, Mapping):
-        return [
-            error(
-                "prodserver.E006",
-                f"{label}['ARGS'] must be a dict of option names to values, "
-                f"not {type(args).__name__}",
-                'Write "ARGS": {"bind": "0.0.0.0:8000", "workers": 4}.',
-            )
-        ]
-    messages: list[CheckMessage] = []
-    for key, value in args.items():
-        try:
-            translate_one(backend.option_rules, key, value)
-        except ArgsError as exc:
-            messages.append(error(exc.check_id, f"{label}: {exc.message}", exc.hint))
-    return messages
+def check_args_type(label: str, args: object) -> list[CheckMessage]:
+    if isinstance(args, Mapping):
+        return []
+    return [
+        error(
+            check_ids.ARGS_NOT_A_DICT,
+            f"{label}['ARGS'] must be a dict of option names to values, "
+            f"not {type(args).__name__}",
+            'Write "ARGS": {"bind": "0.0.0.0:8000", "workers": 4}.',
+        )
+    ]
+
+
+def check_args(backend: ProcessBackend) -> list[CheckMessage]:
+    """E007/E008 for each ARGS item that cannot become an option."""
+    label = backend.config.label
+    return [
+        error(exc.check_id, f"{label}: {exc.message}", exc.hint)
+        for exc in backend.translated[1]
+    ]
 
 
 def check_env(label: str, env: object) -> list[CheckMessage]:
@@ -211,7 +203,7 @@ def check_env(label: str, env: object) -> list[CheckMessage]:
     if not isinstance(env, Mapping):
         return [
             error(
-                "prodserver.E010",
+                check_ids.BAD_ENV,
                 f"{label}['ENV'] must be a dict of variable names to strings, "
                 f"not {type(env).__name__}",
                 hint,
@@ -227,7 +219,7 @@ def check_env(label: str, env: object) -> list[CheckMessage]:
             problem = f"{label}['ENV'][{key!r}] contains a NUL character"
         else:
             continue
-        messages.append(error("prodserver.E010", problem, hint))
+        messages.append(error(check_ids.BAD_ENV, problem, hint))
     return messages
 
 
@@ -240,7 +232,7 @@ def check_app(
         return []
     return [
         error(
-            "prodserver.E009",
+            check_ids.BAD_APP,
             f"{label} needs APP, the import path of the application instance"
             if app is None
             else f"{label}['APP'] must be an import path string, not {brief(app)}",
@@ -262,7 +254,7 @@ def check_entry_keys(label: str, entry: Mapping[Any, Any]) -> list[CheckMessage]
         )
         messages.append(
             warning(
-                "prodserver.W005",
+                check_ids.UNKNOWN_ENTRY_KEY,
                 f"{label} has an unknown key {brief(key)}; it is ignored",
                 hint,
             )
@@ -270,85 +262,111 @@ def check_entry_keys(label: str, entry: Mapping[Any, Any]) -> list[CheckMessage]
     return messages
 
 
-def backend_checks(
-    config: ProcessConfig, backend: type[ProcessBackend]
-) -> list[CheckMessage]:
+def check_backend(entry: CheckedEntry) -> None:
     """The backend's own ``check_config``; its failure is a message too."""
+    backend = entry.backend
+    assert backend is not None
     try:
-        with backend_errors(config, "checking the entry"):
-            messages = backend.check_config(config)
+        with backend_errors(backend.config, "checking the entry"):
+            messages = backend.check_config()
             if not isinstance(messages, list) or not all(
                 isinstance(m, CheckMessage) for m in messages
             ):
                 raise TypeError("check_config() must return a list of check messages")
     except ConfigurationError as exc:
-        return [message_of(exc)]
-    return messages
+        entry.add_failure(exc)
+        return
+    entry.messages += messages
 
 
-def load_entry(name: object, entry: object, deep: bool = True) -> LoadedEntry:
-    """Check one entry; when it is well formed, also return its config and backend.
+def build_backend(
+    entry: CheckedEntry,
+    config: ProcessConfig,
+    backend_class: type[ProcessBackend],
+    context: LaunchContext,
+) -> ProcessBackend | None:
+    """The entry's backend, seeing the environment its program will see."""
+    environ = {**context.environ, **context.variables, **config.env}
+    try:
+        with backend_errors(config, "starting"):
+            return backend_class(config, environ, context.project_key)
+    except ConfigurationError as exc:
+        entry.add_failure(exc)
+        return None
+
+
+def check_entry(
+    name: object, raw: object, context: LaunchContext, deep: bool = True
+) -> CheckedEntry:
+    """Check one entry; when its keys are well formed, build its backend.
 
     ``deep=False`` skips the backend's own checks (installed package, unknown
-    options…), for ``--skip-checks``: what is left is what resolving needs. The
-    config is returned even when the backend's own checks find an error (e.g. a
-    missing app), which ``SILENCED_SYSTEM_CHECKS`` may silence.
+    options…), for ``--skip-checks``: what is left is what resolving needs.
+    The backend is built even when its own checks find an error (a missing
+    app, say), which ``SILENCED_SYSTEM_CHECKS`` may silence.
     """
-    found = LoadedEntry(check_name(name))
+    entry = CheckedEntry(name, check_name(name))
     label = f"{SETTING}[{brief(name)}]"
-    if not isinstance(entry, Mapping):
-        found.messages.append(
+    if not isinstance(raw, Mapping):
+        entry.messages.append(
             error(
-                "prodserver.E002",
-                f"{label} must be a dict with a BACKEND key, "
-                f"not {type(entry).__name__}",
+                check_ids.BAD_ENTRY,
+                f"{label} must be a dict with a BACKEND key, not {type(raw).__name__}",
                 f'Write {label} = {{"BACKEND": "{EXAMPLE_BACKEND}"}}.',
             )
         )
-        return found
-    found.messages += check_entry_keys(label, entry)
-    if "BACKEND" not in entry:
-        found.messages.append(
+        return entry
+    entry.messages += check_entry_keys(label, raw)
+    if "BACKEND" not in raw:
+        entry.messages.append(
             error(
-                "prodserver.E003",
+                check_ids.NO_BACKEND,
                 f"{label} has no BACKEND",
                 f'Add "BACKEND": "{EXAMPLE_BACKEND}" or another backend path.',
             )
         )
-        return found
-    backend, problems = import_backend(label, entry["BACKEND"])
-    found.messages += problems
-    if backend is None:
-        return found
-    args, env, app = entry.get("ARGS", {}), entry.get("ENV", {}), entry.get("APP")
-    found.messages += check_args(label, backend, args)
-    found.messages += check_env(label, env)
-    found.messages += check_app(label, backend, app)
-    if found.errors:
-        return found
-    found.config = ProcessConfig(str(name), entry["BACKEND"], app, args, env)
-    found.backend = backend
-    if deep:
-        found.messages += backend_checks(found.config, backend)
-    return found
+        return entry
+    backend_class, problems = import_backend(label, raw["BACKEND"])
+    entry.messages += problems
+    if backend_class is None:
+        return entry
+    args, env, app = raw.get("ARGS", {}), raw.get("ENV", {}), raw.get("APP")
+    entry.messages += check_args_type(label, args)
+    backend = None
+    if isinstance(args, Mapping):
+        # Built before ENV and APP are checked, so that ARGS are checked too;
+        # kept only if the entry's keys are all well formed.
+        config = ProcessConfig(
+            str(name),
+            raw["BACKEND"],
+            app if isinstance(app, str) else None,
+            args,
+            env if isinstance(env, Mapping) else {},
+        )
+        backend = build_backend(entry, config, backend_class, context)
+    if backend is not None:
+        entry.messages += check_args(backend)
+    entry.messages += check_env(label, env)
+    entry.messages += check_app(label, backend_class, app)
+    if entry.errors():
+        return entry
+    entry.backend = backend
+    if deep and backend is not None:
+        check_backend(entry)
+    return entry
 
 
-@dataclass
-class Inspection:
-    """What checking entries found: the messages, the plans of every entry that
-    could be resolved, and the entries that could not."""
-
-    messages: list[CheckMessage] = field(default_factory=list)
-    plans: list[Plan] = field(default_factory=list)
-    unresolved: list[object] = field(default_factory=list)
-
-
-def listen_addresses(config: ProcessConfig, backend: ProcessBackend) -> list[Address]:
+def listen_addresses(entry: CheckedEntry) -> list[Address]:
     """Where a web server entry listens (see ``WebServerBackend.listen_addresses``)."""
-    if not isinstance(backend, WebServerBackend):
+    backend = entry.backend
+    if not isinstance(backend, WebServerBackend) or entry.errors():
         return []
-    with backend_errors(config, "finding its address"):
-        found = list(backend.listen_addresses())
+    try:
+        with backend_errors(backend.config, "finding its address"):
+            found = list(backend.listen_addresses())
+    except ConfigurationError as exc:
+        entry.add_failure(exc)
+        return []
     return [
         address
         for address in found
@@ -379,7 +397,7 @@ def check_listeners(
                 continue
             messages.append(
                 warning(
-                    "prodserver.W003",
+                    check_ids.SAME_ADDRESS,
                     f"{label} listens on {show_address(clash[0])}, and {earlier} "
                     f"on {show_address(clash[1])}: only one of them can bind it",
                     "Give each web process its own port in ARGS, e.g. "
@@ -395,49 +413,24 @@ def show_address(address: Address) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def inspect_processes(
-    processes: object,
+def check_entries(
+    processes: Mapping[Any, object],
     names: Iterable[object] | None = None,
+    context: LaunchContext | None = None,
     *,
     deep: bool = True,
-    extra_args: Sequence[str] = (),
-    pythonpath: Sequence[str] = (),
-    silenced: Collection[str] = (),
-) -> Inspection:
-    """Check the setting, or the named entries only, and resolve each entry that
-    has no error (but those in ``silenced``) once, as the command runs it.
-
-    ``deep`` adds the backends' own checks and the comparison of web servers'
-    addresses (prodserver.W003); without it, only what resolving needs is checked.
-    """
-    found = Inspection(check_setting(processes))
-    if found.messages or not isinstance(processes, Mapping):
-        return found
-    listeners: list[tuple[str, list[Address]]] = []
-    for name in processes if names is None else names:
-        loaded = load_entry(name, processes[name], deep)
-        found.messages += loaded.messages
-        config, backend = loaded.config, loaded.backend
-        blocking = [m for m in loaded.errors if m.id not in silenced]
-        if config is None or backend is None or blocking:
-            found.unresolved.append(name)
-            continue
-        try:
-            built, env = build_backend(config, backend, pythonpath)
-            found.plans += plans_of(config, built, env, extra_args)
-            if deep:
-                listeners.append((config.label, listen_addresses(config, built)))
-        except ConfigurationError as exc:
-            found.messages.append(message_of(exc))
-            found.unresolved.append(name)
+) -> Report:
+    """Check the named entries (all without names) of a ``PRODUCTION_PROCESSES``
+    that is a dict. ``deep`` adds the backends' own checks and the comparison of
+    web servers' addresses (prodserver.W003)."""
+    context = context or LaunchContext.current()
+    selected = processes if names is None else names
+    report = Report([check_entry(n, processes[n], context, deep) for n in selected])
     if deep:
-        found.messages += check_listeners(listeners)
-    return found
-
-
-def check_processes(
-    processes: object, names: Iterable[object] | None = None
-) -> list[CheckMessage]:
-    """Every message for the setting, or for the named entries only (the system
-    check): what :func:`inspect_processes` finds, resolving included."""
-    return inspect_processes(processes, names).messages
+        listeners = [
+            (entry.backend.config.label, listen_addresses(entry))
+            for entry in report.entries
+            if entry.backend is not None
+        ]
+        report.shared = check_listeners(listeners)
+    return report

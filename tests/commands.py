@@ -6,8 +6,12 @@ import json
 from collections.abc import Mapping
 from io import StringIO
 
+from django.core.checks import CheckMessage
 from django.core.management import call_command
 from django.test import override_settings
+
+from django_prodserver.environment import LaunchContext
+from django_prodserver.validation import check_entry
 
 
 def run(*args: str, **options: object) -> tuple[str, str]:
@@ -37,3 +41,9 @@ def argv_of(entry: Mapping[str, object], *extra_args: str) -> list[str]:
     argv = plan["argv"]
     assert isinstance(argv, list)
     return [str(word) for word in argv]
+
+
+def entry_messages(name: str, entry: object) -> list[CheckMessage]:
+    """What checking one entry finds (the backend's own checks included)."""
+    context = LaunchContext.current()
+    return check_entry(name, entry, context).messages

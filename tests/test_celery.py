@@ -19,8 +19,9 @@ from django.test import override_settings
 
 from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.celery import CeleryBeat, CeleryWorker
+from django_prodserver.checks import check_processes
+from django_prodserver.environment import LaunchContext
 from django_prodserver.resolver import resolve
-from django_prodserver.validation import check_processes
 from tests.commands import argv_of, plans_of, run
 from tests.processes import (
     EXAMPLE_DIR,
@@ -60,7 +61,7 @@ HOSTNAME = "--hostname=p@%h"  # the default node name of process "p"
 @pytest.mark.parametrize(
     ("args", "options"),
     [
-        # The seed's worker ARGS, one by one.
+        # The documented worker ARGS, one by one.
         ({"concurrency": "4"}, ["--concurrency=4"]),
         ({"concurrency": 4}, ["--concurrency=4"]),
         ({"loglevel": "info"}, ["--loglevel=info"]),
@@ -77,7 +78,7 @@ HOSTNAME = "--hostname=p@%h"  # the default node name of process "p"
         ({"time-limit": 300}, ["--time-limit=300"]),
         ({"time-limit": 2.5}, ["--time-limit=2.5"]),
         ({"soft-time-limit": "240"}, ["--soft-time-limit=240"]),
-        # The seed's examples as a whole.
+        # The documented examples as a whole.
         (
             {"concurrency": "4", "max-tasks-per-child": "1000"},
             ["--concurrency=4", "--max-tasks-per-child=1000"],
@@ -187,7 +188,7 @@ def test_env_sets_remap_sigterm_and_settings_are_exported() -> None:
 
 def test_signals_the_worker_and_beat_take() -> None:
     worker, beat = (
-        resolve(ProcessConfig("p", "x", app=APP), backend)[0]
+        resolve(backend(ProcessConfig("p", "x", app=APP)), LaunchContext.current())[0]
         for backend in (CeleryWorker, CeleryBeat)
     )
     assert worker.stop_signal == beat.stop_signal == "SIGTERM"
@@ -362,7 +363,7 @@ def test_beat_schedule_file_goes_to_the_working_directory(
 def test_project_that_imports_its_celery_app_in_init(
     tmp_path: Path, example_db: Path, redis_url: str, celery_client: Any
 ) -> None:
-    """The seed's ``from .celery import app as celery_app`` in the project's
+    """The documented ``from .celery import app as celery_app`` in the project's
     ``__init__.py`` (Celery imported into every Django process) works too."""
     project = tmp_path / "project"
     shutil.copytree(

@@ -9,8 +9,10 @@ import sys
 
 import pytest
 
-from django_prodserver.child import Child, ProcessSpec, launcher_status
+from django_prodserver.child import Child, launcher_status
+from django_prodserver.plan import Plan
 from django_prodserver.signals import FORWARDABLE
+from tests.test_plan import plan as spec
 
 
 def exited(code: int) -> int:
@@ -54,36 +56,6 @@ def test_raw_statuses_are_what_the_kernel_reports() -> None:
         assert status == code
 
 
-def spec(**overrides: object) -> ProcessSpec:
-    fields: dict[str, object] = {
-        "name": "web",
-        "argv": ["gunicorn", "--bind=a b", "mysite.wsgi:application"],
-        "env": {"PYTHONPATH": "/srv/app", "EMPTY": ""},
-        "cwd": "/srv",
-        "stop_signal": "SIGINT",
-        "accepted_signals": {"SIGHUP", "SIGINT"},
-        **overrides,
-    }
-    return ProcessSpec(**fields)  # type: ignore[arg-type]
-
-
-def test_spec_survives_its_dict_form() -> None:
-    original = spec()
-    copy = ProcessSpec.from_dict(original.as_dict())
-    assert copy.as_dict() == original.as_dict()
-    assert copy.argv == ("gunicorn", "--bind=a b", "mysite.wsgi:application")
-    assert copy.accepted_signals == frozenset({"SIGHUP", "SIGINT"})
-
-
-@pytest.mark.parametrize(
-    "broken",
-    [{"argv": []}, {"argv": "gunicorn"}, {"env": ["A=1"]}, {"accepted_signals": 1}],
-)
-def test_malformed_spec_is_a_value_error(broken: dict[str, object]) -> None:
-    with pytest.raises(ValueError, match="web"):
-        ProcessSpec.from_dict({**spec().as_dict(), **broken})
-
-
 def test_child_knows_its_signals() -> None:
     child = Child(spec(accepted_signals=FORWARDABLE - {"SIGUSR2"}), environ={})
     assert child.stop_signal == signal.SIGINT
@@ -96,7 +68,7 @@ def test_child_starts_in_its_own_group_with_clean_signals() -> None:
     """Even when the supervisor blocks its signals around the start."""
     handled = [signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD]
     child = Child(
-        ProcessSpec("probe", ["cat", "/proc/self/status"], {}, os.getcwd()),
+        Plan("probe", "", ("cat", "/proc/self/status"), {}, os.getcwd()),
         environ=dict(os.environ),
     )
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, handled)

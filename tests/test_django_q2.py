@@ -15,7 +15,7 @@ from django.test import override_settings
 
 from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.django_q2 import DjangoQ2Worker
-from django_prodserver.validation import check_processes
+from django_prodserver.checks import check_processes
 from tests.commands import plans_of
 from tests.processes import WORKER_SETTINGS as WORKERS
 from tests.processes import example_env, launch, prodserver, records, shell, wait_until
@@ -69,7 +69,7 @@ def test_signals_qcluster_takes() -> None:
 def test_e011_without_django_q_in_installed_apps() -> None:
     apps = [app for app in settings.INSTALLED_APPS if app != "django_q"]
     with override_settings(INSTALLED_APPS=apps):
-        [message] = DjangoQ2Worker.check_config(ProcessConfig("q2", Q2))
+        [message] = DjangoQ2Worker(ProcessConfig("q2", Q2)).check_config()
     assert message.id == "prodserver.E011"
     assert message.hint == 'Add "django_q" to INSTALLED_APPS, then migrate.'
 

@@ -16,7 +16,7 @@ from django.test import override_settings
 
 from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.django_tasks import DjangoTasksWorker
-from django_prodserver.validation import check_processes
+from django_prodserver.checks import check_processes
 from tests.commands import argv_of, plans_of, run
 from tests.processes import WORKER_SETTINGS as WORKERS
 from tests.processes import (
@@ -49,7 +49,7 @@ def options_of(args: dict[str, object], *extra: str) -> list[str]:
     ("args", "options"),
     [
         ({}, ["--no-reload"]),
-        # The seed's ARGS.
+        # The documented ARGS.
         ({"queue": "default"}, ["--queue-name=default", "--no-reload"]),
         ({"queue": "emails,sms"}, ["--queue-name=emails,sms", "--no-reload"]),
         ({"queue": ["emails", "sms"]}, ["--queue-name=emails,sms", "--no-reload"]),
@@ -153,7 +153,7 @@ def test_unknown_option_gets_did_you_mean() -> None:
 
 def database_check(installed_apps: list[str]) -> list[CheckMessage]:
     with override_settings(INSTALLED_APPS=installed_apps):
-        return DjangoTasksWorker.check_config(ProcessConfig("tasks", TASKS))
+        return DjangoTasksWorker(ProcessConfig("tasks", TASKS)).check_config()
 
 
 def test_e011_without_the_database_app() -> None:

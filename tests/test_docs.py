@@ -76,7 +76,7 @@ def write_settings(tmp_path: Path, code: str) -> str:
     that is the example project's, so ``from .settings import *`` works as in the
     docs. Returns the settings module's name."""
     package = tmp_path / "docsample"
-    package.mkdir()
+    package.mkdir(parents=True)
     (package / "__init__.py").write_text("")
     (package / "settings.py").write_text("from mysite.settings import *  # noqa\n")
     preamble = "" if "import *" in code else "from mysite.settings import *  # noqa\n"
@@ -132,54 +132,114 @@ def test_yaml_sample_parses(code: str) -> None:
     assert all(isinstance(d, dict) for d in documents)
 
 
+DAPHNE = "mysite.backends.DaphneServer"
+
+
+def dry_run(tmp_path: Path, code: str, *args: str, **env: str) -> list[str]:
+    """The argv of ``prodserver web --dry-run`` on settings made of ``code``."""
+    module = write_settings(tmp_path, code)
+    result = manage(
+        *("prodserver", "web", "--dry-run", "--format=json"),
+        f"--settings={module}",
+        f"--pythonpath={tmp_path}",
+        *args,
+        env=example_env(**env),
+    )
+    assert result.returncode == 0, result.stderr
+    argv: list[str] = json.loads(result.stdout)["argv"]
+    return argv
+
+
 def test_custom_backend_page_shows_what_the_backend_runs(tmp_path: Path) -> None:
-    ((where, code),) = [
-        (w, c) for w, c in SETTINGS_BLOCKS if "mysite.backends.HypercornServer" in c
-    ]
+    ((where, code),) = [(w, c) for w, c in SETTINGS_BLOCKS if DAPHNE in c]
     page = (ROOT / "docs" / "custom-backends.md").read_text()
     shown = re.search(r"\$ python manage.py prodserver web --dry-run\n(.*)\n", page)
     assert shown, "the page shows no dry run"
-    module = write_settings(tmp_path, code)
-    result = manage(
-        "prodserver",
-        "web",
-        "--dry-run",
-        "--format=json",
-        f"--settings={module}",
-        f"--pythonpath={tmp_path}",
-        env=example_env(),
-    )
-    assert result.returncode == 0, result.stderr
-    argv = json.loads(result.stdout)["argv"]
+    argv = dry_run(tmp_path, code)
     documented = shown[1].split()
-    program = documented.index(next(w for w in documented if w.endswith("hypercorn")))
-    assert Path(argv[0]).name == "hypercorn"
+    program = documented.index(next(w for w in documented if w.endswith("daphne")))
+    assert Path(argv[0]).name == "daphne"
     assert argv[1:] == documented[program + 1 :], where
 
 
-HYPERCORN = "mysite.backends.HypercornServer"
+def test_custom_backend_example_is_short() -> None:
+    source = (ROOT / "tests" / "example" / "mysite" / "backends.py").read_text()
+    body = source.split("class DaphneServer(")[1].split("\n\n\nclass ")[0]
+    assert len(body.strip().splitlines()) <= 15
+
+
+def test_daphne_example_lists_and_binds_port(tmp_path: Path) -> None:
+    code = f'PRODUCTION_PROCESSES = {{"web": {{"BACKEND": "{DAPHNE}"}}}}\n'
+    argv = dry_run(tmp_path, code, PORT="5000")
+    assert argv[1:] == ["--bind=0.0.0.0", "--port=5000", "mysite.asgi:application"]
+    assert dry_run(tmp_path / "b", code, "--", "--port=81")[1:] == [
+        "--port=81",
+        "mysite.asgi:application",
+    ]
+    module = write_settings(tmp_path / "c", code)
+    listed = manage(
+        "prodserver", "--list", f"--settings={module}",
+        f"--pythonpath={tmp_path / 'c'}", env=example_env(),
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[0].split() == ["web", DAPHNE]
+    assert listed.stdout.splitlines()[1].strip().endswith("mysite.asgi:application")
 
 
 @pytest.mark.parametrize(
     ("processes", "check_id"),
     [
-        # several workers drop requests in flight: the example's own check
-        ({"web": {"BACKEND": HYPERCORN, "ARGS": {"workers": 2}}}, "mysite.W001"),
-        # its listen_addresses() feeds the shared-port check
+        # its own check, with self.warning()
         (
             {
-                "a": {"BACKEND": HYPERCORN, "ARGS": {"bind": "0.0.0.0:8000"}},
-                "b": {
-                    "BACKEND": HYPERCORN,
-                    "ARGS": {"bind": ["unix:/run/b.sock", "127.0.0.1:8000"]},
-                },
+                "web": {
+                    "BACKEND": "mysite.backends.CheckedDaphneServer",
+                    "ARGS": {"ping-interval": 20, "ping-timeout": 10},
+                }
+            },
+            "mysite.W001",
+        ),
+        # host_option/port_option feed the shared-port check
+        (
+            {
+                "a": {"BACKEND": DAPHNE, "ARGS": {"bind": "0.0.0.0", "port": 8000}},
+                "b": {"BACKEND": DAPHNE, "ARGS": {"port": 8000}},
             },
             "prodserver.W003",
         ),
+        # ... and a Unix socket is no TCP address
+        (
+            {
+                "a": {"BACKEND": DAPHNE, "ARGS": {"unix-socket": "/run/a.sock"}},
+                "b": {"BACKEND": DAPHNE},
+            },
+            None,
+        ),
+        # underscore options and "did you mean"
+        (
+            {"web": {"BACKEND": DAPHNE, "ARGS": {"websocket-timeout": 5}}},
+            None,
+        ),
+        (
+            {"web": {"BACKEND": DAPHNE, "ARGS": {"ping-intervall": 5}}},
+            "prodserver.W002",
+        ),
     ],
 )
-def test_hypercorn_example_checks(
-    processes: dict[str, object], check_id: str, tmp_path: Path
+def test_daphne_example_checks(
+    processes: dict[str, object], check_id: str | None, tmp_path: Path
 ) -> None:
     result = check(tmp_path, f"PRODUCTION_PROCESSES = {processes!r}\n")
-    assert f"({check_id})" in result.stderr, result.stderr
+    found = CHECK_ID.findall(result.stderr)
+    if check_id is None:
+        assert [i for i, _ in found if i != "prodserver.W001"] == [], result.stderr
+    else:
+        assert f"({check_id})" in result.stderr, result.stderr
+
+
+def test_underscore_option_keeps_its_spelling(tmp_path: Path) -> None:
+    code = (
+        f'PRODUCTION_PROCESSES = {{"web": {{"BACKEND": "{DAPHNE}", '
+        '"ARGS": {"websocket-timeout": 5}}}\n'
+    )
+    assert "--websocket_timeout=5" in dry_run(tmp_path, code)

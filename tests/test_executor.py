@@ -1,4 +1,4 @@
-"""Exec mode: the program replaces the launcher (SPEC section 3)."""
+"""Exec mode: the program replaces the launcher."""
 
 from __future__ import annotations
 
@@ -12,11 +12,7 @@ import pytest
 
 import django_prodserver
 from django_prodserver import executor
-from django_prodserver.executor import (
-    process_spec,
-    supervisor_command,
-    supervisor_pythonpath,
-)
+from django_prodserver.executor import supervisor_command, supervisor_pythonpath
 from django_prodserver.plan import Plan
 from django_prodserver.supervisor import PAYLOAD_VARIABLE, Payload
 from tests.processes import launch, manage, prodserver
@@ -67,14 +63,11 @@ def test_supervisor_command_carries_the_plans(monkeypatch: pytest.MonkeyPatch) -
     assert argv[-4:] == ["-m", "django_prodserver.supervisor", "web", "worker"]
     payload = Payload.decode(env[PAYLOAD_VARIABLE])
     assert payload.stop_timeout == 3.5
-    assert [s.as_dict() for s in payload.specs] == [
-        process_spec(plan("web")).as_dict(),
-        process_spec(plan("worker")).as_dict(),
-    ]
-    (spec, _) = payload.specs
+    assert payload.plans == [plan("web"), plan("worker")]
+    (spec, _) = payload.plans
     assert (spec.argv, spec.stop_signal) == (("prog", "--x=a b"), "SIGINT")
     # The children get the launcher's environment back, then their plan's.
-    children = payload.child_environ(env)
+    children = payload.launcher_environ(env)
     assert PAYLOAD_VARIABLE not in children
     assert children["PYTHONPATH"] == "/mine"
 
@@ -90,7 +83,7 @@ def test_supervisor_finds_this_package_from_anywhere(
         root = str(Path(django_prodserver.__file__).resolve().parent.parent)
         assert env["PYTHONPATH"].split(os.pathsep)[0] == root
         payload = Payload.decode(env[PAYLOAD_VARIABLE])
-        assert "PYTHONPATH" not in payload.child_environ(env)
+        assert "PYTHONPATH" not in payload.launcher_environ(env)
     result = subprocess.run(
         [sys.executable, "-c", "import django_prodserver.supervisor"],
         cwd="/",

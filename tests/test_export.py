@@ -18,7 +18,8 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from django_prodserver import export
+from django_prodserver.export.deployment import Deployment, seconds
+from django_prodserver.export.systemd import systemd_word
 from tests.processes import (
     EXAMPLE_DIR,
     HOST,
@@ -286,7 +287,7 @@ def test_unknown_name_is_an_error_listing_the_processes() -> None:
 
 
 def test_without_manage_py_the_command_uses_python_m_django(other_dir: Path) -> None:
-    deploy = export.Deployment(
+    deploy = Deployment(
         names=("web",),
         project="mysite",
         settings="mysite.settings_alt",
@@ -325,16 +326,16 @@ def test_without_manage_py_the_command_uses_python_m_django(other_dir: Path) -> 
     ],
 )
 def test_systemd_words_are_quoted_and_escaped(word: str, quoted: str) -> None:
-    assert export.systemd_word(word) == quoted
+    assert systemd_word(word) == quoted
     assert systemd_split(quoted) == [word]
 
 
 def test_environment_words_keep_dollar_signs() -> None:
-    assert export.systemd_word("A=$x", expands_variables=False) == '"A=$x"'
+    assert systemd_word("A=$x", expands_variables=False) == '"A=$x"'
 
 
 @pytest.mark.parametrize(
     ("value", "text"), [(10.0, "10"), (2.5, "2.5"), (0.125, "0.125"), (90, "90")]
 )
 def test_seconds_are_written_as_plain_numbers(value: float, text: str) -> None:
-    assert export.seconds(value) == text
+    assert seconds(value) == text

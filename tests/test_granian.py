@@ -9,7 +9,7 @@ import pytest
 from django.test import override_settings
 
 from django_prodserver.backends.granian import GranianASGIServer, GranianWSGIServer
-from django_prodserver.validation import load_entry
+from tests.commands import entry_messages
 from tests.processes import (
     REAL_SERVER_CHECKS,
     RealServerCheck,
@@ -151,10 +151,10 @@ def test_asgi_blocking_threads_warning() -> None:
         "BACKEND": "django_prodserver.backends.granian.GranianASGIServer",
         "ARGS": {"threads": "2"},
     }
-    ids = [m.id for m in load_entry("web", entry).messages]
+    ids = [m.id for m in entry_messages("web", entry)]
     assert ids == ["prodserver.W006"]
     entry["ARGS"] = {"blocking-threads": 1, "address": "0.0.0.0"}
-    assert load_entry("web", entry).messages == []
+    assert entry_messages("web", entry) == []
 
 
 def test_unknown_option_did_you_mean() -> None:
@@ -162,7 +162,7 @@ def test_unknown_option_did_you_mean() -> None:
         "BACKEND": "django_prodserver.backends.granian.GranianWSGIServer",
         "ARGS": {"worker": 2},
     }
-    (message,) = load_entry("web", entry).messages
+    (message,) = entry_messages("web", entry)
     assert message.id == "prodserver.W002"
     assert message.hint == "Did you mean 'workers'?"
 

@@ -133,7 +133,7 @@ def test_configuration_file_names_are_aliases(
     assert argv[-1] == "mysite.wsgi:application"
 
 
-# -- spawn mode and several processes (SPEC sections 3 and 4) ----------------------
+# -- spawn mode and several processes -------------------------------------------
 
 MULTI = "--settings=mysite.settings_multi"
 

@@ -1,4 +1,4 @@
-"""ARGS → argv translation (SPEC section 2)."""
+"""ARGS → argv translation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Prefixed output of several processes (SPEC section 4)."""
+"""Prefixed output of several processes."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The documented example configurations start servers that serve.
 
 ``mysite.published`` holds the ``ARGS`` of every example of django-prodserver
-3.0.0's granian, uvicorn, waitress and gunicorn pages, and of the seeds. Each is
+3.0.0's granian, uvicorn, waitress and gunicorn pages, and of our configuration
+reference. Each is
 started as written, moved with arguments after ``--`` to a free port on
 127.0.0.1 (or a socket in the test's directory, or a test certificate), with at
 most two workers on this two-core machine.
@@ -25,7 +26,7 @@ import h2.events
 import pytest
 from mysite.published import EXAMPLES, GUNICORN, WAITRESS
 
-from django_prodserver.validation import load_entry
+from tests.commands import entry_messages
 from tests.processes import CLEAN_STOP, HOST, launch, prodserver, wait_until
 
 SETTINGS = "--settings=mysite.settings_published"
@@ -37,7 +38,7 @@ ASGI_BLOCKING_THREADS = {"granian_asgi_high_performance"}
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_example_passes_the_checks(name: str) -> None:
     backend, args = EXAMPLES[name]
-    messages = load_entry(name, {"BACKEND": backend, "ARGS": args}).messages
+    messages = entry_messages(name, {"BACKEND": backend, "ARGS": args})
     expected = ["prodserver.W006"] if name in ASGI_BLOCKING_THREADS else []
     assert [m.id for m in messages] == expected, messages
 

@@ -1,4 +1,4 @@
-"""Spawn mode (SPEC sections 3 and 4) with real processes.
+"""Spawn mode with real processes.
 
 The children are :mod:`mysite.signal_echo` programs, which print each signal
 they get. Most tests go through the real command (``prodserver NAME --spawn``);
@@ -25,7 +25,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from django_prodserver.child import ProcessSpec
+from django_prodserver.plan import Plan
 from django_prodserver.signals import FORWARDABLE
 from django_prodserver.supervisor import PAYLOAD_VARIABLE, Payload
 from tests.processes import (
@@ -266,10 +266,10 @@ def test_term_stops_all_once_each(tmp_path: Path) -> None:
         launcher.wait_for_text("ready", count=4)
         launcher.signal(signal.SIGTERM)
         launcher.wait_for_text("slow_stop  | got SIGTERM")
-        launcher.signal(signal.SIGTERM)  # while stopping: not sent again
-        launcher.signal(signal.SIGINT)
+        launcher.signal(signal.SIGINT)  # while stopping: not sent again
         assert launcher.wait() == 0
         text = launcher.text()
+    assert "still stopping" in text  # the second request is acknowledged
     assert text.count("got SIGTERM") == 3  # slow_stop, pool.1, pool.2
     assert text.count("got SIGINT") == 1  # by_int's stop signal
     assert "pool.1     | stopped" in text
@@ -302,7 +302,7 @@ def test_stubborn_process_is_killed_after_the_stop_timeout(tmp_path: Path) -> No
 
 
 def test_a_process_that_cannot_start_stops_the_others(tmp_path: Path) -> None:
-    spec = ProcessSpec("missing", ["prodserver-test-no-such-program"], {}, "/")
+    spec = Plan("missing", "", ("prodserver-test-no-such-program",), {}, "/")
     specs = [echo_spec("echo"), spec, echo_spec("other")]
     with launch(supervisor_argv(), tmp_path, env=payload_env(specs)) as sup:
         assert sup.wait() == 1
@@ -361,10 +361,11 @@ def test_supervisor_without_a_payload_explains_itself() -> None:
 # -- helpers ----------------------------------------------------------------------
 
 
-def echo_spec(name: str, *args: str) -> ProcessSpec:
-    return ProcessSpec(
+def echo_spec(name: str, *args: str) -> Plan:
+    return Plan(
         name=name,
-        argv=[sys.executable, "-m", "mysite.signal_echo", *args],
+        backend="mysite.backends.SignalEcho",
+        argv=(sys.executable, "-m", "mysite.signal_echo", *args),
         env={"PYTHONPATH": str(EXAMPLE_DIR)},
         cwd=str(EXAMPLE_DIR),
         accepted_signals=FORWARDABLE,
@@ -375,7 +376,7 @@ def supervisor_argv() -> list[str]:
     return [sys.executable, "-m", "django_prodserver.supervisor"]
 
 
-def payload_env(specs: list[ProcessSpec]) -> dict[str, str]:
+def payload_env(specs: list[Plan]) -> dict[str, str]:
     return example_env(**{PAYLOAD_VARIABLE: Payload(specs).encode()})
 
 

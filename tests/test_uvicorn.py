@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from django_prodserver.backends.uvicorn import UvicornServer, UvicornWSGIServer
-from django_prodserver.validation import load_entry
+from tests.commands import entry_messages
 from tests.processes import (
     REAL_SERVER_CHECKS,
     RealServerCheck,
@@ -94,7 +94,7 @@ def test_unknown_option_did_you_mean() -> None:
         "BACKEND": "django_prodserver.backends.uvicorn.UvicornServer",
         "ARGS": {"no-access-log": "True", "proxy_headers": True, "log-levl": "info"},
     }
-    (message,) = load_entry("web", entry).messages
+    (message,) = entry_messages("web", entry)
     assert message.id == "prodserver.W002"
     assert message.hint == "Did you mean 'log-level'?"
 

@@ -1,4 +1,4 @@
-"""Validation of ``PRODUCTION_PROCESSES`` (SPEC section 5): one test per check id,
+"""Validation of ``PRODUCTION_PROCESSES``: one test per check id,
 through the registered check, and the command's answer to each bad setting as a
 subprocess: a non-zero exit, the problem on stderr, no traceback."""
 
@@ -27,14 +27,12 @@ class NotInstalled(GunicornServer):
 
 
 class ChecksRaise(GunicornServer):
-    @classmethod
-    def check_config(cls, config: object) -> list[CheckMessage]:
+    def check_config(self) -> list[CheckMessage]:
         raise RuntimeError("checks exploded")
 
 
 class ChecksReturnNonsense(GunicornServer):
-    @classmethod
-    def check_config(cls, config: object) -> list[CheckMessage]:
+    def check_config(self) -> list[CheckMessage]:
         return "not a list"  # type: ignore[return-value]
 
 
@@ -405,7 +403,7 @@ def gunicorn_binding(*binds: str | None) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("binds", "conflicts"),
     [
-        (("0.0.0.0:8000", "0.0.0.0:8001"), 0),  # the seeds' "Multiple Ports"
+        (("0.0.0.0:8000", "0.0.0.0:8001"), 0),  # the documented "Multiple Ports"
         (("127.0.0.1:8000", "127.0.0.1:8000"), 1),
         (("0.0.0.0:8000", "127.0.0.1:8000"), 1),
         (("10.0.0.1:8000", "10.0.0.2:8000"), 0),

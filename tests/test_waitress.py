@@ -15,7 +15,7 @@ import pytest
 from django_prodserver import waitress_serve
 from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.waitress import SHIM, WaitressServer
-from django_prodserver.validation import load_entry
+from tests.commands import entry_messages
 from tests.processes import (
     HOST,
     REAL_SERVER_CHECKS,
@@ -138,7 +138,7 @@ def test_unknown_options_did_you_mean() -> None:
         "BACKEND": "django_prodserver.backends.waitress.WaitressServer",
         "ARGS": {"threads": 4, "workers": 2, "no-ipv6": True},
     }
-    (message,) = load_entry("web", entry).messages
+    (message,) = entry_messages("web", entry)
     assert message.id == "prodserver.W002"
     assert "'workers'" in message.msg
 

@@ -1,50 +1,49 @@
-"""The public base classes of every backend.
+"""The base classes of every backend.
 
 A backend turns one ``PRODUCTION_PROCESSES`` entry into the argv of a program. It
-never imports that program: it only knows its command line. To support another
-program, subclass :class:`ProcessBackend` (or :class:`WebServerBackend`) and
-override :meth:`ProcessBackend.build_argv`::
+never imports that program: it only knows its command line. Most backends are
+class attributes only::
 
-    class HypercornServer(WebServerBackend):
-        program = "hypercorn"
-        module = "hypercorn"
+    class DaphneServer(WebServerBackend):
+        program = "daphne"
+        host_option = "bind"
 
-        def build_argv(self, options: list[str]) -> list[str]:
-            return [*self.program_argv(), *options, self.asgi_target()]
+        def target(self) -> str:
+            return self.asgi_target()
+
+builds ``daphne [options] mysite.asgi:application``. Override
+:meth:`ProcessBackend.build_argv` where the program wants its words in another
+order, and :meth:`ProcessBackend.check_config` to add checks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Warning
+from django.core.checks import CheckMessage, Error, Warning
 
-from .. import programs
+from .. import check_ids, programs
 from ..addresses import Address, parse_bind, parse_port
+from ..entry import SETTING, ProcessConfig
 from ..exceptions import ConfigurationError
-from ..options import ArgValue, OptionRules, build_options
+from ..options import (
+    ArgsError,
+    ArgValue,
+    OptionGroup,
+    OptionRules,
+    join_options,
+    positional_words,
+    translate,
+    translate_all,
+)
 from ..signals import FORWARDABLE
+from ..text import did_you_mean
 
 #: How to give an entry its ``APP``.
 APP_HINT = 'Add "APP": "myproject.celery.app" (module path, then the attribute).'
-
-
-@dataclass(frozen=True)
-class ProcessConfig:
-    """One validated ``PRODUCTION_PROCESSES`` entry."""
-
-    name: str
-    backend: str
-    app: str | None = None
-    args: Mapping[Any, ArgValue] = field(default_factory=dict)
-    env: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        return f"PRODUCTION_PROCESSES[{self.name!r}]"
 
 
 def dotted_to_target(path: str) -> str:
@@ -63,12 +62,16 @@ class ProcessBackend:
     ``program``
         Its console script (looked up next to the running Python).
     ``module``
-        Its top-level Python module: tells whether it is installed, and runs it
-        as ``python -m module`` when the script is missing.
+        Its top-level Python module: tells whether it is installed (without
+        one, prodserver cannot tell and assumes it is), and runs it as
+        ``python -m module`` when the script is missing.
     ``extra``
-        The ``django-prodserver[extra]`` that installs it.
+        The ``django-prodserver[extra]`` that installs it, if there is one.
+    ``package``
+        What ``pip install`` installs it by, when there is no extra (defaults
+        to ``program``).
     ``option_rules``
-        Its flags, aliases and known options, an
+        Its flags, aliases, known and positional options, an
         :class:`~django_prodserver.options.OptionRules`.
     ``stop_signal``
         The signal that stops it gracefully; SIGTERM sent to prodserver becomes this.
@@ -78,26 +81,31 @@ class ProcessBackend:
         Whether prodserver may replace itself with the program.
     ``requires_app``
         Whether the entry must have an ``APP`` key.
+    ``own_args``
+        ARGS keys that prodserver itself handles; they never reach the program.
     """
 
     program: ClassVar[str | None] = None
     module: ClassVar[str | None] = None
     extra: ClassVar[str | None] = None
+    package: ClassVar[str | None] = None
     option_rules: ClassVar[OptionRules] = OptionRules()
     stop_signal: ClassVar[str] = "SIGTERM"
     accepted_signals: ClassVar[frozenset[str]] = FORWARDABLE
     can_exec: ClassVar[bool] = True
     requires_app: ClassVar[bool] = False
-    #: ARGS keys that prodserver itself handles; they never reach the program.
     own_args: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
-        self, config: ProcessConfig, environ: Mapping[str, str], project_key: str = ""
+        self,
+        config: ProcessConfig,
+        environ: Mapping[str, str] | None = None,
+        project_key: str = "",
     ) -> None:
         self.config = config
         self.name = config.name
         #: The environment the program will see (the launcher's plus ``ENV``).
-        self.environ = environ
+        self.environ: Mapping[str, str] = environ or {}
         #: A short stable id of the project, for per-project file names.
         self.project_key = project_key
 
@@ -106,11 +114,17 @@ class ProcessBackend:
     def build_argv(self, options: list[str]) -> list[str]:
         """The program's full argv, given its translated ``options``.
 
-        ``options`` already holds ARGS, the backend's defaults and the extra
-        arguments given after ``--``. Most backends return
-        ``[*self.program_argv(), *options, target]``.
+        ``options`` holds ARGS, the backend's defaults and the arguments given
+        after ``--``. The default is ``[*program_argv(), *options,
+        *arguments()]``: the program, its options, then :meth:`target` and the
+        positional ARGS.
         """
-        raise NotImplementedError(f"{type(self).__name__} must define build_argv()")
+        return [*self.program_argv(), *options, *self.arguments()]
+
+    def target(self) -> str | None:
+        """The positional argument that names what to run (web servers: the
+        application, ``mysite.wsgi:application``); None for none."""
+        return None
 
     def default_args(self) -> dict[str, ArgValue]:
         """Options used where ARGS do not set them (canonical names)."""
@@ -120,22 +134,41 @@ class ProcessBackend:
         """Variables this backend sets for the program (``ENV`` still wins)."""
         return {}
 
-    @classmethod
-    def check_config(cls, config: ProcessConfig) -> list[CheckMessage]:
-        """Extra system checks for an entry of this backend; extend with super()."""
-        return cls.check_installed(config) + cls.check_known_args(config)
+    def check_config(self) -> list[CheckMessage]:
+        """System checks of this entry; extend with ``super().check_config()``
+        and :meth:`warning` / :meth:`error`."""
+        return [*self.check_installed(), *self.check_known_args()]
+
+    def commands(self, extra_args: list[str]) -> list[list[str]]:
+        """Every argv this entry runs, given the arguments after ``--``; one,
+        unless the backend runs several copies."""
+        return [self.build_argv(self.options(extra_args))]
 
     # -- helpers ------------------------------------------------------------------
 
+    def warning(self, check_id: str, message: str, hint: str) -> CheckMessage:
+        """A check warning about this entry (its name goes first)."""
+        return Warning(f"{self.config.label}: {message}", hint, SETTING, check_id)
+
+    def error(self, check_id: str, message: str, hint: str) -> CheckMessage:
+        """A check error about this entry (its name goes first)."""
+        return Error(f"{self.config.label}: {message}", hint, SETTING, check_id)
+
     @property
     def args(self) -> dict[Any, ArgValue]:
-        """ARGS without the keys prodserver handles itself."""
+        """ARGS without the keys prodserver handles itself (``own_args``)."""
         own = self.own_args
         return {
             k: v
             for k, v in self.config.args.items()
             if not (isinstance(k, str) and k.replace("_", "-") in own)
         }
+
+    @cached_property
+    def translated(self) -> tuple[list[OptionGroup], list[ArgsError]]:
+        """ARGS as option groups, and the items that cannot be translated
+        (translated once: the checks report the errors, the command uses both)."""
+        return translate_all(self.option_rules, self.args)
 
     def configured(self) -> set[str]:
         """The canonical option names that ARGS set."""
@@ -156,12 +189,31 @@ class ProcessBackend:
             values.setdefault(rules.canonical(name), value)
         return values
 
-    def options(self, extra: list[str]) -> list[str]:
-        return build_options(self.option_rules, self.args, self.default_args(), extra)
+    def option_groups(self) -> list[OptionGroup]:
+        """ARGS translated; raises the first ARGS error."""
+        groups, errors = self.translated
+        if errors:
+            raise errors[0]
+        return groups
 
-    def commands(self, extra: list[str]) -> list[list[str]]:
-        """Every argv this entry runs; one, unless the backend runs several copies."""
-        return [self.build_argv(self.options(extra))]
+    def default_groups(self) -> list[OptionGroup]:
+        return translate(self.option_rules, self.default_args())
+
+    def options(self, extra_args: list[str]) -> list[str]:
+        """The options of the command line: ARGS, defaults, then ``extra_args``."""
+        return join_options(
+            self.option_rules, self.option_groups(), self.default_groups(), extra_args
+        )
+
+    def arguments(self) -> list[str]:
+        """The positional arguments after the options: :meth:`target`, then the
+        ARGS that ``option_rules.positional`` names."""
+        target = self.target()
+        rules = self.option_rules
+        positional = positional_words(
+            rules, [*self.option_groups(), *self.default_groups()]
+        )
+        return [*([target] if target else []), *positional]
 
     def program_argv(self) -> list[str]:
         """How to start ``program`` from the running Python's environment."""
@@ -175,9 +227,13 @@ class ProcessBackend:
 
     @classmethod
     def install_hint(cls) -> str:
-        package = cls.extra or cls.program or cls.module or cls.__name__
-        what = cls.program or cls.module
-        return f'{what} is not installed: pip install "django-prodserver[{package}]"'
+        """``gunicorn is not installed: pip install "django-prodserver[gunicorn]"``."""
+        what = cls.program or cls.module or cls.__name__
+        if cls.extra:
+            return (
+                f'{what} is not installed: pip install "django-prodserver[{cls.extra}]"'
+            )
+        return f"{what} is not installed: pip install {cls.package or what}"
 
     def app_target(self) -> str:
         """``APP`` as ``module:attr``."""
@@ -186,7 +242,7 @@ class ProcessBackend:
                 f"{self.config.label} needs APP, the import path of the application "
                 "instance",
                 APP_HINT,
-                "prodserver.E009",
+                check_ids.BAD_APP,
             )
         return dotted_to_target(self.config.app)
 
@@ -198,99 +254,110 @@ class ProcessBackend:
         """``APP``, ``ASGI_APPLICATION``, or the ``asgi`` module beside the WSGI one."""
         return dotted_to_target(self.config.app or asgi_application_path())
 
-    @classmethod
-    def check_installed(cls, config: ProcessConfig) -> list[CheckMessage]:
-        if cls.is_installed():
+    def check_installed(self) -> list[CheckMessage]:
+        if self.is_installed():
             return []
         return [
-            Warning(
-                f"{config.label}: {cls.install_hint()}",
-                hint="Install it where this process runs; a dry run still works.",
-                obj="PRODUCTION_PROCESSES",
-                id="prodserver.W001",
+            self.warning(
+                check_ids.NOT_INSTALLED,
+                self.install_hint(),
+                "Install it where this process runs; a dry run still works.",
             )
         ]
 
-    @classmethod
-    def check_known_args(cls, config: ProcessConfig) -> list[CheckMessage]:
-        rules = cls.option_rules
-        if not rules.known or not isinstance(config.args, Mapping):
+    def check_known_args(self) -> list[CheckMessage]:
+        """prodserver.W002 for each ARGS key the program does not know."""
+        rules = self.option_rules
+        if not rules.known:
             return []
-        known = rules.known | set(rules.aliases) | cls.own_args
+        known = rules.all_names() | self.own_args
         messages: list[CheckMessage] = []
-        for key in config.args:
+        for key in self.config.args:
             if not isinstance(key, str):
                 continue
             name = rules.canonical(key)
             bare = name[3:] if name.startswith("no-") else name
             if name in known or bare in rules.negatable or len(name) == 1:
                 continue
-            import difflib  # only for a misspelt key: not on every launch
-
-            close = difflib.get_close_matches(name, sorted(known), n=1)
-            hint = f"Did you mean {close[0]!r}?" if close else "Check the spelling."
             messages.append(
-                Warning(
-                    f"{config.label}: ARGS key {key!r} is not a known "
-                    f"{cls.program or cls.__name__} option; it is passed on as "
-                    f"--{name}",
-                    hint=hint,
-                    obj="PRODUCTION_PROCESSES",
-                    id="prodserver.W002",
+                self.warning(
+                    check_ids.UNKNOWN_OPTION,
+                    f"ARGS key {key!r} is not a known "
+                    f"{self.program or type(self).__name__} option; it is passed on "
+                    f"as --{name}",
+                    did_you_mean(name, known, "Check the spelling."),
                 )
             )
         return messages
 
 
 class WebServerBackend(ProcessBackend):
-    """A backend that serves HTTP: knows its bind options and the ``PORT`` default."""
+    """A backend that serves HTTP: where it listens, and the ``PORT`` default.
 
-    #: Options that choose where the server listens; none set → the PORT default.
-    bind_options: ClassVar[frozenset[str]] = frozenset({"bind", "host", "port"})
+    Its :meth:`target` is ``WSGI_APPLICATION`` (or ``APP``); an ASGI server
+    returns :meth:`asgi_target` instead. Where it listens is read from ARGS
+    through these class attributes, for the ``PORT`` default and the
+    ``prodserver.W003`` check (two web processes on one port):
+
+    ``host_option``, ``port_option``
+        The options that take the host and the port (``None`` if the program
+        has none).
+    ``bind_option``
+        The option that takes ``HOST:PORT`` values (gunicorn's ``bind``,
+        waitress's ``listen``), if the program has one.
+    ``socket_options``
+        Options that make it listen on something other than a TCP address (a
+        Unix socket, an inherited descriptor): with one set, no address is known.
+    ``default_address``
+        Where it listens when no option says.
+    """
+
+    host_option: ClassVar[str | None] = "host"
+    port_option: ClassVar[str | None] = "port"
+    bind_option: ClassVar[str | None] = None
+    socket_options: ClassVar[frozenset[str]] = frozenset({"uds", "fd"})
+    default_address: ClassVar[Address] = ("127.0.0.1", 8000)
+
+    def target(self) -> str | None:
+        return self.wsgi_target()
+
+    def address_options(self) -> frozenset[str]:
+        """The options that choose where the server listens."""
+        named = (self.host_option, self.port_option, self.bind_option)
+        return frozenset(name for name in named if name) | self.socket_options
 
     def default_args(self) -> dict[str, ArgValue]:
         port = self.environ.get("PORT")
-        if port and not (self.configured() & self.bind_options):
+        if port and not (self.configured() & self.address_options()):
             return self.port_default(port)
         return {}
 
-    #: Where the program listens when no option chooses an address.
-    default_address: ClassVar[Address] = ("127.0.0.1", 8000)
-    #: Options that make it listen on something other than a TCP host and port
-    #: (a Unix socket, an inherited descriptor): with one set, no address is known.
-    socket_options: ClassVar[frozenset[str]] = frozenset({"uds", "fd"})
-
     def port_default(self, port: str) -> dict[str, ArgValue]:
         """Options that listen on every interface at ``port`` (Heroku's ``PORT``)."""
-        return {"host": "0.0.0.0", "port": port}
+        if self.host_option and self.port_option:
+            return {self.host_option: "0.0.0.0", self.port_option: port}
+        if self.bind_option:
+            return {self.bind_option: f"0.0.0.0:{port}"}
+        return {self.port_option: port} if self.port_option else {}
 
     def listen_addresses(self) -> list[Address]:
-        """The TCP addresses the server will listen on, for the ``prodserver.W003``
-        check (two web processes on one port).
+        """The TCP addresses the server will listen on, from :meth:`option_values`
+        (ARGS by canonical name, so aliases count, then :meth:`default_args` such
+        as the ``PORT`` default), :attr:`default_address` for what is unset.
 
-        This generic form fits programs with ``--host`` and ``--port`` options: it
-        reads ``host`` and ``port`` from :meth:`option_values` (ARGS by canonical
-        name, so aliases count, then :meth:`default_args` such as the ``PORT``
-        default) and takes :attr:`default_address` for what is unset; a list gives
-        one address per item. An option of :attr:`socket_options` means no TCP
-        address, and a port that is not a number is left for the program to
-        reject: both give ``[]``.
-
-        Another backend fits in one of two ways. If its program has ``--host`` and
-        ``--port``, it only sets :attr:`default_address` where the program's
-        default differs (and :attr:`socket_options` where its socket options have
-        other names). If an option holds ``host:port``, it overrides this method:
-        for a ``bind``-style option (gunicorn's), with
-        :meth:`bind_addresses`; otherwise by parsing the values with
-        :func:`~django_prodserver.addresses.parse_host_port` and returning
-        ``super().listen_addresses()`` when the option is unset, if the program
-        also takes ``--host`` and ``--port`` (waitress's ``listen``).
+        A list gives one address per item; a port that is not a number is left
+        for the program to reject and gives no address.
         """
         values = self.option_values()
         if values.keys() & self.socket_options:
             return []
-        hosts = as_list(values.get("host", self.default_address[0]))
-        ports = as_list(values.get("port", self.default_address[1]))
+        if self.bind_option and values.get(self.bind_option) is not None:
+            return self.bind_addresses(values[self.bind_option])
+        if not (self.host_option or self.port_option):
+            return [self.default_address]
+        default_host, default_port = self.default_address
+        hosts = as_list(values.get(self.host_option or "", default_host))
+        ports = as_list(values.get(self.port_option or "", default_port))
         return [
             (str(host), port)
             for host in hosts
@@ -299,15 +366,14 @@ class WebServerBackend(ProcessBackend):
             if port is not None
         ]
 
-    def bind_addresses(self, option: str = "bind") -> list[Address]:
-        """The TCP addresses of a ``bind``-style option: ``[default_address]``
-        when it is unset, else one per value (``host:port``, ``host``,
-        ``[v6]:port``), leaving out ``unix:`` and ``fd://`` values."""
-        binds = self.option_values().get(option)
-        if binds is None:
-            return [self.default_address]
+    def bind_addresses(self, binds: ArgValue) -> list[Address]:
+        """The TCP addresses of ``HOST:PORT`` values (``host``, ``[v6]:port``,
+        ``tcp://`` too; several in one value if separated by spaces), leaving
+        out ``unix:`` and ``fd://`` values."""
         port = self.default_address[1]
-        found = (parse_bind(b, port) for b in as_list(binds) if isinstance(b, str))
+        # An empty value is every interface, as gunicorn reads it.
+        words = (w for value in as_list(binds) for w in str(value).split() or [""])
+        found = (parse_bind(word, port) for word in words)
         return [address for address in found if address is not None]
 
 
@@ -326,7 +392,7 @@ def wsgi_application_path() -> str:
             "WSGI_APPLICATION is not set, so there is no application to serve",
             'Set WSGI_APPLICATION = "mysite.wsgi.application" in your settings, or '
             'give the entry "APP": "mysite.wsgi.application".',
-            "prodserver.E009",
+            check_ids.BAD_APP,
         )
     return str(path)
 
@@ -361,5 +427,17 @@ class ManagementCommandBackend(WorkerBackend):
     def program_argv(self) -> list[str]:
         return programs.python_module_argv("django", self.command)
 
-    def build_argv(self, options: list[str]) -> list[str]:
-        return [*self.program_argv(), *options]
+
+def is_abstract(backend: type[ProcessBackend]) -> bool:
+    """Whether a backend class says nothing to run (a base class to subclass):
+    no program (or management command) and none of the methods that build one."""
+    if issubclass(backend, ManagementCommandBackend):
+        names, start = bool(backend.command), ManagementCommandBackend.program_argv
+    else:
+        names, start = backend.program is not None, ProcessBackend.program_argv
+    builds = (
+        backend.build_argv is not ProcessBackend.build_argv
+        or backend.commands is not ProcessBackend.commands
+        or backend.program_argv is not start
+    )
+    return not (names or builds)

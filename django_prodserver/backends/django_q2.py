@@ -20,14 +20,14 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import CheckMessage, Error
+from django.core.checks import CheckMessage
 
+from .. import check_ids
 from ..options import ArgValue, OptionRules
 from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,
     ManagementCommandBackend,
-    ProcessConfig,
 )
 
 FLAGS = DJANGO_COMMAND_FLAGS | {"run-once"}
@@ -60,43 +60,38 @@ class DjangoQ2Worker(ManagementCommandBackend):
         name = cluster_name(self.config.args)
         return {"Q_CLUSTER_NAME": name} if name else {}
 
-    @classmethod
-    def check_config(cls, config: ProcessConfig) -> list[CheckMessage]:
+    def check_config(self) -> list[CheckMessage]:
         return [
-            *super().check_config(config),
-            *check_django_q_app(config),
-            *check_cluster_name(config),
+            *super().check_config(),
+            *self.check_django_q_app(),
+            *self.check_cluster_name(),
         ]
 
+    def check_django_q_app(self) -> list[CheckMessage]:
+        if apps.is_installed("django_q"):
+            return []
+        return [
+            self.error(
+                check_ids.APP_NOT_INSTALLED,
+                "qcluster needs Django-Q2's app in INSTALLED_APPS",
+                'Add "django_q" to INSTALLED_APPS, then migrate.',
+            )
+        ]
 
-def check_django_q_app(config: ProcessConfig) -> list[CheckMessage]:
-    if apps.is_installed("django_q"):
-        return []
-    return [
-        Error(
-            f"{config.label}: qcluster needs Django-Q2's app in INSTALLED_APPS",
-            hint='Add "django_q" to INSTALLED_APPS, then migrate.',
-            obj="PRODUCTION_PROCESSES",
-            id="prodserver.E011",
-        )
-    ]
-
-
-def check_cluster_name(config: ProcessConfig) -> list[CheckMessage]:
-    name = cluster_name(config.args)
-    q_cluster = getattr(settings, "Q_CLUSTER", {})
-    if not name or not isinstance(q_cluster, Mapping):
-        return []
-    default = {q_cluster.get("name"), q_cluster.get("cluster_name")}
-    if name in default or "ALT_CLUSTERS" in q_cluster:
-        return []
-    return [
-        Error(
-            f"{config.label}: cluster name {name!r} needs Q_CLUSTER['ALT_CLUSTERS']; "
-            "without it Django-Q2 fails at startup",
-            hint=f'Add "ALT_CLUSTERS": {{{name!r}: {{}}}} to Q_CLUSTER '
-            "(with the options that differ for this cluster).",
-            obj="PRODUCTION_PROCESSES",
-            id="prodserver.E013",
-        )
-    ]
+    def check_cluster_name(self) -> list[CheckMessage]:
+        name = cluster_name(self.config.args)
+        q_cluster = getattr(settings, "Q_CLUSTER", {})
+        if not name or not isinstance(q_cluster, Mapping):
+            return []
+        default = {q_cluster.get("name"), q_cluster.get("cluster_name")}
+        if name in default or "ALT_CLUSTERS" in q_cluster:
+            return []
+        return [
+            self.error(
+                check_ids.CLUSTER_NAME_NEEDS_ALT_CLUSTERS,
+                f"cluster name {name!r} needs Q_CLUSTER['ALT_CLUSTERS']; without it "
+                "Django-Q2 fails at startup",
+                f'Add "ALT_CLUSTERS": {{{name!r}: {{}}}} to Q_CLUSTER '
+                "(with the options that differ for this cluster).",
+            )
+        ]

@@ -20,19 +20,19 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
 from django.apps import apps
-from django.core.checks import CheckMessage, Error, Warning
+from django.core.checks import CheckMessage
 
-from .. import programs
+from .. import check_ids, programs
 from ..exceptions import ConfigurationError
-from ..options import ArgValue, OptionRules, build_options
+from ..options import ArgValue, OptionRules, join_options, translate
 from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,
     ManagementCommandBackend,
-    ProcessConfig,
 )
 
 #: The Django apps that provide ``db_worker``, the newest first.
@@ -99,35 +99,39 @@ class DjangoTasksWorker(ManagementCommandBackend):
     def default_args(self) -> dict[str, ArgValue]:
         return {"reload": False}
 
+    @cached_property
+    def pool_sizes(self) -> dict[str, int | None]:
+        """``processes`` and ``threads`` of ARGS, read once."""
+        return pool_sizes(self.config.args)
+
     def process_count(self) -> int:
-        sizes = pool_sizes(self.config.args)
-        processes, threads = sizes["processes"], sizes["threads"]
+        processes, threads = self.pool_sizes["processes"], self.pool_sizes["threads"]
         if processes is None or threads is None:
             raise ConfigurationError(
                 f"{self.config.label}: ARGS 'processes' and 'threads' must be whole "
                 "numbers of at least 1",
                 POOL_HINT,
-                "prodserver.E008",
+                check_ids.BAD_OPTION_VALUE,
             )
         return processes * threads
 
-    def commands(self, extra: list[str]) -> list[list[str]]:
+    def commands(self, extra_args: list[str]) -> list[list[str]]:
         count = self.process_count()
         if count == 1:
-            return super().commands(extra)
+            return super().commands(extra_args)
         rules = self.option_rules
         # Each process gets its own id, made from the configured one if any.
-        args = {k: v for k, v in self.args.items() if rules.canonical(k) != "worker-id"}
+        groups = [g for g in self.option_groups() if g.name != "worker-id"]
         return [
             self.build_argv(
-                build_options(
+                join_options(
                     rules,
-                    args,
-                    {**self.default_args(), "worker-id": self.worker_id(number)},
-                    extra,
+                    groups,
+                    translate(rules, {**self.default_args(), "worker-id": worker}),
+                    extra_args,
                 )
             )
-            for number in range(1, count + 1)
+            for worker in map(self.worker_id, range(1, count + 1))
         ]
 
     def worker_id(self, number: int) -> str:
@@ -138,60 +142,53 @@ class DjangoTasksWorker(ManagementCommandBackend):
         suffix = f".{number}"
         return str(configured)[: MAX_WORKER_ID - len(suffix)] + suffix
 
-    @classmethod
-    def check_config(cls, config: ProcessConfig) -> list[CheckMessage]:
+    def check_config(self) -> list[CheckMessage]:
         return [
-            *super().check_config(config),
-            *check_pool_sizes(config),
-            *check_database_app(config),
+            *super().check_config(),
+            *self.check_pool_sizes(),
+            *self.check_database_app(),
         ]
 
-
-def check_pool_sizes(config: ProcessConfig) -> list[CheckMessage]:
-    sizes = pool_sizes(config.args)
-    invalid = [name for name, size in sizes.items() if size is None]
-    if invalid:
+    def check_pool_sizes(self) -> list[CheckMessage]:
+        invalid = [name for name, size in self.pool_sizes.items() if size is None]
+        if invalid:
+            return [
+                self.error(
+                    check_ids.BAD_OPTION_VALUE,
+                    f"ARGS[{name!r}] must be a whole number of at least 1",
+                    POOL_HINT,
+                )
+                for name in invalid
+            ]
+        processes = self.pool_sizes["processes"] or 1
+        threads = self.pool_sizes["threads"] or 1
+        if threads == 1:
+            return []
         return [
-            Error(
-                f"{config.label}: ARGS[{name!r}] must be a whole number of at least 1",
-                hint=POOL_HINT,
-                obj="PRODUCTION_PROCESSES",
-                id="prodserver.E008",
+            self.warning(
+                check_ids.THREADS_BECOME_PROCESSES,
+                "db_worker runs one task at a time and has no threads; "
+                f"'threads': {threads} starts {processes} x {threads} = "
+                f"{processes * threads} db_worker processes",
+                f'Write "processes": {processes * threads} and drop "threads".',
             )
-            for name in invalid
         ]
-    processes, threads = sizes["processes"] or 1, sizes["threads"] or 1
-    if threads == 1:
-        return []
-    return [
-        Warning(
-            f"{config.label}: db_worker runs one task at a time and has no threads; "
-            f"'threads': {threads} starts {processes} x {threads} = "
-            f"{processes * threads} db_worker processes",
-            hint=f'Write "processes": {processes * threads} and drop "threads".',
-            obj="PRODUCTION_PROCESSES",
-            id="prodserver.W004",
-        )
-    ]
 
-
-def check_database_app(config: ProcessConfig) -> list[CheckMessage]:
-    if any(apps.is_installed(app) for app in DATABASE_APPS):
-        return []
-    present = [app for app in DATABASE_APPS if programs.is_installed(app)]
-    if present:
-        hint = f"Add {APPS_TO_ADD[present[0]]} to INSTALLED_APPS, then migrate."
-    else:
-        hint = (
-            f"{DjangoTasksWorker.install_hint()}, add {APPS_TO_ADD[DATABASE_APPS[0]]} "
-            "to INSTALLED_APPS, then migrate."
-        )
-    return [
-        Error(
-            f"{config.label}: db_worker needs the django-tasks database backend "
-            "in INSTALLED_APPS",
-            hint=hint,
-            obj="PRODUCTION_PROCESSES",
-            id="prodserver.E011",
-        )
-    ]
+    def check_database_app(self) -> list[CheckMessage]:
+        if any(apps.is_installed(app) for app in DATABASE_APPS):
+            return []
+        present = [app for app in DATABASE_APPS if programs.is_installed(app)]
+        if present:
+            hint = f"Add {APPS_TO_ADD[present[0]]} to INSTALLED_APPS, then migrate."
+        else:
+            hint = (
+                f"{self.install_hint()}, add {APPS_TO_ADD[DATABASE_APPS[0]]} "
+                "to INSTALLED_APPS, then migrate."
+            )
+        return [
+            self.error(
+                check_ids.APP_NOT_INSTALLED,
+                "db_worker needs the django-tasks database backend in INSTALLED_APPS",
+                hint,
+            )
+        ]

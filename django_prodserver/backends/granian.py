@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.core.checks import CheckMessage, Warning
+from django.core.checks import CheckMessage
 
+from .. import check_ids
 from ..options import ArgValue, OptionRules
-from .base import ProcessConfig, WebServerBackend
+from .base import WebServerBackend
 
 # From granian 2.x's click definitions (``granian --help``).
 NEGATABLE = frozenset(
@@ -46,7 +47,7 @@ VALUE_OPTIONS = frozenset(
         "working-dir",
     }
 )  # fmt: skip
-#: The keys of the seeds and of django-prodserver 3 that granian spells otherwise.
+#: Keys that earlier django-prodserver releases documented, as granian spells them.
 ALIASES = {
     "address": "host",
     "threads": "blocking-threads",
@@ -81,7 +82,7 @@ class GranianServer(WebServerBackend):
     # (respawn the workers). QUIT, USR1 and USR2 kill the main process while
     # its workers keep serving; TTIN/TTOU stop (freeze) it. Never forward those.
     accepted_signals = frozenset({"SIGINT", "SIGTERM", "SIGHUP"})
-    bind_options: ClassVar[frozenset[str]] = frozenset({"host", "port", "uds"})
+    socket_options: ClassVar[frozenset[str]] = frozenset({"uds"})
     #: ``--interface``: ``wsgi`` or ``asginl``.
     interface: ClassVar[str] = ""
     #: ``--blocking-threads`` unless ARGS set it.
@@ -95,21 +96,12 @@ class GranianServer(WebServerBackend):
             "workers-kill-timeout": WORKERS_KILL_TIMEOUT,
         }
 
-    def target(self) -> str:
-        raise NotImplementedError
-
-    def build_argv(self, options: list[str]) -> list[str]:
-        return [*self.program_argv(), *options, self.target()]
-
 
 class GranianWSGIServer(GranianServer):
     """Granian serving ``WSGI_APPLICATION`` (or ``APP``) with ``--interface wsgi``."""
 
     interface = "wsgi"
     blocking_threads = WSGI_BLOCKING_THREADS
-
-    def target(self) -> str:
-        return self.wsgi_target()
 
 
 class GranianASGIServer(GranianServer):
@@ -133,27 +125,23 @@ class GranianASGIServer(GranianServer):
             for key, value in super().args.items()
         }
 
-    @classmethod
-    def is_blocking_threads(cls, key: object) -> bool:
+    def is_blocking_threads(self, key: object) -> bool:
         return (
             isinstance(key, str)
-            and cls.option_rules.canonical(key) == "blocking-threads"
+            and self.option_rules.canonical(key) == "blocking-threads"
         )
 
-    @classmethod
-    def check_config(cls, config: ProcessConfig) -> list[CheckMessage]:
-        messages = super().check_config(config)
-        for key, value in config.args.items():
-            if cls.is_blocking_threads(key) and str(value).strip() != "1":
+    def check_config(self) -> list[CheckMessage]:
+        messages = super().check_config()
+        for key, value in self.config.args.items():
+            if self.is_blocking_threads(key) and str(value).strip() != "1":
                 messages.append(
-                    Warning(
-                        f"{config.label}: granian runs ASGI applications with one "
-                        f"blocking thread only; ARGS[{key!r}] = {value!r} is "
-                        "passed as --blocking-threads=1",
-                        hint="Remove the key, or scale with 'workers' or "
-                        "'runtime-threads'.",
-                        obj="PRODUCTION_PROCESSES",
-                        id="prodserver.W006",
+                    self.warning(
+                        check_ids.ASGI_BLOCKING_THREADS,
+                        "granian runs ASGI applications with one blocking thread "
+                        f"only; ARGS[{key!r}] = {value!r} is passed as "
+                        "--blocking-threads=1",
+                        "Remove the key, or scale with 'workers' or 'runtime-threads'.",
                     )
                 )
         return messages

@@ -6,7 +6,6 @@ import os
 from typing import ClassVar
 
 from .. import programs
-from ..addresses import Address
 from ..options import ArgValue, OptionRules
 from ..signals import FORWARDABLE
 from .base import WebServerBackend
@@ -56,7 +55,7 @@ SHORT = {
 CONFIG_NAMES = {
     "access-log-format": "access-logformat", "accesslog": "access-logfile",
     "dirty-apps": "dirty-app", "errorlog": "error-logfile",
-    "keepalive": "keep-alive", "limit-request-field-size": "limit-request-field_size",
+    "keepalive": "keep-alive",
     "logconfig": "log-config", "logconfig-json": "log-config-json",
     "loglevel": "log-level", "pidfile": "pid", "preload-app": "preload",
     "proc-name": "name", "proxy-allow-ips": "proxy-allow-from", "raw-env": "env",
@@ -95,15 +94,10 @@ class GunicornServer(WebServerBackend):
     # USR2 makes gunicorn fork a new master and retire the old one: a launcher
     # that tracks the old PID would lose the server, so spawn mode drops it.
     accepted_signals = FORWARDABLE - {"SIGUSR2"}
-    bind_options: ClassVar[frozenset[str]] = frozenset({"bind"})
-    default_address: ClassVar[Address] = ("127.0.0.1", 8000)
-
-    def port_default(self, port: str) -> dict[str, ArgValue]:
-        return {"bind": f"0.0.0.0:{port}"}
-
-    def listen_addresses(self) -> list[Address]:
-        """Every TCP ``bind`` (``unix:`` and ``fd://`` binds are not TCP)."""
-        return self.bind_addresses("bind")
+    # Every address is a ``bind`` (``unix:`` and ``fd://`` binds are not TCP).
+    bind_option = "bind"
+    host_option = port_option = None
+    socket_options: ClassVar[frozenset[str]] = frozenset()
 
     def default_args(self) -> dict[str, ArgValue]:
         defaults = super().default_args()
@@ -120,6 +114,3 @@ class GunicornServer(WebServerBackend):
         runtime = self.environ.get("XDG_RUNTIME_DIR")
         directory = runtime or os.path.join(os.path.expanduser("~"), ".gunicorn")
         return os.path.join(directory, f"gunicorn-{self.project_key}-{self.name}.ctl")
-
-    def build_argv(self, options: list[str]) -> list[str]:
-        return [*self.program_argv(), *options, self.wsgi_target()]

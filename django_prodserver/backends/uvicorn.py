@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from ..options import ArgValue, OptionRules
 from .base import WebServerBackend
 
@@ -50,10 +48,6 @@ class UvicornServer(WebServerBackend):
     # USR2 would kill it on the spot. (With several workers its supervisor also
     # takes HUP/TTIN/TTOU; send those to its PID yourself.)
     accepted_signals = frozenset({"SIGINT", "SIGTERM"})
-    bind_options: ClassVar[frozenset[str]] = frozenset({"host", "port", "uds", "fd"})
-
-    def build_argv(self, options: list[str]) -> list[str]:
-        return [*self.program_argv(), *options, self.target()]
 
     def target(self) -> str:
         return self.asgi_target()

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .. import programs
-from ..addresses import Address, parse_host_port
+from ..addresses import Address
 from ..options import OptionRules
-from .base import WebServerBackend, as_list
+from .base import WebServerBackend
 
 # From waitress 3's getopt definitions (``Adjustments.parse_args``): every
 # adjustment takes ``--name=value``, booleans take ``--name``/``--no-name``.
@@ -64,24 +64,10 @@ class WaitressServer(WebServerBackend):
     # Waitress handles no other signal: HUP, QUIT, USR1 and USR2 would kill it.
     stop_signal = "SIGINT"
     accepted_signals = frozenset({"SIGINT", "SIGTERM"})
-    bind_options: ClassVar[frozenset[str]] = frozenset(
-        {"host", "port", "listen", "unix-socket"}
-    )
-    default_address: ClassVar[Address] = ("0.0.0.0", 8080)
+    # ``listen`` takes HOST:PORT values (several in one, split on white space).
+    bind_option = "listen"
     socket_options: ClassVar[frozenset[str]] = frozenset({"unix-socket"})
-
-    def listen_addresses(self) -> list[Address]:
-        """Every ``listen`` address (waitress splits a value on white space), or
-        ``host``/``port`` when ``listen`` is unset."""
-        listen = self.option_values().get("listen")
-        if listen is None:
-            return super().listen_addresses()
-        words = (word for value in as_list(listen) for word in str(value).split())
-        found = (parse_host_port(word, self.default_address[1]) for word in words)
-        return [address for address in found if address is not None]
+    default_address: ClassVar[Address] = ("0.0.0.0", 8080)
 
     def program_argv(self) -> list[str]:
         return programs.python_module_argv(SHIM)
-
-    def build_argv(self, options: list[str]) -> list[str]:
-        return [*self.program_argv(), *options, self.wsgi_target()]

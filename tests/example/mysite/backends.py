@@ -7,17 +7,25 @@ family runs :mod:`mysite.signal_echo` for the spawn-mode tests.
 
 import sys
 
-from django.core.checks import CheckMessage, Warning
+from django.core.checks import CheckMessage
 
-from django_prodserver.addresses import Address
-from django_prodserver.backends.base import (
+from django_prodserver.backends import (
+    ArgValue,
+    OptionRules,
     ProcessBackend,
-    ProcessConfig,
     WebServerBackend,
     WorkerBackend,
 )
-from django_prodserver.options import ArgValue, OptionRules
 from django_prodserver.signals import FORWARDABLE
+
+#: Daphne's options (``daphne --help``), for the "did you mean" check.
+DAPHNE_OPTIONS = (
+    "access-log", "application-close-timeout", "bind", "endpoint", "fd",
+    "http-timeout", "log-fmt", "no-server-name", "ping-interval", "ping-timeout",
+    "port", "proxy-headers", "proxy-headers-host", "proxy-headers-port",
+    "root-path", "server-name", "unix-socket", "verbosity",
+    "websocket_connect_timeout", "websocket_timeout",
+)  # fmt: skip
 
 
 class StatusProbe(ProcessBackend):
@@ -73,54 +81,43 @@ class SignalEchoPool(SignalEcho):
 
     own_args = frozenset({"processes"})
 
-    def commands(self, extra: list[str]) -> list[list[str]]:
+    def commands(self, extra_args: list[str]) -> list[list[str]]:
         count = int(self.config.args.get("processes", 1) or 1)
-        return [self.build_argv(self.options(extra)) for _ in range(count)]
+        return [self.build_argv(self.options(extra_args)) for _ in range(count)]
 
 
-# The backend that "Writing a backend" in the documentation shows, word for word.
-class HypercornServer(WebServerBackend):
-    """Hypercorn, an ASGI server: ``hypercorn [options] mysite.asgi:application``."""
+# The backends that "Writing a backend" in the documentation shows, word for word.
+class DaphneServer(WebServerBackend):
+    """Daphne, the Channels server: ``daphne [options] mysite.asgi:application``."""
 
-    program = "hypercorn"  # the console script, found next to the running Python
-    module = "hypercorn"  # tells whether it is installed; `python -m` fallback
+    program = module = "daphne"  # its console script, and the module to look for
+    host_option = "bind"  # daphne takes the host as --bind, the port as --port
+    socket_options = frozenset({"unix-socket", "fd", "endpoint"})
     option_rules = OptionRules(
-        flags=frozenset({"debug", "reload", "daemon"}),
-        short={"b": "bind", "w": "workers", "k": "worker-class"},
-        known=frozenset(
-            {"access-logfile", "bind", "certfile", "debug", "error-logfile"}
-            | {"graceful-timeout", "keep-alive", "keyfile", "log-level"}
-            | {"max-requests", "read-timeout", "reload", "root-path"}
-            | {"worker-class", "workers"}
-        ),
+        flags=frozenset({"proxy-headers", "no-server-name"}),
+        short={"b": "bind", "p": "port", "u": "unix-socket", "e": "endpoint"},
+        known=frozenset(DAPHNE_OPTIONS),
     )
-    bind_options = frozenset({"bind"})  # what counts as "an address is configured"
 
-    def port_default(self, port: str) -> dict[str, ArgValue]:
-        return {"bind": f"0.0.0.0:{port}"}
+    def target(self) -> str:
+        return self.asgi_target()
 
-    def listen_addresses(self) -> list[Address]:  # for the prodserver.W003 check
-        return self.bind_addresses("bind")
 
-    @classmethod
-    def install_hint(cls) -> str:
-        return "hypercorn is not installed: pip install hypercorn"
+class CheckedDaphneServer(DaphneServer):
+    """The same, with a check of its own (``manage.py check`` runs it)."""
 
-    @classmethod
-    def check_config(cls, config: ProcessConfig) -> list[CheckMessage]:
-        messages = super().check_config(config)
-        workers = config.args.get("workers", config.args.get("w", 1))
-        if str(workers).isdigit() and int(workers) > 1:
+    def check_config(self) -> list[CheckMessage]:
+        messages = super().check_config()
+        values = self.option_values()
+        interval, timeout = values.get("ping-interval"), values.get("ping-timeout")
+        numbers = str(interval).isdigit() and str(timeout).isdigit()
+        if numbers and int(str(timeout)) <= int(str(interval)):
             messages.append(
-                Warning(
-                    f"{config.label}: Hypercorn with several workers drops the "
-                    "requests in flight when it is stopped",
-                    hint="Run one worker per process and scale processes instead.",
-                    obj="PRODUCTION_PROCESSES",
-                    id="mysite.W001",
+                self.warning(
+                    "mysite.W001",
+                    "ping-timeout is not longer than ping-interval: idle "
+                    "websockets are closed before their next ping",
+                    "Make ping-timeout longer than ping-interval.",
                 )
             )
         return messages
-
-    def build_argv(self, options: list[str]) -> list[str]:
-        return [*self.program_argv(), *options, self.asgi_target()]

@@ -2,8 +2,8 @@
 
 From the documentation of the published django-prodserver 3.0.0 (its backend
 pages for granian, uvicorn, waitress and gunicorn, whose backend paths were
-``django_prodserver.backends.<server>.<Class>`` as in the seeds) and from the
-seeds (the configuration reference). Only ``ARGS`` are taken from there; names
+``django_prodserver.backends.<server>.<Class>`` as ours are) and from our
+configuration reference. Only ``ARGS`` are taken from there; names
 are ours. ``settings_published`` serves them as ``PRODUCTION_PROCESSES``.
 """
 
@@ -96,7 +96,7 @@ EXAMPLES: dict[str, tuple[str, dict[str, object]]] = {
         },
     ),
     "uvicorn_websocket": (UVICORN, {**HOST_PORT, "timeout-keep-alive": "60"}),
-    # the seeds' configuration reference
+    # the configuration reference
     "uvicorn_seed_stack": (
         UVICORN,
         {**HOST_PORT, "workers": "4", "log-level": "info"},

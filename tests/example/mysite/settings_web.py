@@ -1,4 +1,4 @@
-"""One process per web server, configured with the seeds' keys.
+"""One process per web server, configured with the documented keys.
 
 The tests start each by name (``prodserver NAME --settings=mysite.settings_web``)
 and move it to a free port with arguments after ``--``.

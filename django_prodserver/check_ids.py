@@ -1,0 +1,48 @@
+"""Every id of prodserver's system checks, in one place.
+
+Errors stop ``manage.py check`` and the command; warnings are printed and the
+launch goes on. ``SILENCED_SYSTEM_CHECKS`` silences an id in both. The
+troubleshooting page of the documentation explains each one.
+"""
+
+from __future__ import annotations
+
+#: ``PRODUCTION_PROCESSES`` is not a dict.
+SETTING_NOT_A_DICT = "prodserver.E001"
+#: A process name is not a plain word, or an entry is not a dict.
+BAD_ENTRY = "prodserver.E002"
+#: An entry has no ``BACKEND``.
+NO_BACKEND = "prodserver.E003"
+#: ``BACKEND`` cannot be imported.
+BACKEND_NOT_IMPORTABLE = "prodserver.E004"
+#: ``BACKEND`` is not a prodserver backend class.
+NOT_A_BACKEND = "prodserver.E005"
+#: ``ARGS`` is not a dict.
+ARGS_NOT_A_DICT = "prodserver.E006"
+#: An ``ARGS`` key is not an option name.
+BAD_OPTION_NAME = "prodserver.E007"
+#: An ``ARGS`` value has an unsupported type or value.
+BAD_OPTION_VALUE = "prodserver.E008"
+#: ``APP`` is missing where the backend needs it, or is not a string.
+BAD_APP = "prodserver.E009"
+#: ``ENV`` is not a dict of strings.
+BAD_ENV = "prodserver.E010"
+#: The worker's Django app is not in ``INSTALLED_APPS``.
+APP_NOT_INSTALLED = "prodserver.E011"
+#: The backend's own code failed, or built no command line.
+BACKEND_FAILED = "prodserver.E012"
+#: A Django-Q2 cluster name without ``Q_CLUSTER['ALT_CLUSTERS']``.
+CLUSTER_NAME_NEEDS_ALT_CLUSTERS = "prodserver.E013"
+
+#: The program's package is not installed here (a dry run still works).
+NOT_INSTALLED = "prodserver.W001"
+#: An ``ARGS`` key the program does not know.
+UNKNOWN_OPTION = "prodserver.W002"
+#: Two web processes listen on the same address and port.
+SAME_ADDRESS = "prodserver.W003"
+#: ``threads`` of the django-tasks worker becomes more processes.
+THREADS_BECOME_PROCESSES = "prodserver.W004"
+#: An entry has a key prodserver does not know.
+UNKNOWN_ENTRY_KEY = "prodserver.W005"
+#: Granian serves ASGI with one blocking thread only.
+ASGI_BLOCKING_THREADS = "prodserver.W006"

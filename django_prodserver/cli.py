@@ -1,0 +1,288 @@
+"""The prodserver command line: its options, and what it does with them.
+
+``manage.py prodserver`` parses these options and calls :func:`run`. The path
+is one way: read the setting, select the processes, check them
+(:mod:`~django_prodserver.validation`), resolve them into plans
+(:mod:`~django_prodserver.resolver`), then print, export, exec or supervise.
+Every problem on the way is a :class:`ConfigurationError`; the command turns it
+into ``CommandError`` at its edge.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from argparse import ArgumentParser, ArgumentTypeError
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage
+
+from . import check_ids
+from .entry import EXAMPLE_BACKEND, SETTING
+from .environment import LaunchContext
+from .exceptions import ConfigurationError
+from .export import FORMATS as EXPORT_FORMATS
+from .plan import Plan
+from .resolver import resolve
+from .text import did_you_mean
+from .validation import Report, check_entries, check_setting
+
+
+def non_negative_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):  # also rejects nan
+        raise ArgumentTypeError(f"expected a number of seconds, not {text!r}")
+    return seconds
+
+
+def add_arguments(parser: ArgumentParser) -> None:
+    """The options of ``prodserver`` (Django's own are added by Django)."""
+    parser.add_argument("names", nargs="*", metavar="NAME", help="Processes to run.")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="Print the command, run nothing."
+    )
+    parser.add_argument(
+        "--format",
+        choices=("shell", "json"),
+        default="shell",
+        help="Dry-run output: a shell line or a JSON object per process.",
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="List every process and its command."
+    )
+    parser.add_argument(
+        "--spawn",
+        action="store_true",
+        help="Run the program as a child with signal forwarding instead of exec.",
+    )
+    parser.add_argument("--all", action="store_true", help="Run every process.")
+    parser.add_argument(
+        "--stop-timeout",
+        type=non_negative_seconds,
+        default=None,
+        metavar="SECONDS",
+        help=(
+            "How long a stop may take before what is left is killed "
+            "(default: 10 with several processes, none with one)."
+        ),
+    )
+    parser.add_argument(
+        "--skip-checks", action="store_true", help="Skip prodserver's own checks."
+    )
+    parser.add_argument(
+        "--export",
+        choices=EXPORT_FORMATS,
+        help="Print a Procfile, systemd units or a compose services block "
+        "that start the named processes (all of them without a name).",
+    )
+
+
+def split_extra_args(argv: list[str], start: int) -> tuple[list[str], list[str]]:
+    """``argv`` before the first ``--`` at or after ``start``, and what follows it."""
+    if "--" in argv[start:]:
+        split = argv.index("--", start)
+        return argv[:split], argv[split + 1 :]
+    return argv, []
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the user asked for on the command line."""
+
+    names: Sequence[str] = ()
+    run_all: bool = False
+    dry_run: bool = False
+    output_format: str = "shell"
+    list_processes: bool = False
+    export: str | None = None
+    spawn: bool = False
+    stop_timeout: float | None = None
+    skip_checks: bool = False
+    extra_args: Sequence[str] = ()
+    pythonpath: Sequence[str] = ()
+    #: The command's options as parsed, for the exported command lines.
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_options(
+        cls, options: Mapping[str, Any], extra_args: Sequence[str] = ()
+    ) -> Request:
+        export = options.get("export")
+        names = list(options.get("names") or ())
+        return cls(
+            names=names,
+            run_all=bool(
+                options.get("all") or options.get("list") or (export and not names)
+            ),
+            dry_run=bool(options.get("dry_run")),
+            output_format=options.get("format") or "shell",
+            list_processes=bool(options.get("list")),
+            export=export,
+            spawn=bool(options.get("spawn")),
+            stop_timeout=options.get("stop_timeout"),
+            skip_checks=bool(options.get("skip_checks")),
+            extra_args=list(options.get("extra_args") or extra_args),
+            pythonpath=[options["pythonpath"]] if options.get("pythonpath") else [],
+            options=dict(options),
+        )
+
+
+@dataclass(frozen=True)
+class Console:
+    """Where the command prints: its output, and warnings."""
+
+    write: Callable[[str], None]
+    warn: Callable[[str], None]
+
+
+def configured_processes() -> Mapping[Any, object]:
+    """``PRODUCTION_PROCESSES``, once it is known to be a dict."""
+    if not hasattr(settings, SETTING):
+        raise ConfigurationError(
+            f"{SETTING} setting not found in {settings.SETTINGS_MODULE}: add "
+            f'{SETTING} = {{"web": {{"BACKEND": "{EXAMPLE_BACKEND}"}}}} '
+            "to your settings"
+        )
+    processes = getattr(settings, SETTING)
+    problems = check_setting(processes)
+    if problems:
+        raise ConfigurationError(format_message(problems[0]))
+    return processes  # type: ignore[no-any-return]
+
+
+def select_names(processes: Mapping[Any, object], request: Request) -> list[object]:
+    """The keys of the processes to run (as configured: any type ends up checked)."""
+    if not processes:
+        raise ConfigurationError(
+            f"{SETTING} is empty: add a process, e.g. "
+            f'{SETTING} = {{"web": {{"BACKEND": "{EXAMPLE_BACKEND}"}}}}'
+        )
+    available = ", ".join(map(str, processes))
+    if request.run_all:
+        return list(processes)
+    if not request.names:
+        if len(processes) == 1:
+            return list(processes)
+        raise ConfigurationError(
+            f"Name the process to run, or use --all. {SETTING} has: {available}",
+            returncode=2,
+        )
+    unknown = [name for name in request.names if name not in processes]
+    if unknown:
+        suggestion = did_you_mean(unknown[0], map(str, processes))
+        raise ConfigurationError(
+            f"Process {unknown[0]!r} not found in {SETTING}. "
+            f"Available processes: {available}. {suggestion}".rstrip()
+        )
+    return list(dict.fromkeys(request.names))
+
+
+def format_message(message: CheckMessage) -> str:
+    """One line: ``prodserver.E003: … HINT: …``."""
+    text = f"{message.id}: {message.msg}"
+    return f"{text}. HINT: {message.hint}" if message.hint else text
+
+
+def silenced_checks() -> frozenset[str]:
+    return frozenset(getattr(settings, "SILENCED_SYSTEM_CHECKS", ()))
+
+
+def raise_errors(report: Report, silenced: frozenset[str]) -> None:
+    """Raise every error of the report that is not silenced, one per line
+    (chained to the first backend failure behind them, for ``--traceback``)."""
+    errors = [m for m in report.messages if m.is_serious() and m.id not in silenced]
+    if errors:
+        failure = next((e.failure for e in report.entries if e.failure), None)
+        text = "\n".join(format_message(m) for m in errors)
+        raise ConfigurationError(text) from failure
+
+
+def plan(request: Request, console: Console) -> tuple[list[object], list[Plan]]:
+    """Select, check and resolve: the selected names and their plans."""
+    processes = configured_processes()
+    names = select_names(processes, request)
+    context = LaunchContext.current(request.pythonpath)
+    report = check_entries(processes, names, context, deep=not request.skip_checks)
+    silenced = silenced_checks()
+    raise_errors(report, silenced)
+    launching = not (request.dry_run or request.list_processes or request.export)
+    for message in report.messages:
+        # A missing program stops a launch with its own error: warn of it once.
+        if message.id in silenced or (
+            launching and message.id == check_ids.NOT_INSTALLED
+        ):
+            continue
+        console.warn(format_message(message))
+    plans = [
+        plan
+        for entry in report.entries
+        if entry.backend is not None
+        for plan in resolve(entry.backend, context, request.extra_args)
+    ]
+    if launching:
+        require_installed(report)
+    return names, plans
+
+
+def require_installed(report: Report) -> None:
+    """Fail with the install hint of the first entry whose program is missing."""
+    for entry in report.entries:
+        if entry.backend is not None and not entry.backend.is_installed():
+            raise ConfigurationError(entry.backend.install_hint())
+
+
+def run(request: Request, console: Console) -> None:
+    """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
+    names, plans = plan(request, console)
+    if request.export:
+        print_export(request, [str(name) for name in names], console)
+    elif request.list_processes:
+        print_list(plans, console)
+    elif request.dry_run:
+        for each in plans:
+            line = (
+                each.json_line()
+                if request.output_format == "json"
+                else each.shell_line()
+            )
+            console.write(line)
+    else:
+        launch(plans, request)
+
+
+def print_export(request: Request, names: list[str], console: Console) -> None:
+    from .export import render
+    from .export.deployment import deployment  # only here: launches do without
+
+    deploy = deployment(names, request.options, request.extra_args)
+    console.write(render(request.export or "", deploy).rstrip("\n"))
+
+
+def print_list(plans: list[Plan], console: Console) -> None:
+    width = max(len(plan.name) for plan in plans)
+    for plan in plans:
+        console.write(f"{plan.name:<{width}}  {plan.backend}")
+        console.write(f"{'':<{width}}  {shlex.join(plan.argv)}")
+
+
+def launch(plans: list[Plan], request: Request) -> None:
+    """Exec the one program, or the supervisor of several. Returns only by raising."""
+    if os.name != "posix":
+        raise ConfigurationError("prodserver runs programs on POSIX systems only")
+    from . import executor
+
+    exec_one = len(plans) == 1 and plans[0].can_exec and not request.spawn
+    what = plans[0].argv[0] if exec_one else "the supervisor"
+    try:
+        if exec_one:
+            executor.exec_plan(plans[0])
+        else:
+            executor.exec_supervisor(plans, request.stop_timeout)
+    except OSError as exc:
+        raise ConfigurationError(f"cannot start {what}: {exc}") from exc

@@ -1,0 +1,28 @@
+"""Short texts for messages about bad input: a value cut to size, "did you mean"."""
+
+from __future__ import annotations
+
+import reprlib
+from collections.abc import Iterable
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+
+
+def brief(value: object) -> str:
+    """``repr(value)`` cut to a readable length (a broken ``__repr__`` is tolerated)."""
+    return _SHORT.repr(value)
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to a misspelt ``word``, if one is close enough."""
+    import difflib  # only for a misspelling: not on every launch
+
+    found = difflib.get_close_matches(word, sorted(choices), n=1)
+    return found[0] if found else None
+
+
+def did_you_mean(word: str, choices: Iterable[str], fallback: str = "") -> str:
+    """``"Did you mean 'workers'?"`` for the closest choice, else ``fallback``."""
+    match = closest(word, choices)
+    return f"Did you mean {match!r}?" if match else fallback

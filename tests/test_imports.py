@@ -1,0 +1,114 @@
+"""The package's shape: a one-way pipeline, and a supervisor without Django.
+
+settings → checks (``validation``) → plans (``resolver``) → exec or supervise.
+Read from the source (every ``import``, those inside functions included), so a
+lazy import cannot hide a step that goes back.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "django_prodserver"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@cache
+def modules() -> dict[str, Path]:
+    return {module_name(path): path for path in PACKAGE.rglob("*.py")}
+
+
+@cache
+def imports_of(name: str) -> frozenset[str]:
+    """Every module that ``name``'s source imports (absolute names)."""
+    path = modules()[name]
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level:
+                base = base[: len(base) - node.level + 1]
+            prefix = ".".join([*base, node.module] if node.module else base)
+            if not node.level:
+                prefix = node.module or ""
+            found.add(prefix)
+            # ``from . import x`` imports the module x when there is one.
+            found |= {
+                f"{prefix}.{alias.name}"
+                for alias in node.names
+                if f"{prefix}.{alias.name}" in modules()
+            }
+    return frozenset(found)
+
+
+def internal_imports(name: str) -> set[str]:
+    return {m for m in imports_of(name) if m in modules() and m != name}
+
+
+def reachable(name: str) -> set[str]:
+    """Every module that importing ``name`` may import, through the package."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        for module in internal_imports(current):
+            # Importing a.b.c imports the packages a and a.b too (but a
+            # package's own modules are already inside it).
+            parts = module.split(".")
+            for i in range(1, len(parts) + 1):
+                parent = ".".join(parts[:i])
+                inside = f"{current}.".startswith(f"{parent}.")
+                if parent in modules() and parent not in seen and not inside:
+                    seen.add(parent)
+                    todo.append(parent)
+    return seen
+
+
+def test_the_source_is_read() -> None:
+    assert "django_prodserver.validation" in modules()
+    assert "django_prodserver.backends.base" in internal_imports(
+        "django_prodserver.validation"
+    )
+
+
+def test_checks_come_before_plans() -> None:
+    found = reachable("django_prodserver.validation")
+    assert "django_prodserver.resolver" not in found
+    assert "django_prodserver.plan" not in found
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "django_prodserver.supervisor",
+        "django_prodserver.child",
+        "django_prodserver.printer",
+        "django_prodserver.policy",
+        "django_prodserver.plan",
+    ],
+)
+def test_the_supervisor_side_imports_no_django(name: str) -> None:
+    everything = {name, *reachable(name)}
+    django = {
+        f"{module} imports {imported}"
+        for module in everything
+        for imported in imports_of(module)
+        if imported.split(".")[0] == "django"
+    }
+    assert not django
+
+
+def test_no_import_cycle() -> None:
+    cycles = [name for name in modules() if name in reachable(name)]
+    assert not cycles

@@ -1,0 +1,268 @@
+"""The supervisor's rules, as tables of events and the actions they give.
+
+No process is started here: the policy is told what happened and answers with
+actions (the real supervisor's tests, in test_supervisor.py, start programs).
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Sequence
+
+import pytest
+
+from django_prodserver.policy import (
+    MAX_RESTART_DELAY,
+    Action,
+    Kill,
+    Policy,
+    Process,
+    Say,
+    Send,
+    Start,
+)
+
+TERM, INT, HUP, USR1, QUIT = (
+    signal.SIGTERM,
+    signal.SIGINT,
+    signal.SIGHUP,
+    signal.SIGUSR1,
+    signal.SIGQUIT,
+)
+
+
+def process(
+    name: str,
+    stop: signal.Signals = TERM,
+    accepts: Sequence[signal.Signals] = (INT, TERM, HUP),
+    timeout: float | None = 10.0,
+    restart: str = "no",
+) -> Process:
+    return Process(name, stop, frozenset(accepts), timeout, restart)
+
+
+def started(*processes: Process) -> Policy:
+    """A policy whose processes have all started at time 0."""
+    policy = Policy(processes)
+    for each in processes:
+        policy.started(each.name, 0.0)
+    return policy
+
+
+def signals_sent(actions: list[Action]) -> list[tuple[str, signal.Signals]]:
+    return [(a.name, a.sig) for a in actions if isinstance(a, Send)]
+
+
+# -- one process ------------------------------------------------------------------
+
+ONE_PROCESS_SIGNALS = [
+    # (the process's stop signal, what arrives, what it is sent)
+    (TERM, TERM, [("web", TERM)]),
+    (INT, TERM, [("web", INT)]),  # waitress: TERM becomes its INT
+    (INT, INT, [("web", INT)]),
+    (TERM, INT, [("web", INT)]),  # passed on as it came
+    (TERM, HUP, [("web", HUP)]),
+    (TERM, USR1, []),  # not one it takes
+]
+
+
+@pytest.mark.parametrize(("stop", "arrives", "sent"), ONE_PROCESS_SIGNALS)
+def test_one_process_gets_its_signals(
+    stop: signal.Signals, arrives: signal.Signals, sent: list[object]
+) -> None:
+    policy = started(process("web", stop=stop))
+    assert signals_sent(policy.on_signal(arrives, 1.0)) == sent
+
+
+def test_one_process_gets_every_stop_request_forwarded() -> None:
+    """A second TERM means something to some programs (Celery counts them)."""
+    policy = started(process("worker"))
+    for _ in range(3):
+        assert policy.on_signal(TERM, 1.0) == [Send("worker", TERM)]
+    assert policy.on_exit("worker", 0, 2.0) == []
+    assert policy.finished()
+    assert policy.exit_status() == 0
+
+
+@pytest.mark.parametrize(("status", "expected"), [(0, 0), (3, 3), (137, 137)])
+def test_one_process_status_is_the_launchers(status: int, expected: int) -> None:
+    policy = started(process("web"))
+    policy.on_exit("web", status, 1.0)
+    assert policy.finished()
+    assert policy.exit_status() == expected
+
+
+def test_one_process_is_killed_after_its_stop_timeout() -> None:
+    policy = started(process("web", timeout=5.0))
+    policy.on_signal(TERM, 1.0)
+    assert policy.next_deadline() == 6.0
+    assert policy.on_time(5.9) == []
+    assert policy.on_time(6.0) == [
+        Say("web did not stop within 5 s: killing it"),
+        Kill("web"),
+    ]
+    assert policy.on_time(7.0) == []  # killed once
+
+
+def test_no_stop_timeout_never_kills() -> None:
+    policy = started(process("web", timeout=None))
+    policy.on_signal(TERM, 1.0)
+    assert policy.next_deadline() is None
+    assert policy.on_time(10_000.0) == []
+
+
+def test_a_process_that_cannot_start_is_a_failure() -> None:
+    policy = Policy([process("web")])
+    assert policy.start_failed("web", 0.0) == []
+    assert policy.finished()
+    assert policy.exit_status() == 1
+
+
+# -- several processes --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("arrives", [TERM, INT])
+def test_term_or_int_stops_all_once_each(arrives: signal.Signals) -> None:
+    policy = started(process("web"), process("shop", stop=INT))
+    assert policy.on_signal(arrives, 1.0) == [
+        Say("stopping web, shop"),
+        Send("web", TERM),
+        Send("shop", INT),
+    ]
+
+
+def test_second_stop_is_acknowledged_and_third_kills() -> None:
+    policy = started(process("web"), process("worker"))
+    policy.on_signal(TERM, 1.0)
+    policy.on_exit("web", 0, 1.5)
+    second = policy.on_signal(INT, 2.0)
+    assert second == [Say("still stopping worker; stop again to kill what is left")]
+    assert policy.on_signal(TERM, 3.0) == [Say("killing worker"), Kill("worker")]
+
+
+def test_other_signals_go_to_every_process_that_takes_them() -> None:
+    policy = started(
+        process("web", accepts=(INT, TERM, HUP)),
+        process("worker", accepts=(INT, TERM)),
+    )
+    assert policy.on_signal(HUP, 1.0) == [Send("web", HUP)]
+    assert policy.on_signal(QUIT, 1.0) == []
+    assert policy.on_signal(signal.SIGCHLD, 1.0) == []
+
+
+def test_one_exiting_on_its_own_stops_the_others() -> None:
+    policy = started(process("web"), process("worker"))
+    assert policy.on_exit("worker", 3, 1.0) == [
+        Say("worker exited with status 3"),
+        Say("stopping web"),
+        Send("web", TERM),
+    ]
+    assert policy.on_exit("web", 0, 2.0) == [Say("web stopped with status 0")]
+    assert policy.finished()
+    assert policy.exit_status() == 3
+
+
+EXIT_STATUS_CASES = [
+    # (exits in order as (name, status), the launcher's status)
+    ([("web", 0), ("worker", 0)], 0),
+    ([("web", 0), ("worker", 137)], 137),  # killed after its stop timeout
+    ([("web", 2), ("worker", 1)], 2),  # the first failure
+    ([("web", 0), ("worker", 143)], 143),  # died of a signal we did not send
+]
+
+
+@pytest.mark.parametrize(("exits", "expected"), EXIT_STATUS_CASES)
+def test_exit_status_after_a_stop(exits: list[tuple[str, int]], expected: int) -> None:
+    policy = started(process("web"), process("worker"))
+    policy.on_signal(TERM, 1.0)
+    for name, status in exits:
+        policy.on_exit(name, status, 2.0)
+    assert policy.finished()
+    assert policy.exit_status() == expected
+
+
+def test_each_process_has_its_own_stop_budget() -> None:
+    policy = started(process("web", timeout=30.0), process("worker", timeout=5.0))
+    policy.on_signal(TERM, 0.0)
+    assert policy.next_deadline() == 5.0
+    assert Kill("worker") in policy.on_time(5.0)
+    assert policy.on_time(29.0) == []
+    assert Kill("web") in policy.on_time(30.0)
+
+
+# -- restarts -----------------------------------------------------------------------
+
+RESTART_CASES = [
+    # (policy, exit status, restarted?)
+    ("no", 0, False),
+    ("no", 3, False),
+    ("on-failure", 0, False),
+    ("on-failure", 3, True),
+    ("on-failure", 137, True),
+    ("always", 0, True),
+    ("always", 3, True),
+]
+
+
+@pytest.mark.parametrize(("restart", "status", "restarts"), RESTART_CASES)
+def test_restart_policies(restart: str, status: int, restarts: bool) -> None:
+    policy = started(process("web"), process("worker", restart=restart))
+    actions = policy.on_exit("worker", status, 1.0)
+    assert (Send("web", TERM) in actions) is not restarts
+    if restarts:
+        assert policy.on_time(2.0) == [Start("worker")]
+        assert not policy.finished()
+
+
+def test_restart_delay_doubles_up_to_its_cap() -> None:
+    policy = started(process("worker", restart="always"))
+    delays = []
+    now = 0.0
+    for _ in range(8):
+        policy.on_exit("worker", 1, now)
+        deadline = policy.next_deadline()
+        assert deadline is not None
+        delays.append(deadline - now)
+        now = deadline
+        assert policy.on_time(now) == [Start("worker")]
+        policy.started("worker", now)
+    assert delays == [1, 2, 4, 8, 16, 30, 30, 30]
+    assert max(delays) == MAX_RESTART_DELAY
+
+
+def test_a_steady_run_resets_the_delay() -> None:
+    policy = started(process("worker", restart="on-failure"))
+    policy.on_exit("worker", 1, 0.5)
+    policy.on_time(1.5)
+    policy.started("worker", 1.5)
+    policy.on_exit("worker", 1, 2.0)
+    assert policy.next_deadline() == 4.0  # the second quick failure: 2 s
+    policy.on_time(4.0)
+    policy.started("worker", 4.0)
+    policy.on_exit("worker", 1, 100.0)  # after a long run: 1 s again
+    assert policy.next_deadline() == 101.0
+
+
+def test_restart_is_said_on_the_output() -> None:
+    policy = started(process("web"), process("worker", restart="on-failure"))
+    assert policy.on_exit("worker", 3, 1.0) == [
+        Say("worker exited with status 3: restarting in 1 s"),
+    ]
+
+
+def test_a_stop_cancels_a_pending_restart() -> None:
+    policy = started(process("web"), process("worker", restart="always"))
+    policy.on_exit("worker", 1, 1.0)
+    assert policy.on_signal(TERM, 1.5) == [Say("stopping web"), Send("web", TERM)]
+    assert policy.on_time(5.0) == []
+    policy.on_exit("web", 0, 2.0)
+    assert policy.finished()
+    assert policy.exit_status() == 0  # a restarted failure is not the launcher's
+
+
+def test_an_exit_during_a_stop_is_not_restarted() -> None:
+    policy = started(process("worker", restart="always"), process("web"))
+    policy.on_signal(TERM, 1.0)
+    policy.on_exit("worker", 0, 2.0)
+    assert policy.on_time(10.0) == []
+    assert [p.name for p in policy.running()] == ["web"]
