@@ -4,12 +4,15 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEMO_VENV ?= .venv-demo
 DEMO_DB ?= $(CURDIR)/tests/example/db.sqlite3
+DEMO_PORT ?= 8000
+DEMO_STAMP := $(DEMO_VENV)/.installed
 TOX_ENVS ?= lint,docs,django52,django42
 ROUNDS ?= 5
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install demo test lint docs bench clean
+.PHONY: install demo demo-reset test lint docs bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +24,21 @@ $(STAMP): $(PY) pyproject.toml
 
 install: $(STAMP)
 
+# The demo's own virtualenv: only what it runs (gunicorn and django-tasks).
+$(DEMO_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet -e ".[gunicorn,django-tasks]"
+	touch $(DEMO_STAMP)
+
 # The example project's web server and django-tasks worker, side by side, on
-# SQLite: open http://127.0.0.1:8000/enqueue/ and then /records/; Ctrl-C stops both.
-demo: install
-	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(PY) manage.py migrate --noinput --settings=mysite.settings_demo
-	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(PY) manage.py prodserver web tasks --settings=mysite.settings_demo
+# SQLite: open http://127.0.0.1:$(DEMO_PORT)/enqueue/ and then /records/;
+# Ctrl-C stops both. `make demo-reset` starts the next run on a fresh database.
+demo: $(DEMO_STAMP)
+	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(DEMO_VENV)/bin/python manage.py migrate --noinput --settings=mysite.settings_demo
+	cd tests/example && EXAMPLE_DB=$(DEMO_DB) DEMO_PORT=$(DEMO_PORT) ../../$(DEMO_VENV)/bin/python manage.py prodserver web tasks --settings=mysite.settings_demo
+
+demo-reset:
+	rm -f $(DEMO_DB)
 
 test: install
 	$(VENV)/bin/tox run -e $(TOX_ENVS)
@@ -49,4 +62,4 @@ bench: $(BENCH_STAMP)
 	$(PY) -m bench --rounds $(ROUNDS)
 
 clean:
-	rm -rf $(VENV) .tox docs/_build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) .tox docs/_build .pytest_cache .mypy_cache .ruff_cache

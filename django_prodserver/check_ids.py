@@ -33,6 +33,10 @@ APP_NOT_INSTALLED = "prodserver.E011"
 BACKEND_FAILED = "prodserver.E012"
 #: A Django-Q2 cluster name without ``Q_CLUSTER['ALT_CLUSTERS']``.
 CLUSTER_NAME_NEEDS_ALT_CLUSTERS = "prodserver.E013"
+#: An entry has a key close to one it takes (a misspelling).
+MISSPELT_ENTRY_KEY = "prodserver.E014"
+#: A Celery entry's ``APP`` names no module that can be imported.
+CELERY_APP_NOT_FOUND = "prodserver.E015"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"
@@ -42,7 +46,7 @@ UNKNOWN_OPTION = "prodserver.W002"
 SAME_ADDRESS = "prodserver.W003"
 #: ``threads`` of the django-tasks worker becomes more processes.
 THREADS_BECOME_PROCESSES = "prodserver.W004"
-#: An entry has a key prodserver does not know.
+#: An entry has a key prodserver does not know (nor one close to it).
 UNKNOWN_ENTRY_KEY = "prodserver.W005"
 #: Granian serves ASGI with one blocking thread only.
 ASGI_BLOCKING_THREADS = "prodserver.W006"

@@ -242,21 +242,27 @@ def check_app(
 
 
 def check_entry_keys(label: str, entry: Mapping[Any, Any]) -> list[CheckMessage]:
+    """An unknown key is an error when it is close to one an entry takes (a
+    misspelling that would drop, say, every option), else a warning."""
     messages: list[CheckMessage] = []
     for key in entry:
         if isinstance(key, str) and key in ENTRY_KEYS:
             continue
-        upper = key.upper() if isinstance(key, str) else None
-        hint = (
-            f"Did you mean {upper!r}? Entry keys are upper case."
-            if upper in ENTRY_KEYS
-            else f"An entry takes {', '.join(sorted(ENTRY_KEYS))}."
-        )
+        meant = closest(key.upper(), ENTRY_KEYS) if isinstance(key, str) else None
+        if meant is None:
+            messages.append(
+                warning(
+                    check_ids.UNKNOWN_ENTRY_KEY,
+                    f"{label} has an unknown key {brief(key)}; it is ignored",
+                    f"An entry takes {', '.join(sorted(ENTRY_KEYS))}.",
+                )
+            )
+            continue
         messages.append(
-            warning(
-                check_ids.UNKNOWN_ENTRY_KEY,
-                f"{label} has an unknown key {brief(key)}; it is ignored",
-                hint,
+            error(
+                check_ids.MISSPELT_ENTRY_KEY,
+                f"{label} has an unknown key {brief(key)}, which would be ignored",
+                f"Did you mean {meant!r}? Entry keys are upper case.",
             )
         )
     return messages

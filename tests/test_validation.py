@@ -300,6 +300,9 @@ CASES = [
         "--worker",
     ),
     case("W005", web(ARGS={}, OPTIONS={}), "prodserver.W005", "['web']", "'OPTIONS'"),
+    case("E014-ARG", web(ARG={}), "prodserver.E014", "['web']", "'ARG'"),
+    case("E014-Args", web(Args={}), "prodserver.E014", "'Args'"),
+    case("E014-BACKENDS", web(BACKENDS="x"), "prodserver.E014", "'BACKENDS'"),
 ]
 
 
@@ -326,9 +329,9 @@ def test_w002_says_did_you_mean() -> None:
     assert message.hint == "Did you mean 'workers'?"
 
 
-def test_w005_points_at_a_lower_case_key() -> None:
+def test_e014_points_at_a_lower_case_key() -> None:
     messages = check({"web": {"backend": GUNICORN}})
-    assert [m.id for m in messages] == ["prodserver.W005", "prodserver.E003"]
+    assert [m.id for m in messages] == ["prodserver.E014", "prodserver.E003"]
     assert messages[0].hint == "Did you mean 'BACKEND'? Entry keys are upper case."
 
 
@@ -721,3 +724,26 @@ def test_traceback_option_shows_where_a_backend_failed(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "in build_argv" in result.stderr
     assert "IndexError: list index out of range" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"), [("ARG", "ARGS"), ("Args", "ARGS"), ("BACKENDS", "BACKEND")]
+)
+def test_e014_says_which_key_was_meant(key: str, meant: str) -> None:
+    (message,) = found(web(**{key: {}}), "prodserver.E014")
+    assert message.hint == f"Did you mean {meant!r}? Entry keys are upper case."
+
+
+def test_a_misspelt_args_key_stops_the_command(tmp_path: Path) -> None:
+    """With "ARG", gunicorn would run without its options (and bind elsewhere)."""
+    setting = setting_of(
+        {"web": {"BACKEND": GUNICORN, "ARG": {"bind": "0.0.0.0:5000"}}}
+    )
+    result = manage_with_settings(tmp_path, setting, "prodserver", "web", "--dry-run")
+    assert result.returncode == 1
+    assert "prodserver.E014" in result.stderr
+    assert "Did you mean 'ARGS'?" in result.stderr
+    assert "Traceback" not in result.stderr
+    check = manage_with_settings(tmp_path, setting, "check")
+    assert check.returncode == 1
+    assert "prodserver.E014" in check.stderr
