@@ -36,6 +36,7 @@ html_theme = "furo"
 html_title = f"django-prodserver {release}"
 html_static_path = ["_static"]
 html_css_files = ["prodserver.css"]
+html_js_files = ["prodserver.js"]
 
 # The copy button copies the commands of a console block, without the `$ `
 # prompt and without the output lines.
