@@ -42,9 +42,9 @@ $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	touch $(BENCH_STAMP)
 
-# SPEC section 7: measures ours against the bare programs and the published
-# package (installed into bench/.work/ on first use), rewrites docs/benchmarks.md
-# and its chart. Run it on a quiet machine; it is not part of `make test`.
+# Measures prodserver against the bare programs and the published 3.0.0 package
+# (installed into bench/.work/ on first use), rewrites docs/benchmarks.md and its
+# chart. Run it on a quiet machine; it is not part of `make test`.
 bench: $(BENCH_STAMP)
 	$(PY) -m bench --rounds $(ROUNDS)
 
