@@ -1,11 +1,13 @@
 # Development tasks. `make demo` and `make test` work on a fresh machine with
 # Python 3.10+ (redis-server is needed by the Celery tests: `.ci/run` installs it).
+# `make test` runs every tox environment, one after the other: lint, docs and one
+# per Django line, each on its Python (3.10 to 3.13; tox.ini, toxfile.py).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DB ?= $(CURDIR)/tests/example/db.sqlite3
-TOX_ENVS ?= lint,docs,django52,django42
+TOX_ENVS ?= ALL
 ROUNDS ?= 5
 BENCH_STAMP := $(VENV)/.bench-installed
 
