@@ -40,10 +40,12 @@ html_css_files = ["prodserver.css"]
 html_js_files = ["prodserver.js"]
 
 # The copy button copies the commands of a console block, without the `$ `
-# prompt and without the output lines.
-copybutton_prompt_text = r"\$ "
+# prompt (or the shell's `> ` continuation prompt) and without the output lines;
+# a line that ends with a backslash takes the next one along.
+copybutton_prompt_text = r"\$ |> "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
+copybutton_line_continuation_character = "\\"
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
