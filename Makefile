@@ -8,6 +8,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DB ?= $(CURDIR)/tests/example/db.sqlite3
 TOX_ENVS ?= ALL
+# TOX_PARALLEL=2: that many environments at a time (tox run-parallel), which
+# shows an environment's output only when it fails.
+TOX_PARALLEL ?=
 ROUNDS ?= 5
 BENCH_STAMP := $(VENV)/.bench-installed
 
@@ -30,7 +33,7 @@ demo: install
 	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(PY) manage.py prodserver web tasks --settings=mysite.settings_demo
 
 test: install
-	$(VENV)/bin/tox run -e $(TOX_ENVS)
+	$(VENV)/bin/tox $(if $(TOX_PARALLEL),run-parallel -p $(TOX_PARALLEL) --parallel-no-spinner,run) -e $(TOX_ENVS)
 
 lint: install
 	$(VENV)/bin/ruff check .
