@@ -33,6 +33,16 @@ APP_NOT_INSTALLED = "prodserver.E011"
 BACKEND_FAILED = "prodserver.E012"
 #: A Django-Q2 cluster name without ``Q_CLUSTER['ALT_CLUSTERS']``.
 CLUSTER_NAME_NEEDS_ALT_CLUSTERS = "prodserver.E013"
+#: ``BEFORE`` is not a list of management command lines.
+BAD_BEFORE = "prodserver.E014"
+#: A ``BEFORE`` step names a management command that does not exist.
+UNKNOWN_COMMAND = "prodserver.E015"
+#: ``WAIT_FOR`` is not a list of strings.
+BAD_WAIT_FOR = "prodserver.E016"
+#: A ``WAIT_FOR`` target that names nothing prodserver can wait for.
+UNKNOWN_WAIT_TARGET = "prodserver.E017"
+#: ``WAIT_TIMEOUT`` is not a number of seconds above 0, or None.
+BAD_WAIT_TIMEOUT = "prodserver.E018"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"

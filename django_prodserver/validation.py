@@ -24,7 +24,13 @@ from django.utils.module_loading import import_string
 from . import check_ids
 from .addresses import Address, addresses_overlap
 from .backends.base import APP_HINT, ProcessBackend, WebServerBackend, is_abstract
-from .entry import ENTRY_KEYS, EXAMPLE_BACKEND, SETTING, ProcessConfig
+from .entry import (
+    ENTRY_KEYS,
+    EXAMPLE_BACKEND,
+    LIFECYCLE_KEYS,
+    SETTING,
+    ProcessConfig,
+)
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .failures import backend_errors
@@ -332,6 +338,12 @@ def check_entry(
         return entry
     args, env, app = raw.get("ARGS", {}), raw.get("ENV", {}), raw.get("APP")
     entry.messages += check_args_type(label, args)
+    lifecycle: dict[str, Any] = {}
+    if raw.keys() & LIFECYCLE_KEYS:  # their checks load only when needed
+        from .lifecycle_checks import check_lifecycle
+
+        lifecycle, problems = check_lifecycle(label, raw, deep)
+        entry.messages += problems
     backend = None
     if isinstance(args, Mapping):
         # Built before ENV and APP are checked, so that ARGS are checked too;
@@ -342,10 +354,15 @@ def check_entry(
             app if isinstance(app, str) else None,
             args,
             env if isinstance(env, Mapping) else {},
+            **lifecycle,
         )
         backend = build_backend(entry, config, backend_class, context)
     if backend is not None:
         entry.messages += check_args(backend)
+        if backend.config.wait_for:
+            from .lifecycle_checks import check_wait_targets
+
+            entry.messages += check_wait_targets(backend)
     entry.messages += check_env(label, env)
     entry.messages += check_app(label, backend_class, app)
     if entry.errors():
