@@ -1,5 +1,6 @@
 # Development tasks. `make demo` and `make test` work on a fresh machine with
-# Python 3.10+ (redis-server is needed by the Celery tests: `.ci/run` installs it).
+# Python 3.10+ (redis-server and PostgreSQL are needed by the Celery and lifecycle
+# tests: `.ci/run` installs them).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python

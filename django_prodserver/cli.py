@@ -10,6 +10,7 @@ into ``CommandError`` at its edge.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 from argparse import ArgumentParser, ArgumentTypeError
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage
 
 from . import check_ids
+from .backends.base import ProcessBackend
 from .entry import EXAMPLE_BACKEND, SETTING
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
@@ -135,10 +137,32 @@ class Request:
 
 @dataclass(frozen=True)
 class Console:
-    """Where the command prints: its output, and warnings."""
+    """Where the command prints: its output, warnings, and what the launcher
+    does before the programs start (waits, steps)."""
 
     write: Callable[[str], None]
     warn: Callable[[str], None]
+    note: Callable[[str], None] | None = None
+
+
+@dataclass(frozen=True)
+class Selected:
+    """One selected entry: its backend, and the plans of its program (none for
+    a release entry, whose steps are its work)."""
+
+    backend: ProcessBackend
+    plans: list[Plan]
+
+    @property
+    def prepared(self) -> bool:
+        """Whether the launcher has something to do for it first."""
+        config = self.backend.config
+        return bool(self.backend.oneshot or config.before or config.wait_for)
+
+
+def launch_order(selected: list[Selected]) -> list[Selected]:
+    """One-shot entries (release steps) first, each group in its given order."""
+    return sorted(selected, key=lambda each: not each.backend.oneshot)
 
 
 def configured_processes() -> Mapping[Any, object]:
@@ -203,8 +227,8 @@ def raise_errors(report: Report, silenced: frozenset[str]) -> None:
         raise ConfigurationError(text) from failure
 
 
-def plan(request: Request, console: Console) -> tuple[list[object], list[Plan]]:
-    """Select, check and resolve: the selected names and their plans."""
+def plan(request: Request, console: Console) -> tuple[list[object], list[Selected]]:
+    """Select, check and resolve: the selected names and their entries' plans."""
     processes = configured_processes()
     names = select_names(processes, request)
     context = LaunchContext.current(request.pythonpath)
@@ -219,15 +243,14 @@ def plan(request: Request, console: Console) -> tuple[list[object], list[Plan]]:
         ):
             continue
         console.warn(format_message(message))
-    plans = [
-        plan
+    selected = [
+        Selected(entry.backend, resolve(entry.backend, context, request.extra_args))
         for entry in report.entries
         if entry.backend is not None
-        for plan in resolve(entry.backend, context, request.extra_args)
     ]
     if launching:
         require_installed(report)
-    return names, plans
+    return names, selected
 
 
 def require_installed(report: Report) -> None:
@@ -239,42 +262,102 @@ def require_installed(report: Report) -> None:
 
 def run(request: Request, console: Console) -> None:
     """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
-    names, plans = plan(request, console)
+    names, selected = plan(request, console)
     if request.export:
-        print_export(request, [str(name) for name in names], console)
+        oneshot = [each.backend.name for each in selected if each.backend.oneshot]
+        print_export(request, [str(name) for name in names], oneshot, console)
     elif request.list_processes:
-        print_list(plans, console)
+        print_list(selected, console)
     elif request.dry_run:
-        for each in plans:
-            line = (
-                each.json_line()
-                if request.output_format == "json"
-                else each.shell_line()
-            )
-            console.write(line)
+        print_dry_run(launch_order(selected), request.output_format, console)
     else:
-        launch(plans, request)
+        launch(selected, request, console)
 
 
-def print_export(request: Request, names: list[str], console: Console) -> None:
+def print_export(
+    request: Request, names: list[str], oneshot: list[str], console: Console
+) -> None:
     from .export import render
     from .export.deployment import deployment  # only here: launches do without
 
-    deploy = deployment(names, request.options, request.extra_args)
+    deploy = deployment(names, request.options, request.extra_args, oneshot)
     console.write(render(request.export or "", deploy).rstrip("\n"))
 
 
-def print_list(plans: list[Plan], console: Console) -> None:
-    width = max(len(plan.name) for plan in plans)
-    for plan in plans:
-        console.write(f"{plan.name:<{width}}  {plan.backend}")
-        console.write(f"{'':<{width}}  {shlex.join(plan.argv)}")
+def lifecycle_lines(each: Selected) -> list[str]:
+    """What the launcher does for the entry first, a phrase a line."""
+    if not each.prepared:
+        return []
+    from . import lifecycle
+
+    return lifecycle.describe(each.backend)
 
 
-def launch(plans: list[Plan], request: Request) -> None:
-    """Exec the one program, or the supervisor of several. Returns only by raising."""
+def print_dry_run(
+    selected: list[Selected], output_format: str, console: Console
+) -> None:
+    """Each entry's plans in launch order, after what the launcher does first
+    (shell: comment lines; JSON: more keys, and an object with an empty argv
+    for an entry without a program)."""
+    for each in selected:
+        if output_format == "shell":
+            for line in lifecycle_lines(each):
+                console.write(f"# {each.backend.name}: {line}")
+            for plan in each.plans:
+                console.write(plan.shell_line())
+            continue
+        config = each.backend.config
+        objects = [plan.as_dict() for plan in each.plans] or [
+            {
+                "name": config.name,
+                "backend": config.backend,
+                "argv": [],
+                "env": {},
+                "cwd": os.getcwd(),
+            }
+        ]
+        extra: dict[str, object] = {}
+        if each.prepared:
+            from . import lifecycle
+
+            extra = lifecycle.as_json(each.backend)
+        for data in objects:
+            console.write(json.dumps({**data, **extra}))
+
+
+def print_list(selected: list[Selected], console: Console) -> None:
+    """Each process: its name and backend, then what the launcher does first
+    and its command line, indented."""
+    rows: list[tuple[str, str, list[str]]] = []
+    for each in selected:
+        first = lifecycle_lines(each)
+        if not each.plans:
+            rows.append((each.backend.name, each.backend.config.backend, first))
+        for index, plan in enumerate(each.plans):
+            lines = [*(first if index == 0 else []), shlex.join(plan.argv)]
+            rows.append((plan.name, plan.backend, lines))
+    width = max(len(name) for name, _, _ in rows)
+    for name, backend, lines in rows:
+        console.write(f"{name:<{width}}  {backend}")
+        for line in lines:
+            console.write(f"{'':<{width}}  {line}")
+
+
+def launch(selected: list[Selected], request: Request, console: Console) -> None:
+    """Run what comes first (release entries, waits, steps), then exec the one
+    program or the supervisor of several. Returns only by raising, or when
+    there is no program to start (release entries only)."""
     if os.name != "posix":
         raise ConfigurationError("prodserver runs programs on POSIX systems only")
+    ordered = launch_order(selected)
+    if any(each.prepared for each in ordered):
+        from .lifecycle import run_before_programs
+
+        note = console.note or console.warn
+        run_before_programs([(each.backend, each.plans) for each in ordered], note)
+    plans = [p for each in ordered if not each.backend.oneshot for p in each.plans]
+    if not plans:
+        return
     from . import executor
 
     exec_one = len(plans) == 1 and plans[0].can_exec and not request.spawn
