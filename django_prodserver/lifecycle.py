@@ -52,12 +52,6 @@ class Stopped(BaseException):
         self.signum = signum
 
 
-def needs_launcher(backend: ProcessBackend) -> bool:
-    """Whether the entry has anything for the launcher to do first."""
-    config = backend.config
-    return bool(backend.oneshot or config.before or config.wait_for)
-
-
 def wait_endpoints(backend: ProcessBackend) -> list[Endpoint]:
     """Where the entry's ``WAIT_FOR`` targets listen."""
     config = backend.config

@@ -4,6 +4,7 @@ processes (gunicorn, Celery, redis-server, PostgreSQL)."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import textwrap
@@ -13,6 +14,7 @@ from typing import Any
 
 import psutil
 import pytest
+from django.core.management import CommandError
 from django.test import override_settings
 
 from tests.commands import run
@@ -71,7 +73,9 @@ def test_before_migrates_a_fresh_database_then_the_server_keeps_the_pid(
         assert isinstance(body, dict)
         assert body["records"] == 1  # the second step's
         assert body["ppid"] == web.pid  # gunicorn's master is the launched process
-        assert psutil.Process(web.pid).name() == "gunicorn"
+        master = psutil.Process(web.pid)
+        assert master.name() == "gunicorn"
+        assert str(db) not in [f.path for f in master.open_files()]
         output = web.text()
         web.signal(signal.SIGTERM)
         assert web.wait() == 0, web.text()
@@ -82,6 +86,51 @@ def test_before_migrates_a_fresh_database_then_the_server_keeps_the_pid(
     [(runner, pid, finished)] = records(db, "web-step")
     assert (runner, pid) == ("step", web.pid)
     assert finished is not None
+
+
+@pytest.fixture
+def events(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """What happens at the end of a launch in this process: Django's connections
+    closed, then ``os.execvpe`` (which fails here); the signal dispositions that
+    exec resets are put back afterwards."""
+    from django.db import connections
+
+    happened: list[str] = []
+    close_all = connections.close_all
+
+    def closing() -> None:
+        happened.append("connections closed")
+        close_all()
+
+    def execvpe(*args: object) -> None:
+        happened.append("exec")
+        raise OSError("not really")
+
+    monkeypatch.setattr(connections, "close_all", closing)
+    monkeypatch.setattr(os, "execvpe", execvpe)
+    kept = {sig: signal.getsignal(sig) for sig in (signal.SIGPIPE, signal.SIGXFSZ)}
+    yield happened
+    for sig, handler in kept.items():
+        signal.signal(sig, handler)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_steps_run_here_and_their_connections_close_before_exec(
+    events: list[str],
+) -> None:
+    from jobs.models import Record
+
+    processes = {
+        "web": {"BACKEND": "mysite.backends.StatusProbe", "BEFORE": ["note here"]}
+    }
+    with (
+        override_settings(PRODUCTION_PROCESSES=processes),
+        pytest.raises(CommandError, match="cannot start cat: not really"),
+    ):
+        run("web")
+    assert events == ["connections closed", "exec"]
+    [row] = Record.objects.filter(key="here")
+    assert row.pid == os.getpid()  # the step ran in the launcher
 
 
 @pytest.mark.integration
