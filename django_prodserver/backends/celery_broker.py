@@ -1,7 +1,8 @@
 """Where a Celery app's broker is, found without importing Celery or the app.
 
 Celery takes the broker URL from, in this order: the ``CELERY_BROKER_URL``
-environment variable, the ``broker`` given to ``Celery(...)``, and the
+environment variable (which its ``--broker`` option sets), the ``broker``
+given to ``Celery(...)``, and the
 configuration, which a Django project loads from its settings with
 ``app.config_from_object("django.conf:settings", namespace="CELERY")``: the
 setting is then ``CELERY_BROKER_URL`` (the namespace, ``_``, ``BROKER_URL``).
