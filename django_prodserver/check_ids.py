@@ -37,6 +37,10 @@ CLUSTER_NAME_NEEDS_ALT_CLUSTERS = "prodserver.E013"
 MISSPELT_ENTRY_KEY = "prodserver.E014"
 #: A Celery entry's ``APP`` names no module that can be imported.
 CELERY_APP_NOT_FOUND = "prodserver.E015"
+#: An RQ worker serves a queue that ``RQ_QUEUES`` does not have.
+RQ_QUEUE_NOT_CONFIGURED = "prodserver.E016"
+#: An RQ worker serves queues of different Redis connections.
+RQ_QUEUES_ON_SEVERAL_CONNECTIONS = "prodserver.E017"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"
@@ -50,3 +54,7 @@ THREADS_BECOME_PROCESSES = "prodserver.W004"
 UNKNOWN_ENTRY_KEY = "prodserver.W005"
 #: Granian serves ASGI with one blocking thread only.
 ASGI_BLOCKING_THREADS = "prodserver.W006"
+#: The Huey consumer's graceful signal is not SIGTERM: SIGTERM interrupts tasks.
+HUEY_TERM_INTERRUPTS_TASKS = "prodserver.W007"
+#: Huey runs in immediate mode, in which its consumer refuses to start.
+HUEY_IMMEDIATE_MODE = "prodserver.W008"
