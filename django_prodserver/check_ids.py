@@ -54,7 +54,11 @@ THREADS_BECOME_PROCESSES = "prodserver.W004"
 UNKNOWN_ENTRY_KEY = "prodserver.W005"
 #: Granian serves ASGI with one blocking thread only.
 ASGI_BLOCKING_THREADS = "prodserver.W006"
+#: ``BACKEND`` is a path of django-prodserver 3.0 that another replaces.
+DEPRECATED_BACKEND_PATH = "prodserver.W007"
+#: ``ARGS`` is a string (as 3.0 took it) rather than a dict.
+ARGS_AS_STRING = "prodserver.W008"
 #: The Huey consumer's graceful signal is not SIGTERM: SIGTERM interrupts tasks.
-HUEY_TERM_INTERRUPTS_TASKS = "prodserver.W007"
+HUEY_TERM_INTERRUPTS_TASKS = "prodserver.W009"
 #: Huey runs in immediate mode, in which its consumer refuses to start.
-HUEY_IMMEDIATE_MODE = "prodserver.W008"
+HUEY_IMMEDIATE_MODE = "prodserver.W010"

@@ -106,11 +106,11 @@ def test_e011_without_djhuey_in_installed_apps() -> None:
         ({}, []),
         ({"graceful-signal": "TERM"}, []),
         ({"graceful_signal": "SIGTERM"}, []),
-        ({"graceful-signal": "INT"}, ["prodserver.W007"]),
-        ({"g": "int"}, ["prodserver.W007"]),
+        ({"graceful-signal": "INT"}, ["prodserver.W009"]),
+        ({"g": "int"}, ["prodserver.W009"]),
     ],
 )
-def test_w007_when_sigterm_would_interrupt_tasks(
+def test_w009_when_sigterm_would_interrupt_tasks(
     args: dict[str, object], expected: list[str]
 ) -> None:
     found = [i for i, _ in check_ids(args)]
@@ -121,12 +121,12 @@ def test_w007_when_sigterm_would_interrupt_tasks(
     ("huey", "debug", "expected"),
     [
         ({"immediate": False}, True, []),
-        ({"immediate": True}, False, ["prodserver.W008"]),
-        ({"name": "mysite"}, True, ["prodserver.W008"]),  # djhuey's default: DEBUG
+        ({"immediate": True}, False, ["prodserver.W010"]),
+        ({"name": "mysite"}, True, ["prodserver.W010"]),  # djhuey's default: DEBUG
         ({"name": "mysite"}, False, []),
     ],
 )
-def test_w008_when_huey_runs_in_immediate_mode(
+def test_w010_when_huey_runs_in_immediate_mode(
     huey: dict[str, object], debug: bool, expected: list[str]
 ) -> None:
     found = [i for i, _ in check_ids({}, HUEY=huey, DEBUG=debug)]
