@@ -33,6 +33,10 @@ APP_NOT_INSTALLED = "prodserver.E011"
 BACKEND_FAILED = "prodserver.E012"
 #: A Django-Q2 cluster name without ``Q_CLUSTER['ALT_CLUSTERS']``.
 CLUSTER_NAME_NEEDS_ALT_CLUSTERS = "prodserver.E013"
+#: ``STOP_TIMEOUT`` is not a number of seconds above 0, or None.
+BAD_STOP_TIMEOUT = "prodserver.E014"
+#: ``RESTART`` is not one of the restart policies.
+BAD_RESTART = "prodserver.E015"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"

@@ -51,6 +51,11 @@ class BuildsNonsense(ProcessBackend):
         return ["prog", 5]  # type: ignore[list-item]
 
 
+class BudgetNonsense(GunicornServer):
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        return "soon"  # type: ignore[return-value]
+
+
 class AddressRaises(WebServerBackend):
     def build_argv(self, options: list[str]) -> list[str]:
         return ["prog", *options]
@@ -285,6 +290,33 @@ CASES = [
         "ZeroDivisionError",
     ),
     case(
+        "E012-stop-timeout-nonsense",
+        web(BACKEND=f"{HERE}.BudgetNonsense"),
+        "prodserver.E012",
+        "gave the stop timeout 'soon'",
+    ),
+    case(
+        "E014-str",
+        web(STOP_TIMEOUT="30"),
+        "prodserver.E014",
+        "['web']['STOP_TIMEOUT'] must be a number of seconds above 0, or None",
+        "not '30'",
+    ),
+    case("E014-zero", web(STOP_TIMEOUT=0), "prodserver.E014", "not 0"),
+    case("E014-negative", web(STOP_TIMEOUT=-5), "prodserver.E014", "not -5"),
+    case("E014-bool", web(STOP_TIMEOUT=True), "prodserver.E014", "not True"),
+    case("E014-inf", web(STOP_TIMEOUT=float("inf")), "prodserver.E014", "not inf"),
+    case("E014-nan", web(STOP_TIMEOUT=float("nan")), "prodserver.E014", "not nan"),
+    case(
+        "E015-word",
+        web(RESTART="yes"),
+        "prodserver.E015",
+        "['web']['RESTART'] must be one of 'no', 'on-failure', 'always'",
+        "not 'yes'",
+    ),
+    case("E015-bool", web(RESTART=True), "prodserver.E015", "not True"),
+    case("E015-none", web(RESTART=None), "prodserver.E015", "not None"),
+    case(
         "W001",
         web(BACKEND=f"{HERE}.NotInstalled"),
         "prodserver.W001",
@@ -312,6 +344,27 @@ def test_each_problem_has_its_id_and_names_the_key(
     text = " ".join(str(m.msg) for m in messages)
     for word in words:
         assert word in text
+
+
+@pytest.mark.parametrize(
+    ("restart", "hint"),
+    [
+        ("on_failure", "Did you mean 'on-failure'?"),
+        ("Always", "Did you mean 'always'?"),
+        (False, 'Write "RESTART": "on-failure" to start it again when it fails.'),
+    ],
+)
+def test_e015_suggests_a_policy(restart: object, hint: str) -> None:
+    (message,) = found(web(RESTART=restart), "prodserver.E015")
+    assert message.hint == hint
+
+
+@pytest.mark.parametrize("stop_timeout", [None, 1, 0.5, 600])
+@pytest.mark.parametrize("restart", ["no", "on-failure", "always"])
+def test_stop_timeout_and_restart_values_that_are_fine(
+    stop_timeout: object, restart: str
+) -> None:
+    assert check(web(STOP_TIMEOUT=stop_timeout, RESTART=restart)) == []
 
 
 def test_errors_and_warnings_have_the_right_level() -> None:
@@ -550,6 +603,14 @@ COMMAND_CASES = [
         "prodserver.E002",
         "'my web'",
         "plain word",
+    ),
+    command_case(
+        "stop-timeout",
+        setting_of({"web": {"BACKEND": GUNICORN, "STOP_TIMEOUT": "1m"}}),
+        "web",
+        "prodserver.E014",
+        "PRODUCTION_PROCESSES['web']['STOP_TIMEOUT'] must be a number of seconds",
+        'HINT: Write "STOP_TIMEOUT": 60',
     ),
     command_case(
         "app-missing",
