@@ -28,7 +28,7 @@ from .export import FORMATS as EXPORT_FORMATS
 from .plan import Plan
 from .resolver import resolve
 from .text import did_you_mean
-from .validation import Report, check_entries, check_setting
+from .validation import NAME_PATTERN, Report, check_entries, check_setting
 
 
 def non_negative_seconds(text: str) -> float:
@@ -68,8 +68,8 @@ def add_arguments(parser: ArgumentParser) -> None:
         default=None,
         metavar="SECONDS",
         help=(
-            "How long a stop may take before what is left is killed "
-            "(default: 10 with several processes, none with one)."
+            "How long a stop may take before what is left is killed, for every "
+            "process (default: each process's STOP_TIMEOUT, else its backend's)."
         ),
     )
     parser.add_argument(
@@ -203,10 +203,75 @@ def raise_errors(report: Report, silenced: frozenset[str]) -> None:
         raise ConfigurationError(text) from failure
 
 
-def plan(request: Request, console: Console) -> tuple[list[object], list[Plan]]:
-    """Select, check and resolve: the selected names and their plans."""
+def args_by_name(
+    names: Sequence[str], extra_args: Sequence[str]
+) -> dict[str, list[str]]:
+    """The arguments after ``--`` that go to each process.
+
+    With one process they are all its own. With several, each argument says
+    which process it is for, ``NAME:ARGUMENT`` (``web:--workers=8``), so that
+    none reaches a program it would mean nothing to, or something else.
+    """
+    found: dict[str, list[str]] = {name: [] for name in names}
+    if len(names) == 1:
+        found[names[0]] = list(extra_args)
+        return found
+    listing = ", ".join(names)
+    for argument in extra_args:
+        name, colon, rest = argument.partition(":")
+        if colon and name in found:
+            found[name].append(rest)
+            continue
+        problem = (
+            f"{argument!r} after -- is for {name!r}, which is not one of the "
+            f"processes being started ({listing})"
+            if colon and NAME_PATTERN.fullmatch(name)
+            else f"{argument!r} after -- does not say which of the processes "
+            f"({listing}) it is for"
+        )
+        raise ConfigurationError(
+            f"{problem}. With several processes, put the process's name before "
+            f"each argument: {names[0]}:--workers=8",
+            returncode=2,
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a request resolved to: the processes by name (in order) with their
+    plans, their arguments after ``--``, and the launch's context."""
+
+    plans_by_name: Mapping[str, list[Plan]]
+    extra_args: Mapping[str, list[str]]
+    context: LaunchContext
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.plans_by_name)
+
+    @property
+    def plans(self) -> list[Plan]:
+        return [plan for plans in self.plans_by_name.values() for plan in plans]
+
+    def stop_timeouts(self) -> dict[str, float | None]:
+        """Each process's stop budget (for an entry of several programs, the
+        longest of theirs)."""
+        return {name: longest(plans) for name, plans in self.plans_by_name.items()}
+
+
+def longest(plans: Sequence[Plan]) -> float | None:
+    """The longest stop budget of ``plans`` (None, no limit, beats any number)."""
+    budgets = [plan.stop_timeout for plan in plans]
+    numbers = [budget for budget in budgets if budget is not None]
+    return max(numbers) if numbers and len(numbers) == len(budgets) else None
+
+
+def plan(request: Request, console: Console) -> Resolved:
+    """Select, check and resolve the processes of the request."""
     processes = configured_processes()
     names = select_names(processes, request)
+    extra_args = args_by_name([str(name) for name in names], request.extra_args)
     context = LaunchContext.current(request.pythonpath)
     report = check_entries(processes, names, context, deep=not request.skip_checks)
     silenced = silenced_checks()
@@ -219,15 +284,14 @@ def plan(request: Request, console: Console) -> tuple[list[object], list[Plan]]:
         ):
             continue
         console.warn(format_message(message))
-    plans = [
-        plan
+    plans = {
+        str(entry.name): resolve(entry.backend, context, extra_args[str(entry.name)])
         for entry in report.entries
         if entry.backend is not None
-        for plan in resolve(entry.backend, context, request.extra_args)
-    ]
+    }
     if launching:
         require_installed(report)
-    return names, plans
+    return Resolved(plans, extra_args, context)
 
 
 def require_installed(report: Report) -> None:
@@ -239,9 +303,10 @@ def require_installed(report: Report) -> None:
 
 def run(request: Request, console: Console) -> None:
     """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
-    names, plans = plan(request, console)
+    resolved = plan(request, console)
+    plans = resolved.plans
     if request.export:
-        print_export(request, [str(name) for name in names], console)
+        print_export(request, resolved, console)
     elif request.list_processes:
         print_list(plans, console)
     elif request.dry_run:
@@ -253,14 +318,16 @@ def run(request: Request, console: Console) -> None:
             )
             console.write(line)
     else:
-        launch(plans, request)
+        launch(plans, request, resolved.context)
 
 
-def print_export(request: Request, names: list[str], console: Console) -> None:
+def print_export(request: Request, resolved: Resolved, console: Console) -> None:
     from .export import render
     from .export.deployment import deployment  # only here: launches do without
 
-    deploy = deployment(names, request.options, request.extra_args)
+    deploy = deployment(
+        resolved.names, request.options, resolved.extra_args, resolved.stop_timeouts()
+    )
     console.write(render(request.export or "", deploy).rstrip("\n"))
 
 
@@ -271,18 +338,25 @@ def print_list(plans: list[Plan], console: Console) -> None:
         console.write(f"{'':<{width}}  {shlex.join(plan.argv)}")
 
 
-def launch(plans: list[Plan], request: Request) -> None:
-    """Exec the one program, or the supervisor of several. Returns only by raising."""
+def launch(plans: list[Plan], request: Request, context: LaunchContext) -> None:
+    """Exec the one program, or the supervisor. Returns only by raising.
+
+    The supervisor runs even one program when it is the first process of its
+    PID namespace (a container without an init): as PID 1 it must reap the
+    orphans that a program leaves, which most programs never do.
+    """
     if os.name != "posix":
         raise ConfigurationError("prodserver runs programs on POSIX systems only")
     from . import executor
 
-    exec_one = len(plans) == 1 and plans[0].can_exec and not request.spawn
+    exec_one = (
+        len(plans) == 1 and plans[0].can_exec and not request.spawn and os.getpid() != 1
+    )
     what = plans[0].argv[0] if exec_one else "the supervisor"
     try:
         if exec_one:
-            executor.exec_plan(plans[0])
+            executor.exec_plan(plans[0], context.environ)
         else:
-            executor.exec_supervisor(plans, request.stop_timeout)
+            executor.exec_supervisor(plans, request.stop_timeout, context.environ)
     except OSError as exc:
         raise ConfigurationError(f"cannot start {what}: {exc}") from exc

@@ -387,3 +387,27 @@ def test_project_that_imports_its_celery_app_in_init(
         assert isinstance(result.get(timeout=60), int)
         worker.signal(signal.SIGTERM)
         assert worker.wait() == 0
+
+
+@pytest.mark.integration
+def test_worker_and_beat_let_a_long_task_finish(
+    tmp_path: Path, example_db: Path, redis_url: str, celery_client: Any
+) -> None:
+    """Side by side, a stop waits for a 14 s task: the worker has no time limit,
+    so its stop budget sets none either (beat's is 10 s, and it stops at once)."""
+    env = worker_env(example_db, redis_url)
+    with launch(prodserver("worker", "beat", WORKERS), tmp_path, env=env) as launch_:
+        result = celery_client.send_task("jobs.tasks.record", args=["long", 14])
+        assert wait_until(lambda: records(example_db, "long"), timeout=60), (
+            launch_.text()
+        )
+        launch_.signal(signal.SIGTERM)
+        assert launch_.wait(timeout=90) == 0, launch_.text()
+        text = launch_.text()
+        assert not launch_.alive()
+    [(_, _, finished)] = records(example_db, "long")
+    assert finished is not None
+    assert result.get(timeout=10) is not None
+    assert "killing" not in text
+    assert "worker stopped with status 0" in text
+    assert "beat stopped with status 0" in text

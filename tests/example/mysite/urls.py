@@ -7,4 +7,5 @@ urlpatterns = [
     path("slow/", views.slow, name="slow"),
     path("async/", views.async_index, name="async-index"),
     path("async/slow/", views.async_slow, name="async-slow"),
+    path("orphans/", views.orphans, name="orphans"),
 ]
