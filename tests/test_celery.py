@@ -396,7 +396,9 @@ def test_worker_and_beat_let_a_long_task_finish(
     """Side by side, a stop waits for a 14 s task: the worker has no time limit,
     so its stop budget sets none either (beat's is 10 s, and it stops at once)."""
     env = worker_env(example_db, redis_url)
-    with launch(prodserver("worker", "beat", WORKERS), tmp_path, env=env) as launch_:
+    schedule = f"beat:--schedule={tmp_path / 'beat-schedule'}"
+    argv = prodserver("worker", "beat", WORKERS, "--", schedule)
+    with launch(argv, tmp_path, env=env) as launch_:
         result = celery_client.send_task("jobs.tasks.record", args=["long", 14])
         assert wait_until(lambda: records(example_db, "long"), timeout=60), (
             launch_.text()
