@@ -1,15 +1,23 @@
 # Development tasks. `make demo` and `make test` work on a fresh machine with
 # Python 3.10+ (redis-server is needed by the Celery tests: `.ci/run` installs it).
+# `make test` runs every tox environment, one after the other: lint, docs and one
+# per Django line, each on its Python (3.10 to 3.13; tox.ini, toxfile.py).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEMO_VENV ?= .venv-demo
 DEMO_DB ?= $(CURDIR)/tests/example/db.sqlite3
-TOX_ENVS ?= lint,docs,django52,django42
+DEMO_PORT ?= 8000
+DEMO_STAMP := $(DEMO_VENV)/.installed
+TOX_ENVS ?= ALL
+# TOX_PARALLEL=2: that many environments at a time (tox run-parallel), which
+# shows an environment's output only when it fails.
+TOX_PARALLEL ?=
 ROUNDS ?= 5
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install demo test lint docs bench clean
+.PHONY: install demo demo-reset test lint docs bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,14 +29,24 @@ $(STAMP): $(PY) pyproject.toml
 
 install: $(STAMP)
 
+# The demo's own virtualenv: only what it runs (gunicorn and django-tasks).
+$(DEMO_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet -e ".[gunicorn,django-tasks]"
+	touch $(DEMO_STAMP)
+
 # The example project's web server and django-tasks worker, side by side, on
-# SQLite: open http://127.0.0.1:8000/enqueue/ and then /records/; Ctrl-C stops both.
-demo: install
-	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(PY) manage.py migrate --noinput --settings=mysite.settings_demo
-	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(PY) manage.py prodserver web tasks --settings=mysite.settings_demo
+# SQLite: open http://127.0.0.1:$(DEMO_PORT)/enqueue/ and then /records/;
+# Ctrl-C stops both. `make demo-reset` starts the next run on a fresh database.
+demo: $(DEMO_STAMP)
+	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(DEMO_VENV)/bin/python manage.py migrate --noinput --settings=mysite.settings_demo
+	cd tests/example && EXAMPLE_DB=$(DEMO_DB) DEMO_PORT=$(DEMO_PORT) ../../$(DEMO_VENV)/bin/python manage.py prodserver web tasks --settings=mysite.settings_demo
+
+demo-reset:
+	rm -f $(DEMO_DB)
 
 test: install
-	$(VENV)/bin/tox run -e $(TOX_ENVS)
+	$(VENV)/bin/tox $(if $(TOX_PARALLEL),run-parallel -p $(TOX_PARALLEL) --parallel-no-spinner,run) -e $(TOX_ENVS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -42,11 +60,11 @@ $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	touch $(BENCH_STAMP)
 
-# Benchmarks: measures ours against the bare programs and the published
-# package (installed into bench/.work/ on first use), rewrites docs/benchmarks.md
-# and its chart. Run it on a quiet machine; it is not part of `make test`.
+# Measures prodserver against the bare programs and the published 3.0.0 package
+# (installed into bench/.work/ on first use), rewrites docs/benchmarks.md and its
+# chart. Run it on a quiet machine; it is not part of `make test`.
 bench: $(BENCH_STAMP)
 	$(PY) -m bench --rounds $(ROUNDS)
 
 clean:
-	rm -rf $(VENV) .tox docs/_build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) .tox docs/_build .pytest_cache .mypy_cache .ruff_cache

@@ -33,10 +33,14 @@ APP_NOT_INSTALLED = "prodserver.E011"
 BACKEND_FAILED = "prodserver.E012"
 #: A Django-Q2 cluster name without ``Q_CLUSTER['ALT_CLUSTERS']``.
 CLUSTER_NAME_NEEDS_ALT_CLUSTERS = "prodserver.E013"
+#: An entry has a key close to one it takes (a misspelling).
+MISSPELT_ENTRY_KEY = "prodserver.E014"
+#: A Celery entry's ``APP`` names no module that can be imported.
+CELERY_APP_NOT_FOUND = "prodserver.E015"
 #: ``STOP_TIMEOUT`` is not a number of seconds above 0, or None.
-BAD_STOP_TIMEOUT = "prodserver.E014"
+BAD_STOP_TIMEOUT = "prodserver.E016"
 #: ``RESTART`` is not one of the restart policies.
-BAD_RESTART = "prodserver.E015"
+BAD_RESTART = "prodserver.E017"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"
@@ -46,7 +50,11 @@ UNKNOWN_OPTION = "prodserver.W002"
 SAME_ADDRESS = "prodserver.W003"
 #: ``threads`` of the django-tasks worker becomes more processes.
 THREADS_BECOME_PROCESSES = "prodserver.W004"
-#: An entry has a key prodserver does not know.
+#: An entry has a key prodserver does not know (nor one close to it).
 UNKNOWN_ENTRY_KEY = "prodserver.W005"
 #: Granian serves ASGI with one blocking thread only.
 ASGI_BLOCKING_THREADS = "prodserver.W006"
+#: ``BACKEND`` is a path of django-prodserver 3.0 that another replaces.
+DEPRECATED_BACKEND_PATH = "prodserver.W007"
+#: ``ARGS`` is a string (as 3.0 took it) rather than a dict.
+ARGS_AS_STRING = "prodserver.W008"

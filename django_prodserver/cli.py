@@ -11,7 +11,6 @@ into ``CommandError`` at its edge.
 from __future__ import annotations
 
 import os
-import shlex
 from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage
 
 from . import check_ids
+from .backends.base import ProcessBackend
 from .entry import EXAMPLE_BACKEND, SETTING
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
@@ -28,7 +28,7 @@ from .export import FORMATS as EXPORT_FORMATS
 from .plan import Plan
 from .resolver import resolve
 from .text import did_you_mean
-from .validation import NAME_PATTERN, Report, check_entries, check_setting
+from .validation import NAME_PATTERN, Report, check_entries, read_setting
 
 
 def non_negative_seconds(text: str) -> float:
@@ -83,6 +83,13 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
 
 
+def show_extra_args_in_usage(parser: ArgumentParser) -> None:
+    """argparse's own usage line, with the arguments after ``--`` that it
+    never sees (the command takes them out before parsing)."""
+    usage = parser.format_usage().strip().removeprefix("usage: ")
+    parser.usage = f"{usage} [-- PROGRAM_ARGS ...]".replace("%", "%%")
+
+
 def split_extra_args(argv: list[str], start: int) -> tuple[list[str], list[str]]:
     """``argv`` before the first ``--`` at or after ``start``, and what follows it."""
     if "--" in argv[start:]:
@@ -103,11 +110,16 @@ class Request:
     export: str | None = None
     spawn: bool = False
     stop_timeout: float | None = None
+    #: Prefix colours: ``--force-color`` (True), ``--no-color`` (False), or None.
+    colour: bool | None = None
     skip_checks: bool = False
     extra_args: Sequence[str] = ()
     pythonpath: Sequence[str] = ()
     #: The command's options as parsed, for the exported command lines.
     options: Mapping[str, Any] = field(default_factory=dict)
+    #: django-prodserver 3.0's commands: the kind of backend they run (e.g.
+    #: "server" and WebServerBackend), and without a name, the first entry.
+    kind: tuple[str, type[ProcessBackend]] | None = None
 
     @classmethod
     def from_options(
@@ -126,11 +138,18 @@ class Request:
             export=export,
             spawn=bool(options.get("spawn")),
             stop_timeout=options.get("stop_timeout"),
+            colour=colour_option(options),
             skip_checks=bool(options.get("skip_checks")),
             extra_args=list(options.get("extra_args") or extra_args),
             pythonpath=[options["pythonpath"]] if options.get("pythonpath") else [],
             options=dict(options),
         )
+
+
+def colour_option(options: Mapping[str, Any]) -> bool | None:
+    if options.get("no_color"):
+        return False
+    return True if options.get("force_color") else None
 
 
 @dataclass(frozen=True)
@@ -149,11 +168,10 @@ def configured_processes() -> Mapping[Any, object]:
             f'{SETTING} = {{"web": {{"BACKEND": "{EXAMPLE_BACKEND}"}}}} '
             "to your settings"
         )
-    processes = getattr(settings, SETTING)
-    problems = check_setting(processes)
+    processes, problems = read_setting(getattr(settings, SETTING))
     if problems:
         raise ConfigurationError(format_message(problems[0]))
-    return processes  # type: ignore[no-any-return]
+    return processes
 
 
 def select_names(processes: Mapping[Any, object], request: Request) -> list[object]:
@@ -167,8 +185,8 @@ def select_names(processes: Mapping[Any, object], request: Request) -> list[obje
     if request.run_all:
         return list(processes)
     if not request.names:
-        if len(processes) == 1:
-            return list(processes)
+        if len(processes) == 1 or request.kind:
+            return list(processes)[:1]
         raise ConfigurationError(
             f"Name the process to run, or use --all. {SETTING} has: {available}",
             returncode=2,
@@ -237,27 +255,24 @@ def args_by_name(
     return found
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """What a request resolved to: the processes by name (in order) with their
-    plans, their arguments after ``--``, and the launch's context."""
+@dataclass
+class Selection:
+    """The selected entries, checked: their plans, and what stops the others."""
 
-    plans_by_name: Mapping[str, list[Plan]]
-    extra_args: Mapping[str, list[str]]
+    names: list[object]
     context: LaunchContext
+    plans: dict[object, list[Plan]] = field(default_factory=dict)
+    broken: dict[object, str] = field(default_factory=dict)
+    #: Each process's arguments after ``--``.
+    extra_args: dict[str, list[str]] = field(default_factory=dict)
 
-    @property
-    def names(self) -> list[str]:
-        return list(self.plans_by_name)
-
-    @property
-    def plans(self) -> list[Plan]:
-        return [plan for plans in self.plans_by_name.values() for plan in plans]
+    def all_plans(self) -> list[Plan]:
+        return [plan for plans in self.plans.values() for plan in plans]
 
     def stop_timeouts(self) -> dict[str, float | None]:
         """Each process's stop budget (for an entry of several programs, the
         longest of theirs)."""
-        return {name: longest(plans) for name, plans in self.plans_by_name.items()}
+        return {str(name): longest(plans) for name, plans in self.plans.items()}
 
 
 def longest(plans: Sequence[Plan]) -> float | None:
@@ -267,16 +282,24 @@ def longest(plans: Sequence[Plan]) -> float | None:
     return max(numbers) if numbers and len(numbers) == len(budgets) else None
 
 
-def plan(request: Request, console: Console) -> Resolved:
-    """Select, check and resolve the processes of the request."""
+def select(request: Request, console: Console) -> Selection:
+    """Select, check and resolve. Errors stop it, except for ``--list`` and
+    ``--export``, which describe every entry: a broken one with its error."""
     processes = configured_processes()
-    names = select_names(processes, request)
-    extra_args = args_by_name([str(name) for name in names], request.extra_args)
     context = LaunchContext.current(request.pythonpath)
-    report = check_entries(processes, names, context, deep=not request.skip_checks)
+    selection = Selection(select_names(processes, request), context)
+    selection.extra_args = args_by_name(
+        [str(name) for name in selection.names], request.extra_args
+    )
+    report = check_entries(
+        processes, selection.names, context, deep=not request.skip_checks
+    )
     silenced = silenced_checks()
-    raise_errors(report, silenced)
-    launching = not (request.dry_run or request.list_processes or request.export)
+    describing = request.list_processes or bool(request.export)
+    if not describing:
+        raise_errors(report, silenced)
+        check_kind(report, request)
+    launching = not (describing or request.dry_run)
     for message in report.messages:
         # A missing program stops a launch with its own error: warn of it once.
         if message.id in silenced or (
@@ -284,14 +307,40 @@ def plan(request: Request, console: Console) -> Resolved:
         ):
             continue
         console.warn(format_message(message))
-    plans = {
-        str(entry.name): resolve(entry.backend, context, extra_args[str(entry.name)])
-        for entry in report.entries
-        if entry.backend is not None
-    }
+    for entry in report.entries:
+        errors = entry.errors(silenced)
+        if errors or entry.backend is None:
+            selection.broken[entry.name] = format_message(errors[0])
+            continue
+        try:
+            extra_args = selection.extra_args[str(entry.name)]
+            plans = resolve(entry.backend, context, extra_args)
+        except ConfigurationError as exc:
+            if not describing:
+                raise
+            selection.broken[entry.name] = str(exc)
+            console.warn(str(exc))
+            continue
+        selection.plans[entry.name] = plans
     if launching:
         require_installed(report)
-    return Resolved(plans, extra_args, context)
+    return selection
+
+
+def check_kind(report: Report, request: Request) -> None:
+    """``manage.py server`` runs web servers only, ``worker`` workers only."""
+    if request.kind is None:
+        return
+    kind, backend_class = request.kind
+    for entry in report.entries:
+        if entry.backend is None or isinstance(entry.backend, backend_class):
+            continue
+        other = "worker" if kind == "server" else "server"
+        raise ConfigurationError(
+            f"BACKEND {entry.backend.config.backend!r} of {entry.name!r} is not a "
+            f"{kind} backend: run `manage.py prodserver {entry.name}` (or `manage.py "
+            f"{other} {entry.name}`)"
+        )
 
 
 def require_installed(report: Report) -> None:
@@ -303,39 +352,53 @@ def require_installed(report: Report) -> None:
 
 def run(request: Request, console: Console) -> None:
     """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
-    resolved = plan(request, console)
-    plans = resolved.plans
+    selection = select(request, console)
     if request.export:
-        print_export(request, resolved, console)
+        print_export(request, selection, console)
     elif request.list_processes:
-        print_list(plans, console)
+        print_list(selection, console)
     elif request.dry_run:
-        for each in plans:
-            line = (
-                each.json_line()
-                if request.output_format == "json"
-                else each.shell_line()
-            )
-            console.write(line)
+        for each in selection.all_plans():
+            json_form = request.output_format == "json"
+            console.write(each.json_line() if json_form else each.shell_line())
     else:
-        launch(plans, request, resolved.context)
+        launch(selection.all_plans(), request, selection.context)
 
 
-def print_export(request: Request, resolved: Resolved, console: Console) -> None:
+def print_export(request: Request, selection: Selection, console: Console) -> None:
     from .export import render
     from .export.deployment import deployment  # only here: launches do without
 
-    deploy = deployment(
-        resolved.names, request.options, resolved.extra_args, resolved.stop_timeouts()
-    )
-    console.write(render(request.export or "", deploy).rstrip("\n"))
+    names = [str(name) for name in selection.names if name in selection.plans]
+    for name, problem in selection.broken.items():
+        console.write(f"# {name} is left out: {one_line(problem)}")
+    if names:
+        deploy = deployment(
+            names, request.options, selection.extra_args, selection.stop_timeouts()
+        )
+        console.write(render(request.export or "", deploy).rstrip("\n"))
 
 
-def print_list(plans: list[Plan], console: Console) -> None:
-    width = max(len(plan.name) for plan in plans)
-    for plan in plans:
-        console.write(f"{plan.name:<{width}}  {plan.backend}")
-        console.write(f"{'':<{width}}  {shlex.join(plan.argv)}")
+def print_list(selection: Selection, console: Console) -> None:
+    """Each process by the name that runs it, its backend, and its command lines
+    with the variables that set it apart (those every process gets are left out)."""
+    width = max(len(str(name)) for name in selection.names)
+    common = selection.context.variables
+    for name in selection.names:
+        label = f"{name!s:<{width}}"
+        if name in selection.broken:
+            console.write(f"{label}  {one_line(selection.broken[name])}")
+            continue
+        plans = selection.plans[name]
+        count = f"  ({len(plans)} processes)" if len(plans) > 1 else ""
+        console.write(f"{label}  {plans[0].backend}{count}")
+        for plan in plans:
+            own = {k: v for k, v in plan.env.items() if common.get(k) != v}
+            console.write(f"{'':<{width}}  {plan.shell_line(own)}")
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def launch(plans: list[Plan], request: Request, context: LaunchContext) -> None:
@@ -353,10 +416,13 @@ def launch(plans: list[Plan], request: Request, context: LaunchContext) -> None:
         len(plans) == 1 and plans[0].can_exec and not request.spawn and os.getpid() != 1
     )
     what = plans[0].argv[0] if exec_one else "the supervisor"
+    environ = context.environ
     try:
         if exec_one:
-            executor.exec_plan(plans[0], context.environ)
+            executor.exec_plan(plans[0], environ)
         else:
-            executor.exec_supervisor(plans, request.stop_timeout, context.environ)
+            executor.exec_supervisor(
+                plans, request.stop_timeout, environ, request.colour
+            )
     except OSError as exc:
         raise ConfigurationError(f"cannot start {what}: {exc}") from exc

@@ -84,9 +84,13 @@ def supervisor_pythonpath(original: str | None) -> str | None:
 
 
 def supervisor_command(
-    plans: Sequence[Plan], stop_timeout: float | None, environ: Mapping[str, str]
+    plans: Sequence[Plan],
+    stop_timeout: float | None,
+    environ: Mapping[str, str],
+    colour: bool | None = None,
 ) -> tuple[list[str], dict[str, str], Payload]:
-    """The supervisor's argv and environment for ``plans``, and its payload.
+    """The supervisor's argv and environment for ``plans``, and its payload
+    (``colour``: ``--force-color`` True, ``--no-color`` False, else None).
 
     ``environ`` is the launcher's original environment, which the children
     start from (the payload carries it). The supervisor itself must import this
@@ -104,11 +108,14 @@ def supervisor_command(
     argv = [python(), *safe_path, "-m", "django_prodserver.supervisor"]
     # The process names make the supervisor recognisable in `ps`.
     argv += [plan.name for plan in plans]
-    return argv, env, Payload(plans, stop_timeout, environ)
+    return argv, env, Payload(plans, stop_timeout, environ, colour)
 
 
 def exec_supervisor(
-    plans: Sequence[Plan], stop_timeout: float | None, environ: Mapping[str, str]
+    plans: Sequence[Plan],
+    stop_timeout: float | None,
+    environ: Mapping[str, str],
+    colour: bool | None = None,
 ) -> None:
     """Become the supervisor of ``plans``. Returns only by raising ``OSError``.
 
@@ -118,7 +125,7 @@ def exec_supervisor(
     starts is held for it rather than killing the launcher before the children
     exist.
     """
-    argv, env, payload = supervisor_command(plans, stop_timeout, environ)
+    argv, env, payload = supervisor_command(plans, stop_timeout, environ, colour)
     fd = payload.to_descriptor()
     os.set_inheritable(fd, True)
     env[PAYLOAD_VARIABLE] = str(fd)

@@ -58,10 +58,13 @@ class Payload:
         plans: Sequence[Plan],
         stop_timeout: float | None = None,
         environ: Mapping[str, str] | None = None,
+        colour: bool | None = None,
     ) -> None:
         self.plans = list(plans)
         self.stop_timeout = stop_timeout
         self.environ = dict(environ or {})
+        #: ``--force-color`` (True), ``--no-color`` (False), or neither (None).
+        self.colour = colour
 
     def encode(self) -> bytes:
         return json.dumps(
@@ -69,6 +72,7 @@ class Payload:
                 "processes": [plan.to_payload() for plan in self.plans],
                 "stop_timeout": self.stop_timeout,
                 "environ": self.environ,
+                "colour": self.colour,
             }
         ).encode()
 
@@ -79,6 +83,7 @@ class Payload:
             plans = [Plan.from_payload(item) for item in loaded["processes"]]
             timeout = loaded["stop_timeout"]
             environ = loaded["environ"]
+            colour = loaded.get("colour")
             if not isinstance(environ, dict):
                 raise TypeError("the environment is not a dict")
             if timeout is not None:
@@ -87,7 +92,8 @@ class Payload:
             raise ValueError(f"malformed plans: {exc}") from exc
         if not plans:
             raise ValueError("the plans name no process")
-        return cls(plans, timeout, {str(k): str(v) for k, v in environ.items()})
+        environ = {str(k): str(v) for k, v in environ.items()}
+        return cls(plans, timeout, environ, None if colour is None else bool(colour))
 
     def to_descriptor(self) -> int:
         """A file descriptor of an anonymous file that holds the payload, read
@@ -149,13 +155,15 @@ class Supervisor:
         plans: Sequence[Plan],
         environ: Mapping[str, str],
         stop_timeout: float | None = None,
+        colour: bool | None = None,
     ) -> None:
         self.children = {plan.name: Child(plan, environ) for plan in plans}
         self.several = len(self.children) > 1
         self.policy = Policy(
             [policy_process(child, stop_timeout) for child in self.children.values()]
         )
-        self.printer = Printer(list(self.children)) if self.several else None
+        names = list(self.children)
+        self.printer = Printer(names, colour=colour) if self.several else None
         #: Where the supervisor's own lines go (and, with several, the output).
         self.outputs = self.printer.outputs if self.printer else (Output(2, False),)
         self.selector = selectors.DefaultSelector()
@@ -425,7 +433,10 @@ def main() -> int:
         write_all(2, f"prodserver: {exc}\n".encode())
         return 2
     become_subreaper()
-    return Supervisor(payload.plans, payload.environ, payload.stop_timeout).run()
+    supervisor = Supervisor(
+        payload.plans, payload.environ, payload.stop_timeout, payload.colour
+    )
+    return supervisor.run()
 
 
 if __name__ == "__main__":

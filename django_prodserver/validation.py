@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import math
 import re
+import shlex
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,14 +26,21 @@ from django.utils.module_loading import import_string
 from . import check_ids
 from .addresses import Address, addresses_overlap
 from .backends.base import APP_HINT, ProcessBackend, WebServerBackend, is_abstract
+from .backends.deprecated import replacement
 from .entry import ENTRY_KEYS, EXAMPLE_BACKEND, SETTING, UNSET, ProcessConfig, Unset
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .failures import backend_errors
+from .options import group_values, word_groups
 from .policy import RESTART_POLICIES
 from .text import brief, closest, did_you_mean
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+#: The longest process name: it becomes part of file names, systemd unit names
+#: and Celery node names, and prefixes every line of output.
+MAX_NAME_LENGTH = 64
+#: What an ``ENV`` key must be: a POSIX environment variable name.
+ENV_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def error(check_id: str, message: str, hint: str) -> Error:
@@ -77,27 +85,35 @@ class Report:
         return [m for entry in self.entries for m in entry.messages] + self.shared
 
 
-def check_setting(processes: object) -> list[CheckMessage]:
-    if isinstance(processes, Mapping):
-        return []
-    return [
-        error(
-            check_ids.SETTING_NOT_A_DICT,
-            f"{SETTING} must be a dict of process names to entries, "
-            f"not {type(processes).__name__}",
-            f'Write {SETTING} = {{"web": {{"BACKEND": "{EXAMPLE_BACKEND}"}}}}.',
-        )
-    ]
+def read_setting(processes: object) -> tuple[dict[Any, object], list[CheckMessage]]:
+    """``PRODUCTION_PROCESSES`` as a plain dict, read once; or E001 when it is not
+    a dict, or a mapping of the user's own that fails to be read."""
+    hint = f'Write {SETTING} = {{"web": {{"BACKEND": "{EXAMPLE_BACKEND}"}}}}.'
+    if not isinstance(processes, Mapping):
+        kind = type(processes).__name__
+        problem = f"must be a dict of process names to entries, not {kind}"
+    else:
+        try:
+            return dict(processes.items()), []
+        except Exception as exc:
+            problem = f"cannot be read ({type(exc).__name__}: {brief(str(exc))})"
+    return {}, [error(check_ids.SETTING_NOT_A_DICT, f"{SETTING} {problem}", hint)]
 
 
 def check_name(name: object) -> list[CheckMessage]:
-    if isinstance(name, str) and NAME_PATTERN.fullmatch(name):
+    hint = "Use letters, digits, '_' and '-' only, e.g. 'web' or 'priority_worker'."
+    if not (isinstance(name, str) and NAME_PATTERN.fullmatch(name)):
+        problem = "a name must be a plain word"
+    elif len(name) > MAX_NAME_LENGTH:
+        problem = f"a name has at most {MAX_NAME_LENGTH} characters"
+        hint = "Use a shorter name."
+    else:
         return []
     return [
         error(
             check_ids.BAD_ENTRY,
-            f"{SETTING} has a process named {brief(name)}; a name must be a plain word",
-            "Use letters, digits, '_' and '-' only, e.g. 'web' or 'priority_worker'.",
+            f"{SETTING} has a process named {brief(name)}; {problem}",
+            hint,
         )
     ]
 
@@ -116,6 +132,15 @@ def import_backend(
         ]
     try:
         backend = import_string(path)
+    except SystemExit as exc:  # the module's code ended the process: its failure
+        return None, [
+            error(
+                check_ids.BACKEND_FAILED,
+                f"{label}: BACKEND {path!r} failed while being imported "
+                f"(SystemExit: {exc})",
+                "Fix the backend's module: importing it must not exit.",
+            )
+        ]
     except Exception as exc:  # importing user code may raise anything
         reason = str(exc)
         if not isinstance(exc, ImportError):
@@ -152,6 +177,12 @@ def backend_class_problem(backend: object) -> str:
         return f"is a {type(backend).__name__}, not a backend class"
     if not issubclass(backend, ProcessBackend):
         return f"is the class {dotted_name(backend)}, not a prodserver backend"
+    if is_abstract(backend) and hasattr(backend, "start_server"):
+        return (
+            "is written for django-prodserver 3.0, which ran the program inside "
+            "Django's process (start_server()); it must now build the program's "
+            "command line (see 'Upgrading from 3.0' in the documentation)"
+        )
     if is_abstract(backend):
         return (
             "names no program and does not define build_argv(): it is a base "
@@ -165,7 +196,7 @@ def suggest_backend(path: str) -> str:
     module_path, _, attr = path.rpartition(".")
     try:
         module = importlib.import_module(module_path)
-    except Exception:  # the module itself is the problem: nothing to suggest
+    except (Exception, SystemExit):  # the module is the problem: nothing to suggest
         return ""
     classes = [
         name
@@ -187,6 +218,32 @@ def check_args_type(label: str, args: object) -> list[CheckMessage]:
             f"{label}['ARGS'] must be a dict of option names to values, "
             f"not {type(args).__name__}",
             'Write "ARGS": {"bind": "0.0.0.0:8000", "workers": 4}.',
+        )
+    ]
+
+
+def split_args(
+    label: str, backend: type[ProcessBackend], args: str
+) -> tuple[tuple[str, ...], list[CheckMessage]]:
+    """``ARGS`` given as a string, as django-prodserver 3.0 took them: split like
+    a shell would, with a warning that shows the dict to write instead."""
+    try:
+        words = tuple(shlex.split(args))
+    except ValueError as exc:
+        return (), [
+            error(
+                check_ids.ARGS_NOT_A_DICT,
+                f"{label}['ARGS'] is a string that cannot be split ({exc})",
+                'Write "ARGS" as a dict: {"bind": "0.0.0.0:8000", "workers": 4}.',
+            )
+        ]
+    values = group_values(word_groups(backend.option_rules, words))
+    return words, [
+        warning(
+            check_ids.ARGS_AS_STRING,
+            f"{label}['ARGS'] is a string; it is split like a shell would and "
+            "used as the program's options",
+            f'Write it as a dict: "ARGS": {values!r}.',
         )
     ]
 
@@ -213,8 +270,11 @@ def check_env(label: str, env: object) -> list[CheckMessage]:
         ]
     messages: list[CheckMessage] = []
     for key, value in env.items():
-        if not (isinstance(key, str) and key and not {"=", "\0"} & set(key)):
-            problem = f"{label}['ENV'] has {brief(key)}, which is not a variable name"
+        if not (isinstance(key, str) and ENV_NAME_PATTERN.fullmatch(key)):
+            problem = (
+                f"{label}['ENV'] has {brief(key)}, which is not a variable name "
+                "(letters, digits and '_', not starting with a digit)"
+            )
         elif not isinstance(value, str):
             problem = f"{label}['ENV'][{key!r}] must be a string, not {brief(value)}"
         elif "\0" in value:
@@ -300,21 +360,27 @@ def entry_stop_and_restart(
 
 
 def check_entry_keys(label: str, entry: Mapping[Any, Any]) -> list[CheckMessage]:
+    """An unknown key is an error when it is close to one an entry takes (a
+    misspelling that would drop, say, every option), else a warning."""
     messages: list[CheckMessage] = []
     for key in entry:
         if isinstance(key, str) and key in ENTRY_KEYS:
             continue
-        upper = key.upper() if isinstance(key, str) else None
-        hint = (
-            f"Did you mean {upper!r}? Entry keys are upper case."
-            if upper in ENTRY_KEYS
-            else f"An entry takes {', '.join(sorted(ENTRY_KEYS))}."
-        )
+        meant = closest(key.upper(), ENTRY_KEYS) if isinstance(key, str) else None
+        if meant is None:
+            messages.append(
+                warning(
+                    check_ids.UNKNOWN_ENTRY_KEY,
+                    f"{label} has an unknown key {brief(key)}; it is ignored",
+                    f"An entry takes {', '.join(sorted(ENTRY_KEYS))}.",
+                )
+            )
+            continue
         messages.append(
-            warning(
-                check_ids.UNKNOWN_ENTRY_KEY,
-                f"{label} has an unknown key {brief(key)}; it is ignored",
-                hint,
+            error(
+                check_ids.MISSPELT_ENTRY_KEY,
+                f"{label} has an unknown key {brief(key)}, which would be ignored",
+                f"Did you mean {meant!r}? Entry keys are upper case.",
             )
         )
     return messages
@@ -388,7 +454,22 @@ def check_entry(
     entry.messages += problems
     if backend_class is None:
         return entry
+    new_path = replacement(raw["BACKEND"])
+    if new_path:
+        entry.messages.append(
+            warning(
+                check_ids.DEPRECATED_BACKEND_PATH,
+                f"{label}['BACKEND'] {raw['BACKEND']!r} is a path of "
+                "django-prodserver 3.0; it runs the same backend",
+                f'Write "BACKEND": "{new_path}".',
+            )
+        )
     args, env, app = raw.get("ARGS", {}), raw.get("ENV", {}), raw.get("APP")
+    words: tuple[str, ...] = ()
+    if isinstance(args, str):
+        words, problems = split_args(label, backend_class, args)
+        entry.messages += problems
+        args = {}
     entry.messages += check_args_type(label, args)
     backend = None
     if isinstance(args, Mapping):
@@ -400,6 +481,7 @@ def check_entry(
             app if isinstance(app, str) else None,
             args,
             env if isinstance(env, Mapping) else {},
+            words,
             *entry_stop_and_restart(raw),
         )
         backend = build_backend(entry, config, backend_class, context)
@@ -415,6 +497,26 @@ def check_entry(
     if deep and backend is not None:
         check_backend(entry)
     return entry
+
+
+def read_entry(
+    name: object, processes: Mapping[Any, object], context: LaunchContext, deep: bool
+) -> CheckedEntry:
+    """:func:`check_entry`, for an entry that may be a mapping of the user's own
+    whose methods raise: that is a message too, never a traceback."""
+    try:
+        return check_entry(name, processes[name], context, deep)
+    except Exception as exc:
+        entry = CheckedEntry(name)
+        entry.add_failure(
+            ConfigurationError(
+                f"{SETTING}[{brief(name)}] cannot be read "
+                f"({type(exc).__name__}: {brief(str(exc))})",
+                "Write the entry as a plain dict.",
+                check_ids.BACKEND_FAILED,
+            )
+        )
+        return entry
 
 
 def listen_addresses(entry: CheckedEntry) -> list[Address]:
@@ -486,7 +588,7 @@ def check_entries(
     web servers' addresses (prodserver.W003)."""
     context = context or LaunchContext.current()
     selected = processes if names is None else names
-    report = Report([check_entry(n, processes[n], context, deep) for n in selected])
+    report = Report([read_entry(n, processes, context, deep) for n in selected])
     if deep:
         listeners = [
             (entry.backend.config.label, listen_addresses(entry))

@@ -55,8 +55,6 @@ def beat_options(args: dict[str, object], *extra: str) -> list[str]:
 
 # -- the worker's command line -------------------------------------------------
 
-HOSTNAME = "--hostname=p@%h"  # the default node name of process "p"
-
 
 @pytest.mark.parametrize(
     ("args", "options"),
@@ -97,16 +95,47 @@ HOSTNAME = "--hostname=p@%h"  # the default node name of process "p"
     ],
 )
 def test_worker_args(args: dict[str, object], options: list[str]) -> None:
-    assert worker_options(args) == [*options, HOSTNAME]
+    assert worker_options(args) == options
 
 
-@pytest.mark.parametrize("app", ["mysite.celery.app", "mysite.celery:app"])
-def test_app_goes_before_the_subcommand_in_either_form(app: str) -> None:
+@pytest.mark.parametrize(
+    ("app", "value"),
+    [
+        ("mysite.celery.app", TARGET),  # the app's path: module, then attribute
+        ("mysite.celery:app", TARGET),
+        ("mysite.celery", "mysite.celery"),  # a module: Celery finds the app in it
+        ("mysite", "mysite"),  # a package: Celery looks in it, then in .celery
+    ],
+)
+def test_app_goes_before_the_subcommand_as_celery_resolves_it(
+    app: str, value: str
+) -> None:
     argv = argv_of({"BACKEND": WORKER, "APP": app})
-    assert argv[1:4] == ["-A", TARGET, "worker"]
+    assert argv[1:4] == ["-A", value, "worker"]
 
 
-def test_each_worker_has_its_own_node_name_unless_args_set_one() -> None:
+@pytest.mark.parametrize(
+    "app", ["mysite.selery.app", "mysite.nosuch.app", "nosuchpackage:app", "x"]
+)
+def test_app_naming_no_module_is_an_error(app: str) -> None:
+    messages = check_processes({"worker": {"BACKEND": WORKER, "APP": app}})
+    assert [m.id for m in messages] == ["prodserver.E015"]
+    assert repr(app) in messages[0].msg
+
+
+def test_one_worker_keeps_celerys_node_name() -> None:
+    assert not [a for a in worker_options({}) if a.startswith("--hostname")]
+    processes = {
+        "worker": {"BACKEND": WORKER, "APP": APP},
+        "other_app": {"BACKEND": WORKER, "APP": "mysite.other_celery.app"},
+        "beat": {"BACKEND": BEAT, "APP": APP},
+    }
+    with override_settings(PRODUCTION_PROCESSES=processes):
+        out, _ = run("worker", "--dry-run", "--format=json")
+    assert not [a for a in json.loads(out)["argv"] if a.startswith("--hostname")]
+
+
+def test_workers_of_one_app_get_their_own_node_names() -> None:
     processes = {
         "default_worker": {"BACKEND": WORKER, "APP": APP, "ARGS": {"queues": "a"}},
         "priority_worker": {"BACKEND": WORKER, "APP": APP, "ARGS": {"queues": "b"}},
@@ -136,13 +165,13 @@ def test_celery_global_options_go_before_the_subcommand() -> None:
     )
     assert argv[1:] == [
         "-A", TARGET, "--skip-checks", "-b", "redis://b/2", "worker",
-        "--concurrency=2", HOSTNAME, "--loglevel=debug",
+        "--concurrency=2", "--loglevel=debug",
     ]  # fmt: skip
 
 
 def test_extra_args_override_configured_options() -> None:
     options = worker_options({"concurrency": 4, "loglevel": "info"}, "-c", "1")
-    assert options == ["--loglevel=info", HOSTNAME, "-c", "1"]
+    assert options == ["--loglevel=info", "-c", "1"]
 
 
 # -- beat's command line -------------------------------------------------------
@@ -285,7 +314,7 @@ def test_worker_runs_a_task_sent_through_redis(
         assert pid in worker.remember_tree() - {worker.pid}  # a pool child ran it
         worker.signal(signal.SIGTERM)
         assert worker.wait() == 0
-        assert "worker@" in worker.text()
+        assert "celery@" in worker.text()  # Celery's own node name
 
 
 def run_sigterm_during_task(
@@ -413,3 +442,43 @@ def test_worker_and_beat_let_a_long_task_finish(
     assert "killing" not in text
     assert "worker stopped with status 0" in text
     assert "beat stopped with status 0" in text
+
+
+@pytest.mark.integration
+def test_app_as_a_module_without_a_reexport(
+    tmp_path: Path, example_db: Path, redis_url: str, celery_client: Any
+) -> None:
+    """``"APP": "pkg.celery_app"`` as ``celery -A pkg.celery_app`` takes it, with
+    nothing re-exported from the package's ``__init__.py``."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        EXAMPLE_DIR, project, ignore=shutil.ignore_patterns("*.sqlite3", "__pycache__")
+    )
+    (project / "config").mkdir()
+    (project / "config" / "__init__.py").write_text("")
+    (project / "config" / "celery_app.py").write_text(
+        (project / "mysite" / "celery.py").read_text()
+    )
+    (project / "mysite" / "settings_config.py").write_text(
+        "from .settings_workers import *  # noqa: F403\n"
+        "from .settings_workers import PRODUCTION_PROCESSES\n\n"
+        'PRODUCTION_PROCESSES["worker"]["APP"] = "config.celery_app"\n'
+    )
+    argv = [
+        sys.executable, str(project / "manage.py"), "prodserver", "worker",
+        "--settings=mysite.settings_config",
+    ]  # fmt: skip
+    env = worker_env(example_db, redis_url)
+    check = subprocess.run(
+        [sys.executable, str(project / "manage.py"), "check", argv[-1]],
+        cwd=project, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stderr
+    with launch(argv, tmp_path, cwd=project, env=env) as worker:
+        result = celery_client.send_task("jobs.tasks.record", args=["module"])
+        assert isinstance(result.get(timeout=60), int), worker.text()
+        worker.signal(signal.SIGTERM)
+        assert worker.wait() == 0
+    assert "-A config.celery_app" not in worker.text()  # nothing of ours printed
+    [(runner, _, finished)] = records(example_db, "module")
+    assert (runner, finished is not None) == ("celery", True)

@@ -4,6 +4,9 @@ subprocess: a non-zero exit, the problem on stderr, no traceback."""
 
 from __future__ import annotations
 
+import shlex
+import subprocess
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -62,6 +65,28 @@ class AddressRaises(WebServerBackend):
 
     def listen_addresses(self) -> list[tuple[str, int]]:
         raise ZeroDivisionError("no address")
+
+
+class UnknownStopSignal(GunicornServer):
+    stop_signal = "SIGFOO"
+
+
+class BuildsEmptyWord(ProcessBackend):
+    def build_argv(self, options: list[str]) -> list[str]:
+        return [""]
+
+
+class RaisingMapping(Mapping[str, object]):
+    """A mapping of the user's own whose every read fails."""
+
+    def __getitem__(self, key: str) -> object:
+        raise RuntimeError("no reading")
+
+    def __iter__(self) -> Iterator[str]:
+        raise RuntimeError("no reading")
+
+    def __len__(self) -> int:
+        return 1
 
 
 def not_a_class() -> None:
@@ -173,7 +198,7 @@ CASES = [
         "['web']['ARGS']",
         "not list",
     ),
-    case("E006-str", web(ARGS="--workers=4"), "prodserver.E006", "not str"),
+    case("E006-list", web(ARGS=["--workers=4"]), "prodserver.E006", "not list"),
     case(
         "E007-space",
         web(ARGS={"max requests": 5}),
@@ -296,26 +321,26 @@ CASES = [
         "gave the stop timeout 'soon'",
     ),
     case(
-        "E014-str",
+        "E016-str",
         web(STOP_TIMEOUT="30"),
-        "prodserver.E014",
+        "prodserver.E016",
         "['web']['STOP_TIMEOUT'] must be a number of seconds above 0, or None",
         "not '30'",
     ),
-    case("E014-zero", web(STOP_TIMEOUT=0), "prodserver.E014", "not 0"),
-    case("E014-negative", web(STOP_TIMEOUT=-5), "prodserver.E014", "not -5"),
-    case("E014-bool", web(STOP_TIMEOUT=True), "prodserver.E014", "not True"),
-    case("E014-inf", web(STOP_TIMEOUT=float("inf")), "prodserver.E014", "not inf"),
-    case("E014-nan", web(STOP_TIMEOUT=float("nan")), "prodserver.E014", "not nan"),
+    case("E016-zero", web(STOP_TIMEOUT=0), "prodserver.E016", "not 0"),
+    case("E016-negative", web(STOP_TIMEOUT=-5), "prodserver.E016", "not -5"),
+    case("E016-bool", web(STOP_TIMEOUT=True), "prodserver.E016", "not True"),
+    case("E016-inf", web(STOP_TIMEOUT=float("inf")), "prodserver.E016", "not inf"),
+    case("E016-nan", web(STOP_TIMEOUT=float("nan")), "prodserver.E016", "not nan"),
     case(
-        "E015-word",
+        "E017-word",
         web(RESTART="yes"),
-        "prodserver.E015",
+        "prodserver.E017",
         "['web']['RESTART'] must be one of 'no', 'on-failure', 'always'",
         "not 'yes'",
     ),
-    case("E015-bool", web(RESTART=True), "prodserver.E015", "not True"),
-    case("E015-none", web(RESTART=None), "prodserver.E015", "not None"),
+    case("E017-bool", web(RESTART=True), "prodserver.E017", "not True"),
+    case("E017-none", web(RESTART=None), "prodserver.E017", "not None"),
     case(
         "W001",
         web(BACKEND=f"{HERE}.NotInstalled"),
@@ -332,6 +357,58 @@ CASES = [
         "--worker",
     ),
     case("W005", web(ARGS={}, OPTIONS={}), "prodserver.W005", "['web']", "'OPTIONS'"),
+    # hostile input: every case a message with its id, never a traceback
+    case(
+        "E010-env-key-runs-a-command",
+        web(ENV={"X;touch /tmp/PWNED;Y": "v"}),
+        "prodserver.E010",
+        "not a variable name",
+    ),
+    case("E010-env-key-digit", web(ENV={"1A": "v"}), "prodserver.E010", "'1A'"),
+    case("E002-final-newline", {"web\n": {"BACKEND": GUNICORN}}, "prodserver.E002"),
+    case(
+        "E002-long-name",
+        {"w" * 65: {"BACKEND": GUNICORN}},
+        "prodserver.E002",
+        "at most 64 characters",
+    ),
+    case("E008-huge-int", web(ARGS={"workers": 10**5000}), "prodserver.E008"),
+    case("E008-nan", web(ARGS={"workers": float("nan")}), "prodserver.E008", "nan"),
+    case("E008-inf", web(ARGS={"timeout": float("inf")}), "prodserver.E008", "inf"),
+    case(
+        "E008-huge-in-list",
+        web(ARGS={"bind": ["a:1", 10**400]}),
+        "prodserver.E008",
+        "'bind'",
+    ),
+    case(
+        "E012-unknown-signal",
+        web(BACKEND=f"{HERE}.UnknownStopSignal"),
+        "prodserver.E012",
+        "'SIGFOO'",
+    ),
+    case(
+        "E012-empty-program",
+        web(BACKEND=f"{HERE}.BuildsEmptyWord"),
+        "prodserver.E012",
+        "not a command line",
+    ),
+    case(
+        "E012-raising-entry",
+        {"web": RaisingMapping()},
+        "prodserver.E012",
+        "['web'] cannot be read",
+        "RuntimeError",
+    ),
+    case(
+        "E012-raising-args",
+        web(ARGS=RaisingMapping()),
+        "prodserver.E012",
+        "['web'] cannot be read",
+    ),
+    case("E014-ARG", web(ARG={}), "prodserver.E014", "['web']", "'ARG'"),
+    case("E014-Args", web(Args={}), "prodserver.E014", "'Args'"),
+    case("E014-BACKENDS", web(BACKENDS="x"), "prodserver.E014", "'BACKENDS'"),
 ]
 
 
@@ -354,8 +431,8 @@ def test_each_problem_has_its_id_and_names_the_key(
         (False, 'Write "RESTART": "on-failure" to start it again when it fails.'),
     ],
 )
-def test_e015_suggests_a_policy(restart: object, hint: str) -> None:
-    (message,) = found(web(RESTART=restart), "prodserver.E015")
+def test_e017_suggests_a_policy(restart: object, hint: str) -> None:
+    (message,) = found(web(RESTART=restart), "prodserver.E017")
     assert message.hint == hint
 
 
@@ -379,9 +456,9 @@ def test_w002_says_did_you_mean() -> None:
     assert message.hint == "Did you mean 'workers'?"
 
 
-def test_w005_points_at_a_lower_case_key() -> None:
+def test_e014_points_at_a_lower_case_key() -> None:
     messages = check({"web": {"backend": GUNICORN}})
-    assert [m.id for m in messages] == ["prodserver.W005", "prodserver.E003"]
+    assert [m.id for m in messages] == ["prodserver.E014", "prodserver.E003"]
     assert messages[0].hint == "Did you mean 'BACKEND'? Entry keys are upper case."
 
 
@@ -608,7 +685,7 @@ COMMAND_CASES = [
         "stop-timeout",
         setting_of({"web": {"BACKEND": GUNICORN, "STOP_TIMEOUT": "1m"}}),
         "web",
-        "prodserver.E014",
+        "prodserver.E016",
         "PRODUCTION_PROCESSES['web']['STOP_TIMEOUT'] must be a number of seconds",
         'HINT: Write "STOP_TIMEOUT": 60',
     ),
@@ -782,3 +859,86 @@ def test_traceback_option_shows_where_a_backend_failed(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "in build_argv" in result.stderr
     assert "IndexError: list index out of range" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"), [("ARG", "ARGS"), ("Args", "ARGS"), ("BACKENDS", "BACKEND")]
+)
+def test_e014_says_which_key_was_meant(key: str, meant: str) -> None:
+    (message,) = found(web(**{key: {}}), "prodserver.E014")
+    assert message.hint == f"Did you mean {meant!r}? Entry keys are upper case."
+
+
+def test_a_misspelt_args_key_stops_the_command(tmp_path: Path) -> None:
+    """With "ARG", gunicorn would run without its options (and bind elsewhere)."""
+    setting = setting_of(
+        {"web": {"BACKEND": GUNICORN, "ARG": {"bind": "0.0.0.0:5000"}}}
+    )
+    result = manage_with_settings(tmp_path, setting, "prodserver", "web", "--dry-run")
+    assert result.returncode == 1
+    assert "prodserver.E014" in result.stderr
+    assert "Did you mean 'ARGS'?" in result.stderr
+    assert "Traceback" not in result.stderr
+    check = manage_with_settings(tmp_path, setting, "check")
+    assert check.returncode == 1
+    assert "prodserver.E014" in check.stderr
+
+
+HOSTILE_SETTINGS = [
+    pytest.param(
+        f"PRODUCTION_PROCESSES = {{'web': {{'BACKEND': '{GUNICORN}', "
+        "'ARGS': {'w': 10**5000}}}",
+        id="huge",
+    ),
+    pytest.param(
+        "PRODUCTION_PROCESSES = {'web': {'BACKEND': 'case_backends.Exits'}}",
+        id="module-exits",
+    ),
+    pytest.param(
+        "from collections import UserDict\n\n"
+        "class Raising(UserDict):\n"
+        "    def __iter__(self):\n"
+        "        raise RuntimeError('no reading')\n\n"
+        "PRODUCTION_PROCESSES = Raising(web={})\n",
+        id="raising-setting",
+    ),
+]
+COMMANDS = [("check",), ("prodserver", "web", "--dry-run"), ("prodserver", "--list")]
+
+
+@pytest.mark.parametrize("setting", HOSTILE_SETTINGS)
+def test_hostile_settings_end_in_one_line_not_a_traceback(
+    tmp_path: Path, setting: str
+) -> None:
+    files = {"case_backends.py": "import sys\n\nsys.exit(3)\n"}
+    for args in COMMANDS:
+        result = manage_with_settings(tmp_path, setting, *args, files=files)
+        output = result.stdout + result.stderr
+        assert "Traceback" not in output, output
+        assert "prodserver.E0" in output, output
+        # --list names a broken entry with its error, and succeeds
+        listed = args[-1] == "--list" and "web " in result.stdout
+        assert result.returncode == (0 if listed else 1), (args, result)
+
+
+def test_dry_run_shell_line_of_every_accepted_env_runs_nothing(tmp_path: Path) -> None:
+    """The ``ENV`` values are assigned by ``sh``, never run, whatever they hold."""
+    marker = tmp_path / "PWNED"
+    env = {"A_B": f"$(touch {marker})", "C": f"`touch {marker}`;touch {marker}\n"}
+    setting = setting_of({"web": {"BACKEND": GUNICORN, "ENV": env}})
+    result = manage_with_settings(tmp_path, setting, "prodserver", "web", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    script = result.stdout.rstrip("\n")
+    # Run the line with the program replaced: `env` shows what sh assigned.
+    argv = shlex.split(script)
+    words = [w for w in argv if "=" not in w or w.startswith("-")]
+    program = script.rindex(shlex.join(words))
+    shown = subprocess.run(
+        ["sh", "-c", script[:program] + " env"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"A_B={env['A_B']}" in shown.stdout
+    assert f"C={env['C']}" in shown.stdout
+    assert not marker.exists()

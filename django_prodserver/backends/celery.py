@@ -1,9 +1,12 @@
 """Celery: ``celery -A APP worker …`` and ``celery -A APP beat …``.
 
-``APP`` (``mysite.celery.app``) becomes ``-A mysite.celery:app`` before the
-subcommand, and so do Celery's own global options when ARGS set them
-(``broker``, ``skip-checks``…): ``celery worker --broker=…`` is an error. A list
-of queues becomes one comma-joined ``--queues`` (``-Q a -Q b`` keeps only ``b``).
+``APP`` takes what ``celery -A`` takes, and Celery resolves it as its own ``-A``
+would: a module (``config.celery_app``; Celery finds the app inside it), or the
+app's path (``mysite.celery.app``, written ``-A mysite.celery:app``), or
+``module:attr``. It goes before the subcommand, and so do Celery's own global
+options when ARGS set them (``broker``, ``skip-checks``…): ``celery worker
+--broker=…`` is an error. A list of queues becomes one comma-joined
+``--queues`` (``-Q a -Q b`` keeps only ``b``).
 
 Signals: the worker's TERM is a warm shutdown (running tasks finish), INT once
 is warm and twice cold, QUIT is cold, HUP re-executes it in place and USR1 logs
@@ -14,13 +17,17 @@ which exec mode gives by construction. Beat handles TERM and INT only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.checks import CheckMessage
+from django.utils.module_loading import import_string
 
+from .. import check_ids, programs
+from ..entry import SETTING
 from ..options import ArgValue, OptionRules
-from .base import WorkerBackend, after_graceful_window, seconds_value
+from .base import WorkerBackend, after_graceful_window, dotted_to_target, seconds_value
 
 #: The worker pools that end a task at its hard time limit, stopping or not (the
 #: solo and threads pools let it run on); ``processes`` is prefork's alias.
@@ -115,20 +122,60 @@ class CeleryBackend(WorkerBackend):
         return [
             *self.program_argv(),
             "-A",
-            self.app_target(),
+            self.celery_app(),
             *before,
             self.subcommand,
             *after,
         ]
 
+    def celery_app(self) -> str:
+        """``APP`` as ``-A`` takes it: a module as it is (Celery looks inside),
+        the app's dotted path as ``module:attr``."""
+        self.app_target()  # APP is required
+        return celery_app_value(str(self.config.app))
+
+    def check_config(self) -> list[CheckMessage]:
+        return [*super().check_config(), *self.check_app_module()]
+
+    def check_app_module(self) -> list[CheckMessage]:
+        """The module that ``APP`` names must exist (found without importing it)."""
+        app = str(self.config.app)
+        if any(programs.is_installed(module) for module in app_modules(app)):
+            return []
+        return [
+            self.error(
+                check_ids.CELERY_APP_NOT_FOUND,
+                f"APP {app!r} names no module that can be imported "
+                f"(looked for {' and '.join(sorted(app_modules(app)))})",
+                "Write APP as `celery -A` takes it: the module of your Celery app "
+                '("config.celery_app") or the app\'s path ("mysite.celery.app"), '
+                "and check that the project is on the Python path.",
+            )
+        ]
+
+
+def app_modules(app: str) -> set[str]:
+    """The modules ``APP`` may name: ``a.b:c`` → a.b; ``a.b.c`` → a.b.c or a.b."""
+    if ":" in app:
+        return {app.split(":", 1)[0]}
+    return {app, app.rpartition(".")[0]} - {""}
+
+
+def celery_app_value(app: str) -> str:
+    """What ``-A`` gets for ``APP``, resolved as Celery resolves it."""
+    if ":" in app or programs.is_installed(app):
+        return app
+    return dotted_to_target(app)
+
 
 class CeleryWorker(CeleryBackend):
     """``celery -A APP worker``: runs the tasks.
 
-    Each process gets its own node name, ``--hostname=NAME@%h`` (NAME is the
-    process's name in ``PRODUCTION_PROCESSES``), unless ARGS set one: two
-    workers on one host with Celery's default ``celery@%h`` collide in remote
-    control and mingle.
+    The node keeps Celery's default name, ``celery@HOST``, unless several worker
+    entries of the same app are configured: then each gets its own,
+    ``--hostname=NAME@%h`` (NAME is the process's name in
+    ``PRODUCTION_PROCESSES``), since two workers on one host with one name
+    collide in remote control and mingle. ARGS may set one of their own.
     """
 
     subcommand = "worker"
@@ -146,7 +193,7 @@ class CeleryWorker(CeleryBackend):
     accepted_signals = frozenset({"SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR1"})
 
     def default_args(self) -> dict[str, ArgValue]:
-        if "hostname" in self.configured():
+        if "hostname" in self.configured() or not self.shares_its_app():
             return {}
         return {"hostname": f"{self.name}@%h"}
 
@@ -162,11 +209,35 @@ class CeleryWorker(CeleryBackend):
             limit = setting("CELERY_TASK_TIME_LIMIT")
         return after_graceful_window(seconds_value(limit))
 
+    def shares_its_app(self) -> bool:
+        """Whether another worker entry of the setting runs the same app."""
+        processes = getattr(settings, SETTING, {})
+        if not isinstance(processes, Mapping):
+            return False
+        mine = celery_app_value(str(self.config.app))
+        return any(
+            name != self.name
+            and isinstance(entry, Mapping)
+            and is_celery_worker(entry.get("BACKEND"))
+            and isinstance(entry.get("APP"), str)
+            and celery_app_value(entry["APP"]) == mine
+            for name, entry in processes.items()
+        )
+
 
 def setting(name: str) -> str | None:
     """A Celery setting of the Django settings (the ``CELERY_`` namespace)."""
     value = getattr(settings, name, None)
     return None if value is None else str(value)
+
+
+def is_celery_worker(path: object) -> bool:
+    """Whether a ``BACKEND`` value names a Celery worker backend."""
+    try:
+        backend = import_string(path) if isinstance(path, str) else None
+    except Exception:  # a broken entry: its own checks report it
+        return False
+    return isinstance(backend, type) and issubclass(backend, CeleryWorker)
 
 
 class CeleryBeat(CeleryBackend):

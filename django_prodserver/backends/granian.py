@@ -123,6 +123,10 @@ class GranianServer(WebServerBackend):
         return after_graceful_window(duration_seconds(value))
 
 
+#: django-prodserver 3.0's name of the base class.
+GranianServerBase = GranianServer
+
+
 class GranianWSGIServer(GranianServer):
     """Granian serving ``WSGI_APPLICATION`` (or ``APP``) with ``--interface wsgi``."""
 

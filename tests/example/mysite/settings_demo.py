@@ -7,7 +7,10 @@ worker side by side, on SQLite, with nothing else to install or start.
 import os
 
 from .settings import *  # noqa: F403
+from .settings import INSTALLED_APPS
 
+# Only what the demo runs is installed for it (gunicorn and django-tasks).
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "django_q"]
 ROOT_URLCONF = "mysite.urls_demo"
 
 PRODUCTION_PROCESSES = {
