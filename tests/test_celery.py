@@ -318,22 +318,30 @@ def test_worker_runs_a_task_sent_through_redis(
 
 
 def run_sigterm_during_task(
-    argv: list[str], tmp_path: Path, example_db: Path, redis_url: str, client: Any
-) -> None:
-    """SIGTERM while a 3 s task runs: the task completes and is recorded as done."""
+    argv: list[str],
+    tmp_path: Path,
+    example_db: Path,
+    redis_url: str,
+    client: Any,
+    seconds: float = 3,
+) -> str:
+    """SIGTERM while a task of ``seconds`` runs: the task completes and is
+    recorded as done. Returns the launch's output."""
     env = worker_env(example_db, redis_url)
     with launch(argv, tmp_path, env=env) as worker:
-        result = client.send_task("jobs.tasks.record", args=["slow", 3])
+        result = client.send_task("jobs.tasks.record", args=["slow", seconds])
         assert wait_until(lambda: records(example_db, "slow"), timeout=60), (
             worker.text()
         )
         worker.signal(signal.SIGTERM)
-        assert worker.wait(timeout=60) == 0, worker.text()
+        assert worker.wait(timeout=60 + seconds) == 0, worker.text()
         assert not worker.alive()
+        text = worker.text()
     [(_, _, finished)] = records(example_db, "slow")
     assert finished is not None
     assert result.get(timeout=10) is not None
     assert result.state == "SUCCESS"
+    return text
 
 
 @pytest.mark.integration
@@ -424,21 +432,11 @@ def test_worker_and_beat_let_a_long_task_finish(
 ) -> None:
     """Side by side, a stop waits for a 14 s task: the worker has no time limit,
     so its stop budget sets none either (beat's is 10 s, and it stops at once)."""
-    env = worker_env(example_db, redis_url)
     schedule = f"beat:--schedule={tmp_path / 'beat-schedule'}"
     argv = prodserver("worker", "beat", WORKERS, "--", schedule)
-    with launch(argv, tmp_path, env=env) as launch_:
-        result = celery_client.send_task("jobs.tasks.record", args=["long", 14])
-        assert wait_until(lambda: records(example_db, "long"), timeout=60), (
-            launch_.text()
-        )
-        launch_.signal(signal.SIGTERM)
-        assert launch_.wait(timeout=90) == 0, launch_.text()
-        text = launch_.text()
-        assert not launch_.alive()
-    [(_, _, finished)] = records(example_db, "long")
-    assert finished is not None
-    assert result.get(timeout=10) is not None
+    text = run_sigterm_during_task(
+        argv, tmp_path, example_db, redis_url, celery_client, seconds=14
+    )
     assert "killing" not in text
     assert "worker stopped with status 0" in text
     assert "beat stopped with status 0" in text
