@@ -51,6 +51,10 @@ BAD_WAIT_TIMEOUT = "prodserver.E020"
 RQ_QUEUE_NOT_CONFIGURED = "prodserver.E021"
 #: An RQ worker serves queues of different Redis connections.
 RQ_QUEUES_ON_SEVERAL_CONNECTIONS = "prodserver.E022"
+#: ``STOP_TIMEOUT`` is not a number of seconds above 0, or None.
+BAD_STOP_TIMEOUT = "prodserver.E023"
+#: ``RESTART`` is not one of the restart policies.
+BAD_RESTART = "prodserver.E024"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"

@@ -1,10 +1,12 @@
 """One supervised child process: start it, signal it, reap it.
 
 The child runs in its own process group, so that a terminal's Ctrl-C reaches it
-once (through the supervisor, which forwards it) instead of twice. It gets a
-parent-death signal, so that a supervisor killed with SIGKILL leaves no child
-behind. Signals go to its PID, never its group: Celery and Django-Q2 lose tasks
-or deadlock when their pool processes get the main process's stop signal.
+once (through the supervisor, which forwards it) instead of twice. Its
+parent-death signal is its own graceful stop signal: a supervisor killed with
+SIGKILL leaves a program that stops its workers itself, finishing what is in
+flight (the supervisor's :mod:`~django_prodserver.watchdog` bounds that stop).
+Signals go to its PID, never its group: Celery and Django-Q2 lose tasks or
+deadlock when their pool processes get the main process's stop signal.
 
 This module is imported by the supervisor, which must stay small: nothing here
 imports Django or ``dataclasses``.
@@ -29,9 +31,6 @@ if TYPE_CHECKING:
 #: ``prctl`` options (linux/prctl.h).
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
-
-#: What a child gets when the supervisor dies: nothing else is sure to end it.
-PARENT_DEATH_SIGNAL = signal.SIGKILL
 
 
 def launcher_status(wait_status: int, stop_sent: signal.Signals | None) -> int:
@@ -72,15 +71,18 @@ def become_subreaper() -> bool:
     return PRCTL is not None and PRCTL(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
-def child_setup(parent: int, handled: Sequence[signal.Signals]) -> Callable[[], None]:
+def child_setup(
+    parent: int, handled: Sequence[signal.Signals], death_signal: signal.Signals
+) -> Callable[[], None]:
     """What runs in the forked child just before ``exec``.
 
     The supervisor blocks ``handled`` around the fork, so a signal meant for it
     cannot run its handler in the child (which shares its wakeup pipe). Here the
     child leaves the supervisor's process group, resets those handlers (setting
     SIG_IGN first discards what arrived in between: it was meant for the
-    supervisor, which forwards it), asks for SIGKILL when the supervisor dies,
-    and unblocks everything: the program starts with a clean signal mask.
+    supervisor, which forwards it), asks for ``death_signal`` (the program's
+    stop signal) when the supervisor dies, and unblocks everything: the program
+    starts with a clean signal mask.
     """
 
     def setup() -> None:
@@ -89,11 +91,11 @@ def child_setup(parent: int, handled: Sequence[signal.Signals]) -> Callable[[], 
             signal.signal(sig, signal.SIG_IGN)
             signal.signal(sig, signal.SIG_DFL)
         if PRCTL is not None:
-            PRCTL(PR_SET_PDEATHSIG, int(PARENT_DEATH_SIGNAL), 0, 0, 0)
+            PRCTL(PR_SET_PDEATHSIG, int(death_signal), 0, 0, 0)
             # The supervisor may have died before the line above: then nobody
             # would send the parent-death signal, so do not start at all.
             if os.getppid() != parent:
-                os._exit(128 + int(PARENT_DEATH_SIGNAL))
+                os._exit(128 + int(death_signal))
         signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
     return setup
@@ -138,7 +140,7 @@ class Child:
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=output,
-            preexec_fn=child_setup(os.getpid(), handled),
+            preexec_fn=child_setup(os.getpid(), handled, self.stop_signal),
         )
 
     def send(self, sig: signal.Signals) -> None:

@@ -29,7 +29,7 @@ from .export import FORMATS as EXPORT_FORMATS
 from .plan import Plan
 from .resolver import resolve
 from .text import did_you_mean
-from .validation import Report, check_entries, read_setting
+from .validation import NAME_PATTERN, Report, check_entries, read_setting
 
 
 def non_negative_seconds(text: str) -> float:
@@ -69,8 +69,8 @@ def add_arguments(parser: ArgumentParser) -> None:
         default=None,
         metavar="SECONDS",
         help=(
-            "How long a stop may take before what is left is killed "
-            "(default: 10 with several processes, none with one)."
+            "How long a stop may take before what is left is killed, for every "
+            "process (default: each process's STOP_TIMEOUT, else its backend's)."
         ),
     )
     parser.add_argument(
@@ -244,6 +244,40 @@ def raise_errors(report: Report, silenced: frozenset[str]) -> None:
         raise ConfigurationError(text) from failure
 
 
+def args_by_name(
+    names: Sequence[str], extra_args: Sequence[str]
+) -> dict[str, list[str]]:
+    """The arguments after ``--`` that go to each process.
+
+    With one process they are all its own. With several, each argument says
+    which process it is for, ``NAME:ARGUMENT`` (``web:--workers=8``), so that
+    none reaches a program it would mean nothing to, or something else.
+    """
+    found: dict[str, list[str]] = {name: [] for name in names}
+    if len(names) == 1:
+        found[names[0]] = list(extra_args)
+        return found
+    listing = ", ".join(names)
+    for argument in extra_args:
+        name, colon, rest = argument.partition(":")
+        if colon and name in found:
+            found[name].append(rest)
+            continue
+        problem = (
+            f"{argument!r} after -- is for {name!r}, which is not one of the "
+            f"processes being started ({listing})"
+            if colon and NAME_PATTERN.fullmatch(name)
+            else f"{argument!r} after -- does not say which of the processes "
+            f"({listing}) it is for"
+        )
+        raise ConfigurationError(
+            f"{problem}. With several processes, put the process's name before "
+            f"each argument: {names[0]}:--workers=8",
+            returncode=2,
+        )
+    return found
+
+
 @dataclass
 class Selection:
     """The selected entries, checked: what each runs, and what stops the others."""
@@ -252,9 +286,23 @@ class Selection:
     context: LaunchContext
     entries: dict[object, Selected] = field(default_factory=dict)
     broken: dict[object, str] = field(default_factory=dict)
+    #: Each process's arguments after ``--``.
+    extra_args: dict[str, list[str]] = field(default_factory=dict)
 
     def in_launch_order(self) -> list[Selected]:
         return launch_order(list(self.entries.values()))
+
+    def stop_timeouts(self) -> dict[str, float | None]:
+        """Each process's stop budget (for an entry of several programs, the
+        longest of theirs)."""
+        return {str(name): longest(each.plans) for name, each in self.entries.items()}
+
+
+def longest(plans: Sequence[Plan]) -> float | None:
+    """The longest stop budget of ``plans`` (None, no limit, beats any number)."""
+    budgets = [plan.stop_timeout for plan in plans]
+    numbers = [budget for budget in budgets if budget is not None]
+    return max(numbers) if numbers and len(numbers) == len(budgets) else None
 
 
 def select(request: Request, console: Console) -> Selection:
@@ -263,6 +311,9 @@ def select(request: Request, console: Console) -> Selection:
     processes = configured_processes()
     context = LaunchContext.current(request.pythonpath)
     selection = Selection(select_names(processes, request), context)
+    selection.extra_args = args_by_name(
+        [str(name) for name in selection.names], request.extra_args
+    )
     report = check_entries(
         processes, selection.names, context, deep=not request.skip_checks
     )
@@ -285,7 +336,8 @@ def select(request: Request, console: Console) -> Selection:
             selection.broken[entry.name] = format_message(errors[0])
             continue
         try:
-            plans = resolve(entry.backend, context, request.extra_args)
+            extra_args = selection.extra_args[str(entry.name)]
+            plans = resolve(entry.backend, context, extra_args)
         except ConfigurationError as exc:
             if not describing:
                 raise
@@ -331,7 +383,7 @@ def run(request: Request, console: Console) -> None:
     elif request.dry_run:
         print_dry_run(selection.in_launch_order(), request.output_format, console)
     else:
-        launch(selection.in_launch_order(), request, console)
+        launch(selection, request, console)
 
 
 def print_export(request: Request, selection: Selection, console: Console) -> None:
@@ -343,7 +395,13 @@ def print_export(request: Request, selection: Selection, console: Console) -> No
     for name, problem in selection.broken.items():
         console.write(f"# {name} is left out: {one_line(problem)}")
     if names:
-        deploy = deployment(names, request.options, request.extra_args, oneshot)
+        deploy = deployment(
+            names,
+            request.options,
+            selection.extra_args,
+            selection.stop_timeouts(),
+            oneshot,
+        )
         console.write(render(request.export or "", deploy).rstrip("\n"))
 
 
@@ -417,12 +475,18 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def launch(selected: list[Selected], request: Request, console: Console) -> None:
+def launch(selection: Selection, request: Request, console: Console) -> None:
     """Run what comes first (release entries, waits, steps), then exec the one
     program or the supervisor of several. Returns only by raising, or when
-    there is no program to start (release entries only)."""
+    there is no program to start (release entries only).
+
+    The supervisor runs even one program when it is the first process of its
+    PID namespace (a container without an init): as PID 1 it must reap the
+    orphans that a program leaves, which most programs never do.
+    """
     if os.name != "posix":
         raise ConfigurationError("prodserver runs programs on POSIX systems only")
+    selected = selection.in_launch_order()
     if any(each.prepared for each in selected):
         from .lifecycle import run_before_programs
 
@@ -433,12 +497,17 @@ def launch(selected: list[Selected], request: Request, console: Console) -> None
         return
     from . import executor
 
-    exec_one = len(plans) == 1 and plans[0].can_exec and not request.spawn
+    exec_one = (
+        len(plans) == 1 and plans[0].can_exec and not request.spawn and os.getpid() != 1
+    )
     what = plans[0].argv[0] if exec_one else "the supervisor"
+    environ = selection.context.environ
     try:
         if exec_one:
-            executor.exec_plan(plans[0])
+            executor.exec_plan(plans[0], environ)
         else:
-            executor.exec_supervisor(plans, request.stop_timeout, request.colour)
+            executor.exec_supervisor(
+                plans, request.stop_timeout, environ, request.colour
+            )
     except OSError as exc:
         raise ConfigurationError(f"cannot start {what}: {exc}") from exc

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from .options import ArgValue
 
@@ -13,11 +14,24 @@ SETTING = "PRODUCTION_PROCESSES"
 #: The keys that say what happens before the program starts (see ``lifecycle``).
 LIFECYCLE_KEYS = frozenset({"BEFORE", "WAIT_FOR", "WAIT_TIMEOUT"})
 #: The keys an entry takes.
-ENTRY_KEYS = frozenset({"BACKEND", "APP", "ARGS", "ENV"}) | LIFECYCLE_KEYS
+ENTRY_KEYS = (
+    frozenset({"BACKEND", "APP", "ARGS", "ENV", "STOP_TIMEOUT", "RESTART"})
+    | LIFECYCLE_KEYS
+)
 #: How long ``WAIT_FOR`` waits, in seconds, when ``WAIT_TIMEOUT`` is not set.
 DEFAULT_WAIT_TIMEOUT = 60.0
 #: The backend the messages show as an example.
 EXAMPLE_BACKEND = "django_prodserver.backends.gunicorn.GunicornServer"
+
+
+class Unset(enum.Enum):
+    """An entry key that is left out, where ``None`` means something else."""
+
+    UNSET = "unset"
+
+
+#: ``STOP_TIMEOUT`` not given: the backend's default applies (``None`` is no limit).
+UNSET: Final = Unset.UNSET
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,11 @@ class ProcessConfig:
     wait_for: tuple[str, ...] = ()
     #: ``WAIT_TIMEOUT``: how long to wait for it (None: no limit).
     wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT
+    #: ``STOP_TIMEOUT``: seconds, ``None`` for no limit, or UNSET for the
+    #: backend's default.
+    stop_timeout: float | Unset | None = UNSET
+    #: ``RESTART``: one of ``policy.RESTART_POLICIES``.
+    restart: str = "no"
 
     @property
     def label(self) -> str:

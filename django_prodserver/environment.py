@@ -4,6 +4,11 @@ A program started from another directory must still import the project: the
 child gets ``DJANGO_SETTINGS_MODULE`` of the settings in use and a
 ``PYTHONPATH`` that holds the project root (the directory of ``manage.py``, or
 the one the settings package is in).
+
+Otherwise the program gets the environment the launcher was started with, not
+the launcher's ``os.environ``: loading the settings changes that (Django sets
+``TZ`` from ``TIME_ZONE``), and the program must see what it would see if the
+dry run's line were typed in the same shell.
 """
 
 from __future__ import annotations
@@ -15,6 +20,34 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+
+#: Where Linux shows the environment a process was started with.
+PROC_ENVIRON = "/proc/self/environ"
+
+
+def original_environ() -> dict[str, str]:
+    """The environment this process was started with.
+
+    On Linux it is read from ``/proc/self/environ``, which changes to
+    ``os.environ`` do not reach. Elsewhere it is ``os.environ`` without the
+    ``TZ`` that Django set from ``TIME_ZONE`` (a ``TZ`` of the same value set
+    before the launch is dropped too: the program's own settings set it again).
+    """
+    try:
+        with open(PROC_ENVIRON, "rb") as file:
+            data = file.read()
+    except OSError:
+        environ = dict(os.environ)
+        time_zone = getattr(settings, "TIME_ZONE", None)
+        if time_zone and environ.get("TZ") == time_zone:
+            del environ["TZ"]
+        return environ
+    found: dict[str, str] = {}
+    for item in data.split(b"\0"):
+        key, equals, value = item.partition(b"=")
+        if key and equals:
+            found[os.fsdecode(key)] = os.fsdecode(value)
+    return found
 
 
 def settings_module() -> str:
@@ -84,8 +117,9 @@ def project_key(roots: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class LaunchContext:
-    """What every entry of one launch shares: the launcher's environment, the
-    project's roots, and the variables prodserver sets for every child."""
+    """What every entry of one launch shares: the environment the launcher was
+    started with, the project's roots, and the variables prodserver sets for
+    every child."""
 
     environ: Mapping[str, str]
     roots: tuple[str, ...]
@@ -97,7 +131,7 @@ class LaunchContext:
     def current(cls, pythonpath: Sequence[str] = ()) -> LaunchContext:
         """The context of this process (``--pythonpath`` given as ``pythonpath``)."""
         roots = project_roots(pythonpath)
-        environ = dict(os.environ)
+        environ = original_environ()
         return cls(
             environ=environ,
             roots=tuple(roots),

@@ -15,7 +15,7 @@ import os
 import signal
 import site
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .plan import Plan
 from .programs import python
@@ -25,9 +25,10 @@ from .supervisor import HANDLED, PAYLOAD_VARIABLE, Payload
 RESET_TO_DEFAULT = ("SIGPIPE", "SIGXFSZ")
 
 
-def program_environ(plan: Plan) -> dict[str, str]:
-    """The environment of the program: the launcher's, with the plan's changes."""
-    return {**os.environ, **plan.env}
+def program_environ(plan: Plan, environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment of the program: the launcher's original ``environ``, with
+    the plan's changes."""
+    return {**environ, **plan.env}
 
 
 def close_django_connections() -> None:
@@ -52,9 +53,10 @@ def prepare_exec() -> None:
     reset_signal_dispositions()
 
 
-def exec_plan(plan: Plan) -> None:
-    """Become the program of ``plan``. Returns only by raising ``OSError``."""
-    env = program_environ(plan)
+def exec_plan(plan: Plan, environ: Mapping[str, str]) -> None:
+    """Become the program of ``plan``, with the launcher's original ``environ``
+    plus the plan's variables. Returns only by raising ``OSError``."""
+    env = program_environ(plan, environ)
     prepare_exec()
     if plan.cwd != os.getcwd():
         os.chdir(plan.cwd)
@@ -82,22 +84,22 @@ def supervisor_pythonpath(original: str | None) -> str | None:
 
 
 def supervisor_command(
-    plans: Sequence[Plan], stop_timeout: float | None, colour: bool | None = None
-) -> tuple[list[str], dict[str, str]]:
-    """The supervisor's argv and environment for ``plans``.
+    plans: Sequence[Plan],
+    stop_timeout: float | None,
+    environ: Mapping[str, str],
+    colour: bool | None = None,
+) -> tuple[list[str], dict[str, str], Payload]:
+    """The supervisor's argv and environment for ``plans``, and its payload
+    (``colour``: ``--force-color`` True, ``--no-color`` False, else None).
 
-    The supervisor must import this package whatever the working directory:
-    unless the package is installed, its directory goes first on the
-    supervisor's ``PYTHONPATH``, and the payload tells the supervisor to put the
-    launcher's own ``PYTHONPATH`` back for the children.
+    ``environ`` is the launcher's original environment, which the children
+    start from (the payload carries it). The supervisor itself must import this
+    package whatever the working directory: unless the package is installed,
+    its directory goes first on the supervisor's own ``PYTHONPATH``.
     """
-    original = os.environ.get("PYTHONPATH")
+    original = environ.get("PYTHONPATH")
     pythonpath = supervisor_pythonpath(original)
-    changes = {} if pythonpath == original else {"PYTHONPATH": original}
-    env = {
-        **os.environ,
-        PAYLOAD_VARIABLE: Payload(plans, stop_timeout, changes, colour).encode(),
-    }
+    env = {k: v for k, v in environ.items() if k != "PYTHONPATH"}
     if pythonpath is not None:
         env["PYTHONPATH"] = pythonpath
     # -P (Python 3.11+): no working directory on sys.path, where a project's
@@ -105,22 +107,32 @@ def supervisor_command(
     safe_path = ["-P"] if sys.version_info >= (3, 11) else []
     argv = [python(), *safe_path, "-m", "django_prodserver.supervisor"]
     # The process names make the supervisor recognisable in `ps`.
-    return [*argv, *(plan.name for plan in plans)], env
+    argv += [plan.name for plan in plans]
+    return argv, env, Payload(plans, stop_timeout, environ, colour)
 
 
 def exec_supervisor(
-    plans: Sequence[Plan], stop_timeout: float | None, colour: bool | None = None
+    plans: Sequence[Plan],
+    stop_timeout: float | None,
+    environ: Mapping[str, str],
+    colour: bool | None = None,
 ) -> None:
     """Become the supervisor of ``plans``. Returns only by raising ``OSError``.
 
-    The signals the supervisor handles stay blocked across ``exec`` (the mask is
-    inherited), so one that arrives while Python starts is held for it rather
-    than killing the launcher before the children exist.
+    The plans go in an anonymous file that the supervisor inherits, named by
+    :data:`PAYLOAD_VARIABLE`. The signals the supervisor handles stay blocked
+    across ``exec`` (the mask is inherited), so one that arrives while Python
+    starts is held for it rather than killing the launcher before the children
+    exist.
     """
-    argv, env = supervisor_command(plans, stop_timeout, colour)
+    argv, env, payload = supervisor_command(plans, stop_timeout, environ, colour)
+    fd = payload.to_descriptor()
+    os.set_inheritable(fd, True)
+    env[PAYLOAD_VARIABLE] = str(fd)
     prepare_exec()
     signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
     try:
         os.execve(argv[0], argv, env)
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, HANDLED)
+        os.close(fd)

@@ -244,9 +244,30 @@ def names_in_argv(rules: OptionRules, tokens: Iterable[str]) -> set[str]:
             if name.startswith("no-") and name[3:] in rules.negatable:
                 name = name[3:]
             names.add(name)
-        elif token.startswith("-") and len(token) > 1 and token[1] != "-":
+        elif short_option(token):
             names.add(rules.short.get(token[1], token[1]))
     return names
+
+
+def option_value(rules: OptionRules, tokens: Sequence[str], name: str) -> str | None:
+    """The value that the last occurrence of option ``name`` in ``tokens`` gives:
+    ``--name=value``, ``--name value``, ``-n value`` or ``-nvalue`` (aliases and
+    one-letter forms by ``rules``); None when the option is not there."""
+    found = None
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if token.startswith("--") and len(token) > 2:
+            key, equals, value = token[2:].partition("=")
+            if rules.canonical(key) == name:
+                found = value if equals else following
+        elif short_option(token) and rules.short.get(token[1]) == name:
+            found = token[2:] or following
+    return found
+
+
+def short_option(token: str) -> bool:
+    """Whether ``token`` is a one-letter option (``-w``, ``-w8``)."""
+    return token.startswith("-") and len(token) > 1 and token[1] != "-"
 
 
 def word_groups(rules: OptionRules, words: Sequence[str]) -> list[OptionGroup]:

@@ -10,10 +10,8 @@ import json
 import shlex
 from collections.abc import Mapping, Sequence
 
+from .policy import RESTART_POLICIES
 from .record import Record
-
-#: The restart policies a process may have.
-RESTART_POLICIES = ("no", "on-failure", "always")
 
 
 class Plan(Record):

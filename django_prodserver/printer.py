@@ -3,13 +3,19 @@
 Output is handled as bytes from end to end, so that invalid UTF-8 reaches the
 terminal or log collector as the program wrote it; only the prefix is ours.
 A partial last line is printed (with a newline added) when its stream ends.
+
+Printing never blocks the supervisor: a terminal, pipe or socket whose reader
+does not read is written without waiting (see :class:`Output`), so that signals
+and stop deadlines are acted on meanwhile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
-from collections.abc import Mapping, Sequence
+import stat
+from collections.abc import Callable, Mapping, Sequence
 
 #: The name in front of the supervisor's own messages.
 SYSTEM = "prodserver"
@@ -17,6 +23,9 @@ SYSTEM = "prodserver"
 COLOURS = (36, 33, 32, 35, 34, 31)
 #: A line longer than this is printed in pieces rather than held in memory.
 MAX_LINE = 64 * 1024
+#: The most output held, per stream, for a reader that does not read; output
+#: beyond it is dropped (and counted).
+MAX_PENDING = 1024 * 1024
 
 
 def use_colour(fd: int, environ: Mapping[str, str]) -> bool:
@@ -44,18 +53,147 @@ def write_all(fd: int, data: bytes) -> bool:
     return True
 
 
-class Output:
-    """One file descriptor we print to (stdout or stderr), and whether it is open."""
+#: Writes what it can of some bytes without blocking: how many it wrote (0 when
+#: the reader is not reading). Raises ``OSError`` once the reader has gone.
+Writer = Callable[[memoryview], int]
 
-    def __init__(self, fd: int, colour: bool) -> None:
+
+def nonblocking_writer(fd: int) -> tuple[Writer, int | None]:
+    """How to write to ``fd`` without ever blocking, and the descriptor to watch
+    for room (None: writes never wait).
+
+    A regular file (or ``/dev/null``) never waits for a reader. A socket (the
+    systemd journal) takes ``MSG_DONTWAIT``. A pipe or terminal is opened again
+    through ``/proc`` (Linux) as a description of our own, made non-blocking
+    without touching the one it shares with other processes (a shell would
+    break on a non-blocking terminal). Where that is not possible, a write waits
+    for room and writes at most ``PIPE_BUF`` bytes, which a pipe with room
+    always takes at once.
+    """
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode) or (stat.S_ISCHR(mode) and not os.isatty(fd)):
+        return lambda data: write_all_or_fail(fd, data), None
+    if stat.S_ISSOCK(mode):
+        return socket_writer(fd), fd
+    with contextlib.suppress(OSError):
+        own = os.open(
+            f"/proc/self/fd/{fd}",
+            os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC,
+        )
+        return without_waiting(lambda data: os.write(own, data)), own
+    return polled(fd), fd
+
+
+def write_all_or_fail(fd: int, data: memoryview) -> int:
+    if not write_all(fd, bytes(data)):
+        raise BrokenPipeError(fd)
+    return len(data)
+
+
+def without_waiting(write: Writer) -> Writer:
+    """``write`` on a non-blocking descriptor, "it would block" being 0 bytes."""
+
+    def attempt(data: memoryview) -> int:
+        try:
+            return write(data)
+        except BlockingIOError:
+            return 0
+
+    return attempt
+
+
+def polled(fd: int) -> Writer:
+    def write(data: memoryview) -> int:
+        _, ready, _ = select.select([], [fd], [], 0)
+        return os.write(fd, data[: select.PIPE_BUF]) if ready else 0
+
+    return write
+
+
+def socket_writer(fd: int) -> Writer:
+    import socket  # only for a socket: the supervisor stays small otherwise
+
+    sock = socket.socket(fileno=os.dup(fd))
+    flags = getattr(socket, "MSG_DONTWAIT", 0)
+    if not flags:
+        sock.close()
+        return polled(fd)
+    return without_waiting(lambda data: sock.send(data, flags))
+
+
+class Output:
+    """One file descriptor we print to (stdout or stderr), never waited on.
+
+    What the descriptor cannot take at once waits here, up to ``limit`` bytes
+    (:data:`MAX_PENDING`), and is written by :meth:`flush` when there is room
+    (the supervisor watches :attr:`watched` for it). Output that would not fit
+    is dropped, whole lines at a time; once the reader has caught up, a line
+    (``notice_prefix``, then how many lines) says what was lost. A reader that
+    has gone (a closed pipe) is not written to any more.
+    """
+
+    def __init__(
+        self,
+        fd: int,
+        colour: bool,
+        limit: int = MAX_PENDING,
+        notice_prefix: bytes = b"",
+    ) -> None:
         self.fd = fd
         self.colour = colour
+        self.limit = limit
+        self.notice_prefix = notice_prefix or f"{SYSTEM}: ".encode()
         self.open = True
+        self.pending = bytearray()
+        #: Lines dropped since the reader last caught up.
+        self.dropped = 0
+        try:
+            self.writer, self.watched = nonblocking_writer(fd)
+        except OSError:
+            self.open = False
+            self.writer, self.watched = (lambda data: 0), None
+
+    @property
+    def waiting(self) -> bool:
+        """Whether output waits for room in the descriptor."""
+        return self.open and bool(self.pending)
 
     def write(self, data: bytes) -> None:
-        # A closed stdout (the reader went away) must not stop the supervisor.
-        if self.open:
-            self.open = write_all(self.fd, data)
+        """Write ``data`` (whole lines), now or later, or drop it."""
+        if not self.open:
+            return
+        if self.pending and len(self.pending) + len(data) > self.limit:
+            self.dropped += data.count(b"\n") or 1
+            return
+        self.pending += data
+        self.flush()
+
+    def flush(self) -> None:
+        """Write what the descriptor takes now; say what was dropped, once it
+        has all been written."""
+        while self.open and self.pending:
+            try:
+                with memoryview(self.pending) as view:
+                    written = self.writer(view)
+            except OSError:  # the reader has gone (EPIPE): nothing more to print
+                self.open = False
+                self.pending.clear()
+                return
+            if not written:
+                return
+            del self.pending[:written]
+            if not self.pending and self.dropped:
+                self.pending += self.notice()
+
+    def notice(self) -> bytes:
+        count, self.dropped = self.dropped, 0
+        what = "line" if count == 1 else "lines"
+        return (
+            self.notice_prefix
+            + (
+                f"{count} {what} of output dropped: the output was not being read\n"
+            ).encode()
+        )
 
 
 class LineWriter:
@@ -111,6 +249,12 @@ class Printer:
         ]
         self.stdout = Output(stdout, colours[0])
         self.stderr = Output(stderr, colours[1])
+        for output in self.outputs:
+            output.notice_prefix = self.prefix(SYSTEM, output)
+
+    @property
+    def outputs(self) -> tuple[Output, Output]:
+        return self.stdout, self.stderr
 
     def prefix(self, name: str, output: Output) -> bytes:
         label = f"{name:<{self.width}} |"

@@ -9,6 +9,7 @@ when the backend's own code fails.
 
 from __future__ import annotations
 
+import math
 import re
 import signal
 from collections.abc import Iterable, Mapping, Sequence
@@ -64,6 +65,25 @@ def checked_environment(config: ProcessConfig, env: object) -> dict[str, str]:
     )
 
 
+def checked_stop_timeout(
+    config: ProcessConfig, backend: ProcessBackend, argv: list[str]
+) -> float | None:
+    """The program's stop budget, after making sure it is seconds or None."""
+    budget = backend.stop_timeout(argv)
+    if budget is None or (
+        isinstance(budget, (int, float))
+        and not isinstance(budget, bool)
+        and 0 <= budget < math.inf
+    ):
+        return None if budget is None else float(budget)
+    raise ConfigurationError(
+        f"{config.label}: BACKEND {config.backend!r} gave the stop timeout "
+        f"{brief(budget)}",
+        "default_stop_timeout() must return a number of seconds or None.",
+        check_ids.BACKEND_FAILED,
+    )
+
+
 def checked_signals(config: ProcessConfig, backend: ProcessBackend) -> None:
     """The backend's signal names must be signals of this system."""
     names = [backend.stop_signal, *backend.accepted_signals]
@@ -100,6 +120,7 @@ def resolve(
         commands = checked_commands(config, built)
         own = checked_environment(config, backend.environment())
         checked_signals(config, backend)
+        budgets = [checked_stop_timeout(config, backend, argv) for argv in commands]
     env = {**context.variables, **own, **config.env}
     several = len(commands) > 1
     names = numbered(config.name, len(commands)) if several else [config.name]
@@ -112,9 +133,13 @@ def resolve(
             cwd=context.cwd,
             stop_signal=backend.stop_signal,
             accepted_signals=backend.accepted_signals,
-            can_exec=backend.can_exec and not several,
+            # Restarting takes a supervisor: a program that replaced the
+            # launcher has nobody to start it again.
+            can_exec=backend.can_exec and not several and config.restart == "no",
+            stop_timeout=budget,
+            restart=config.restart,
         )
-        for name, argv in zip(names, commands, strict=True)
+        for name, argv, budget in zip(names, commands, budgets, strict=True)
     ]
 
 

@@ -2,8 +2,9 @@
 
 The ``prodserver`` command resolves its plans in the Django process, then execs
 this module (keeping its PID, so that Docker's or systemd's signals reach it)
-with the plans as JSON in :data:`PAYLOAD_VARIABLE`. The supervisor imports
-neither Django nor any program it starts: it stays a small process.
+with the plans as JSON in an anonymous file whose inherited descriptor
+:data:`PAYLOAD_VARIABLE` names. The supervisor imports neither Django nor any
+program it starts: it stays a small process.
 
 One loop, one thread. Signals are turned into bytes on a wakeup pipe
 (:func:`signal.set_wakeup_fd`, one byte per delivery, so none is counted twice
@@ -22,20 +23,19 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 
-from .child import Child, become_subreaper, has_children, reap
+from .child import PRCTL, Child, become_subreaper, has_children, reap
 from .plan import Plan
 from .policy import Action, Kill, Policy, Process, Say, Send, Start
-from .printer import LineWriter, Printer, write_all
+from .printer import LineWriter, Output, Printer, write_all
 from .signals import FORWARDABLE, resolve
+from .watchdog import Watchdog
 
-#: The environment variable that carries the plans from the command.
+#: The environment variable that names the file descriptor of the plans.
 PAYLOAD_VARIABLE = "DJANGO_PRODSERVER_SUPERVISE"
-#: ``--stop-timeout`` when several processes run and none was given.
-DEFAULT_STOP_TIMEOUT = 10.0
-#: How long output is still read after the last child exited (escaped helpers
-#: may hold a pipe open).
+#: How long output is still read and written after the last child exited
+#: (escaped helpers may hold a pipe open; a reader may have stopped reading).
 DRAIN_TIMEOUT = 1.0
 #: The longest the loop sleeps: a safety net should a wake-up byte be lost.
 POLL_INTERVAL = 1.0
@@ -49,66 +49,100 @@ STOP_BEFORE_START = frozenset({signal.SIGTERM, signal.SIGINT})
 
 
 class Payload:
-    """What the command hands the supervisor."""
+    """What the command hands the supervisor: the plans, the ``--stop-timeout``
+    that overrides their own, and the environment the children start from (the
+    launcher's original one)."""
 
     def __init__(
         self,
         plans: Sequence[Plan],
         stop_timeout: float | None = None,
-        environ_changes: Mapping[str, str | None] | None = None,
+        environ: Mapping[str, str] | None = None,
         colour: bool | None = None,
     ) -> None:
         self.plans = list(plans)
         self.stop_timeout = stop_timeout
+        self.environ = dict(environ or {})
         #: ``--force-color`` (True), ``--no-color`` (False), or neither (None).
         self.colour = colour
-        #: Variables the command changed for the supervisor itself (None: unset),
-        #: put back for the children.
-        self.environ_changes = dict(environ_changes or {})
 
-    def encode(self) -> str:
+    def encode(self) -> bytes:
         return json.dumps(
             {
                 "processes": [plan.to_payload() for plan in self.plans],
                 "stop_timeout": self.stop_timeout,
-                "environ_changes": self.environ_changes,
+                "environ": self.environ,
                 "colour": self.colour,
             }
-        )
+        ).encode()
 
     @classmethod
-    def decode(cls, text: str) -> Payload:
+    def decode(cls, data: bytes) -> Payload:
         try:
-            data = json.loads(text)
-            plans = [Plan.from_payload(item) for item in data["processes"]]
-            timeout = data["stop_timeout"]
-            changes = data["environ_changes"]
-            colour = data.get("colour")
+            loaded = json.loads(data)
+            plans = [Plan.from_payload(item) for item in loaded["processes"]]
+            timeout = loaded["stop_timeout"]
+            environ = loaded["environ"]
+            colour = loaded.get("colour")
+            if not isinstance(environ, dict):
+                raise TypeError("the environment is not a dict")
+            if timeout is not None:
+                timeout = float(timeout)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"malformed {PAYLOAD_VARIABLE}: {exc}") from exc
+            raise ValueError(f"malformed plans: {exc}") from exc
         if not plans:
-            raise ValueError(f"{PAYLOAD_VARIABLE} names no process")
-        timeout = None if timeout is None else float(timeout)
-        return cls(plans, timeout, changes, None if colour is None else bool(colour))
+            raise ValueError("the plans name no process")
+        environ = {str(k): str(v) for k, v in environ.items()}
+        return cls(plans, timeout, environ, None if colour is None else bool(colour))
 
-    def launcher_environ(self, environ: Mapping[str, str]) -> dict[str, str]:
-        """The launcher's environment (which the children get), from the
-        supervisor's."""
-        base = {k: v for k, v in environ.items() if k != PAYLOAD_VARIABLE}
-        for key, value in self.environ_changes.items():
-            if value is None:
-                base.pop(key, None)
-            else:
-                base[key] = value
-        return base
+    def to_descriptor(self) -> int:
+        """A file descriptor of an anonymous file that holds the payload, read
+        from its start (close-on-exec: the caller lets the supervisor inherit it).
+
+        An environment variable would be limited to 128 KiB on Linux; a file
+        has no such limit.
+        """
+        fd = anonymous_file()
+        view = memoryview(self.encode())
+        while view:
+            view = view[os.write(fd, view) :]
+        os.lseek(fd, 0, os.SEEK_SET)
+        return fd
+
+    @classmethod
+    def from_descriptor(cls, fd: int) -> Payload:
+        """The payload in file descriptor ``fd``, which is closed."""
+        chunks = []
+        try:
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+        except OSError as exc:
+            raise ValueError(f"cannot read the plans: {exc}") from exc
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        return cls.decode(b"".join(chunks))
+
+
+def anonymous_file() -> int:
+    """A file without a name: in memory on Linux, else an unlinked temporary file."""
+    if hasattr(os, "memfd_create"):
+        with contextlib.suppress(OSError):
+            return os.memfd_create("prodserver-plans")
+    import tempfile
+
+    with tempfile.TemporaryFile() as file:
+        return os.dup(file.fileno())
 
 
 def policy_process(child: Child, stop_timeout: float | None) -> Process:
+    """The policy's view of a child: its own stop budget, unless ``stop_timeout``
+    (``--stop-timeout``) overrides it."""
     return Process(
         child.name,
         child.stop_signal,
         child.accepted,
-        stop_timeout,
+        child.plan.stop_timeout if stop_timeout is None else stop_timeout,
         child.plan.restart,
     )
 
@@ -125,21 +159,25 @@ class Supervisor:
     ) -> None:
         self.children = {plan.name: Child(plan, environ) for plan in plans}
         self.several = len(self.children) > 1
-        if stop_timeout is None and self.several:
-            stop_timeout = DEFAULT_STOP_TIMEOUT
         self.policy = Policy(
             [policy_process(child, stop_timeout) for child in self.children.values()]
         )
         names = list(self.children)
         self.printer = Printer(names, colour=colour) if self.several else None
+        #: Where the supervisor's own lines go (and, with several, the output).
+        self.outputs = self.printer.outputs if self.printer else (Output(2, False),)
         self.selector = selectors.DefaultSelector()
         self.drain_until: float | None = None
         self.wakeup = os.pipe()
+        # As PID 1 nobody can SIGKILL the supervisor and leave its children.
+        self.watchdog = Watchdog(PRCTL is None) if os.getpid() != 1 else None
 
     # -- the whole run -----------------------------------------------------------
 
     def run(self) -> int:
         """Start the children, supervise them; return the launcher's exit status."""
+        if self.watchdog is not None:  # before our handlers: it must not run them
+            self.watchdog.start(HANDLED)
         self.install_signal_handlers()
         try:
             if signal.sigpending() & STOP_BEFORE_START:
@@ -153,6 +191,10 @@ class Supervisor:
         finally:
             self.kill_all()
         return self.policy.exit_status()
+
+    def close_watchdog(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.close()
 
     def install_signal_handlers(self) -> None:
         """Route every handled signal to the wakeup pipe.
@@ -176,19 +218,40 @@ class Supervisor:
                 self.exited(child)
             if self.finished():
                 return
+            self.watch_room()
             for key, _ in self.selector.select(self.next_timeout()):
                 if key.data is None:
                     for sig in read_signals(key.fd):
                         self.carry_out(self.policy.on_signal(sig, now()))
+                elif isinstance(key.data, Output):
+                    key.data.flush()
                 else:
                     self.read_output(key)
             self.carry_out(self.policy.on_time(now()))
 
     def finished(self) -> bool:
+        """Nothing runs or waits to be restarted, and the output is through (or
+        it has had its :data:`DRAIN_TIMEOUT`)."""
         if not self.policy.finished():
             return False
-        drained = len(self.selector.get_map()) <= 1  # only the wakeup pipe is left
-        return drained or self.drain_until is None or now() >= self.drain_until
+        reading = any(isinstance(k.data, LineWriter) for k in self.selector_keys())
+        writing = any(output.waiting for output in self.outputs)
+        done = not (reading or writing)
+        return done or self.drain_until is None or now() >= self.drain_until
+
+    def selector_keys(self) -> list[selectors.SelectorKey]:
+        return list(self.selector.get_map().values())
+
+    def watch_room(self) -> None:
+        """Watch the outputs that hold output for room in their descriptor."""
+        for output in self.outputs:
+            if output.watched is None:
+                continue
+            watching = output.watched in self.selector.get_map()
+            if output.waiting and not watching:
+                self.selector.register(output.watched, selectors.EVENT_WRITE, output)
+            elif watching and not output.waiting:
+                self.selector.unregister(output.watched)
 
     def next_timeout(self) -> float:
         deadlines = [self.policy.next_deadline(), self.drain_until]
@@ -200,13 +263,19 @@ class Supervisor:
     def carry_out(self, actions: Iterable[Action]) -> None:
         for action in actions:
             if isinstance(action, Send):
-                self.children[action.name].send(action.sig)
+                self.send(self.children[action.name], action.sig)
             elif isinstance(action, Kill):
                 self.children[action.name].kill()
             elif isinstance(action, Start):
                 self.start(self.children[action.name])
             elif isinstance(action, Say):
                 self.say(action.text)
+
+    def send(self, child: Child, sig: signal.Signals) -> None:
+        child.send(sig)
+        if sig == child.stop_signal and self.watchdog is not None:
+            deadline = self.policy.processes[child.name].kill_at
+            self.watchdog.stopping(child.pid, deadline)
 
     def start(self, child: Child) -> None:
         """Start a child with the handled signals blocked (see ``child_setup``)."""
@@ -220,6 +289,9 @@ class Supervisor:
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         self.drain_until = None
+        if self.watchdog is not None:
+            budget = self.policy.processes[child.name].stop_timeout
+            self.watchdog.started(child.pid, child.stop_signal, budget)
         if self.several:
             self.say(f"{child.name} started (pid {child.pid})")
             self.watch_output(child)
@@ -227,9 +299,12 @@ class Supervisor:
 
     def exited(self, child: Child) -> None:
         assert child.status is not None
+        if self.watchdog is not None:
+            self.watchdog.gone(child.pid)
         self.drain_output(child)
         self.carry_out(self.policy.on_exit(child.name, child.status, now()))
         if self.policy.finished():
+            self.close_watchdog()
             kill_adopted()
             self.drain_until = now() + DRAIN_TIMEOUT
 
@@ -242,6 +317,7 @@ class Supervisor:
         while any(c.running for c in self.children.values()) and now() < deadline:
             reap({c.pid: c for c in self.children.values() if c.running})
             time.sleep(0.01)
+        self.close_watchdog()
         kill_adopted()
 
     # -- output --------------------------------------------------------------------
@@ -287,7 +363,7 @@ class Supervisor:
         if self.printer is not None:
             self.printer.message(text)
         else:
-            write_all(2, f"prodserver: {text}\n".encode(errors="replace"))
+            self.outputs[0].write(f"prodserver: {text}\n".encode(errors="replace"))
 
 
 def ignore_here(signum: int, frame: object) -> None:
@@ -337,20 +413,28 @@ def now() -> float:
     return time.monotonic()
 
 
+def read_payload(environ: MutableMapping[str, str]) -> Payload:
+    """The payload whose file descriptor :data:`PAYLOAD_VARIABLE` names (the
+    variable is removed). ``LookupError`` without one, ``ValueError`` if it
+    cannot be read."""
+    value = environ.pop(PAYLOAD_VARIABLE)
+    if not value.isdigit():
+        raise ValueError(f"{PAYLOAD_VARIABLE} is not a file descriptor: {value!r}")
+    return Payload.from_descriptor(int(value))
+
+
 def main() -> int:
-    text = os.environ.pop(PAYLOAD_VARIABLE, None)
-    if text is None:
+    try:
+        payload = read_payload(os.environ)
+    except LookupError:
         write_all(2, b"prodserver: run by `manage.py prodserver`, not directly\n")
         return 2
-    try:
-        payload = Payload.decode(text)
     except ValueError as exc:
         write_all(2, f"prodserver: {exc}\n".encode())
         return 2
     become_subreaper()
-    environ = payload.launcher_environ(os.environ)
     supervisor = Supervisor(
-        payload.plans, environ, payload.stop_timeout, payload.colour
+        payload.plans, payload.environ, payload.stop_timeout, payload.colour
     )
     return supervisor.run()
 

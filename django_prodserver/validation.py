@@ -13,6 +13,7 @@ checking anything again.
 from __future__ import annotations
 
 import importlib
+import math
 import re
 import shlex
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -31,13 +32,16 @@ from .entry import (
     EXAMPLE_BACKEND,
     LIFECYCLE_KEYS,
     SETTING,
+    UNSET,
     ProcessConfig,
+    Unset,
 )
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .failures import backend_errors
 from .options import group_values, word_groups
-from .text import brief, closest
+from .policy import RESTART_POLICIES
+from .text import brief, closest, did_you_mean
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 #: The longest process name: it becomes part of file names, systemd unit names
@@ -307,6 +311,62 @@ def check_app(
     ]
 
 
+def valid_stop_timeout(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return 0 < value < math.inf
+
+
+def check_stop_timeout(label: str, entry: Mapping[Any, Any]) -> list[CheckMessage]:
+    if "STOP_TIMEOUT" not in entry or valid_stop_timeout(entry["STOP_TIMEOUT"]):
+        return []
+    return [
+        error(
+            check_ids.BAD_STOP_TIMEOUT,
+            f"{label}['STOP_TIMEOUT'] must be a number of seconds above 0, or None "
+            f"for no limit, not {brief(entry['STOP_TIMEOUT'])}",
+            'Write "STOP_TIMEOUT": 60, or leave the key out for the backend\'s '
+            "default.",
+        )
+    ]
+
+
+def check_restart(label: str, entry: Mapping[Any, Any]) -> list[CheckMessage]:
+    value = entry.get("RESTART", "no")
+    if value in RESTART_POLICIES and isinstance(value, str):
+        return []
+    choices = ", ".join(repr(policy) for policy in RESTART_POLICIES)
+    fallback = 'Write "RESTART": "on-failure" to start it again when it fails.'
+    hint = (
+        did_you_mean(value.strip().lower(), RESTART_POLICIES, fallback)
+        if isinstance(value, str)
+        else fallback
+    )
+    return [
+        error(
+            check_ids.BAD_RESTART,
+            f"{label}['RESTART'] must be one of {choices}, not {brief(value)}",
+            hint,
+        )
+    ]
+
+
+def entry_stop_and_restart(
+    entry: Mapping[Any, Any],
+) -> tuple[float | Unset | None, str]:
+    """``STOP_TIMEOUT`` in seconds (UNSET when absent) and ``RESTART``; the
+    defaults where they are malformed (the checks report those)."""
+    value = entry.get("STOP_TIMEOUT", UNSET)
+    if value is UNSET or not valid_stop_timeout(value):
+        stop_timeout: float | Unset | None = UNSET
+    else:
+        stop_timeout = None if value is None else float(value)
+    restart = entry.get("RESTART", "no")
+    return stop_timeout, restart if restart in RESTART_POLICIES else "no"
+
+
 def check_entry_keys(label: str, entry: Mapping[Any, Any]) -> list[CheckMessage]:
     """An unknown key is an error when it is close to one an entry takes (a
     misspelling that would drop, say, every option), else a warning."""
@@ -426,6 +486,7 @@ def check_entry(
         lifecycle, problems = check_lifecycle(label, raw, deep)
         entry.messages += problems
     backend = None
+    stop_timeout, restart = entry_stop_and_restart(raw)
     if isinstance(args, Mapping):
         # Built before ENV and APP are checked, so that ARGS are checked too;
         # kept only if the entry's keys are all well formed.
@@ -436,6 +497,8 @@ def check_entry(
             args,
             env if isinstance(env, Mapping) else {},
             words,
+            stop_timeout=stop_timeout,
+            restart=restart,
             **lifecycle,
         )
         backend = build_backend(entry, config, backend_class, context)
@@ -447,6 +510,8 @@ def check_entry(
             entry.messages += check_wait_targets(backend)
     entry.messages += check_env(label, env)
     entry.messages += check_app(label, backend_class, app)
+    entry.messages += check_stop_timeout(label, raw)
+    entry.messages += check_restart(label, raw)
     if entry.errors():
         return entry
     entry.backend = backend

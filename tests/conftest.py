@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from django_prodserver import environment
 from tests.processes import (
     EXAMPLE_DIR,
     PostgresServer,
@@ -66,6 +68,15 @@ def other_dir(tmp_path: Path) -> Path:
     path.mkdir()
     assert not str(path).startswith(str(EXAMPLE_DIR))
     return path
+
+
+@pytest.fixture(autouse=True)
+def _launcher_environ_is_os_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command run in the test process (``call_command``) takes the test's
+    ``os.environ`` as the environment it was started with, so that tests set it
+    with ``monkeypatch`` (a launched command reads its real start environment:
+    tests/test_environment.py)."""
+    monkeypatch.setattr(environment, "original_environ", lambda: dict(os.environ))
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,7 @@ from typing import Any
 import psutil
 
 from django_prodserver.backends.base import ProcessBackend, ProcessConfig
+from django_prodserver.watchdog import NAME as WATCHDOG_NAME
 
 EXAMPLE_DIR = Path(__file__).resolve().parent / "example"
 MANAGE_PY = EXAMPLE_DIR / "manage.py"
@@ -79,14 +80,22 @@ def manage_with_settings(
     """``manage.py ARGS`` with a settings module written to ``tmp_path``: the
     example project's settings, then the Python source ``setting``. ``files``
     are more modules to write there (name → source)."""
+    return manage(*args, env=case_settings(tmp_path, setting, files))
+
+
+def case_settings(
+    tmp_path: Path, setting: str, files: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of the example project with a settings module written to
+    ``tmp_path``: the example project's settings, then the Python source
+    ``setting``. ``files`` are more modules to write there (name → source)."""
     source = "from mysite.settings import *  # noqa: F403\n\n" + textwrap.dedent(
         setting
     )
     (tmp_path / "case_settings.py").write_text(source)
     for name, text in (files or {}).items():
         (tmp_path / name).write_text(textwrap.dedent(text))
-    env = example_env(DJANGO_SETTINGS_MODULE="case_settings", PYTHONPATH=str(tmp_path))
-    return manage(*args, env=env)
+    return example_env(DJANGO_SETTINGS_MODULE="case_settings", PYTHONPATH=str(tmp_path))
 
 
 def setting_of(processes: object) -> str:
@@ -228,11 +237,16 @@ class Launched:
         return text
 
     def children(self) -> list[psutil.Process]:
-        """The direct children of the process (remembered for cleanup)."""
+        """The direct children of the process (remembered for cleanup), less the
+        supervisor's watchdog: the programs it started."""
         self.remember_tree()
+        found = []
         with contextlib.suppress(psutil.NoSuchProcess):
-            return psutil.Process(self.pid).children()
-        return []
+            for child in psutil.Process(self.pid).children():
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    if child.name() != WATCHDOG_NAME:
+                        found.append(child)
+        return found
 
     def alive(self) -> list[int]:
         """PIDs recorded for this launch that still run (zombies excluded)."""
@@ -262,6 +276,7 @@ def launch(
     cwd: Path | str = EXAMPLE_DIR,
     env: Mapping[str, str] | None = None,
     new_session: bool = True,
+    pass_fds: Sequence[int] = (),
 ) -> Iterator[Launched]:
     """Start ``args`` with output to a file; on exit, kill whatever is left of it."""
     output = tmp_path / f"output-{len(list(tmp_path.glob('output-*')))}.log"
@@ -274,6 +289,7 @@ def launch(
             stdout=sink,
             stderr=subprocess.STDOUT,
             start_new_session=new_session,
+            pass_fds=pass_fds,
         )
     launched = Launched(proc, output)
     try:

@@ -318,22 +318,30 @@ def test_worker_runs_a_task_sent_through_redis(
 
 
 def run_sigterm_during_task(
-    argv: list[str], tmp_path: Path, example_db: Path, redis_url: str, client: Any
-) -> None:
-    """SIGTERM while a 3 s task runs: the task completes and is recorded as done."""
+    argv: list[str],
+    tmp_path: Path,
+    example_db: Path,
+    redis_url: str,
+    client: Any,
+    seconds: float = 3,
+) -> str:
+    """SIGTERM while a task of ``seconds`` runs: the task completes and is
+    recorded as done. Returns the launch's output."""
     env = worker_env(example_db, redis_url)
     with launch(argv, tmp_path, env=env) as worker:
-        result = client.send_task("jobs.tasks.record", args=["slow", 3])
+        result = client.send_task("jobs.tasks.record", args=["slow", seconds])
         assert wait_until(lambda: records(example_db, "slow"), timeout=60), (
             worker.text()
         )
         worker.signal(signal.SIGTERM)
-        assert worker.wait(timeout=60) == 0, worker.text()
+        assert worker.wait(timeout=60 + seconds) == 0, worker.text()
         assert not worker.alive()
+        text = worker.text()
     [(_, _, finished)] = records(example_db, "slow")
     assert finished is not None
     assert result.get(timeout=10) is not None
     assert result.state == "SUCCESS"
+    return text
 
 
 @pytest.mark.integration
@@ -416,6 +424,22 @@ def test_project_that_imports_its_celery_app_in_init(
         assert isinstance(result.get(timeout=60), int)
         worker.signal(signal.SIGTERM)
         assert worker.wait() == 0
+
+
+@pytest.mark.integration
+def test_worker_and_beat_let_a_long_task_finish(
+    tmp_path: Path, example_db: Path, redis_url: str, celery_client: Any
+) -> None:
+    """Side by side, a stop waits for a 14 s task: the worker has no time limit,
+    so its stop budget sets none either (beat's is 10 s, and it stops at once)."""
+    schedule = f"beat:--schedule={tmp_path / 'beat-schedule'}"
+    argv = prodserver("worker", "beat", WORKERS, "--", schedule)
+    text = run_sigterm_during_task(
+        argv, tmp_path, example_db, redis_url, celery_client, seconds=14
+    )
+    assert "killing" not in text
+    assert "worker stopped with status 0" in text
+    assert "beat stopped with status 0" in text
 
 
 @pytest.mark.integration

@@ -260,3 +260,24 @@ def test_processes_run_side_by_side_and_sigterm_stops_them_all(
         assert wait_until(lambda: not pool.alive(), timeout=10), pool.alive()
     assert all(task_status(example_db, task_id) in DONE for task_id in task_ids)
     assert all(records(example_db, key)[0][2] is not None for key in keys)
+
+
+@pytest.mark.integration
+def test_a_second_ctrl_c_in_spawn_mode_forces_the_stop(
+    tmp_path: Path, example_db: Path
+) -> None:
+    """db_worker says "press Ctrl+C again to force": through prodserver too."""
+    enqueue(example_db, "forced", 30)
+    env = example_env(EXAMPLE_DB=str(example_db))
+    argv = prodserver("tasks", WORKERS, "--spawn")
+    with launch(argv, tmp_path, env=env) as worker:
+        assert wait_until(lambda: records(example_db, "forced"), timeout=60), (
+            worker.text()
+        )
+        worker.signal(signal.SIGINT)
+        worker.wait_for_text("press Ctrl+C again to force")
+        worker.signal(signal.SIGINT)
+        worker.wait(timeout=20)  # well before the task's 30 s
+        assert "terminating current task" in worker.text()
+    [(_, _, finished)] = records(example_db, "forced")
+    assert finished is None

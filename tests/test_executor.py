@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 import django_prodserver
@@ -15,7 +18,17 @@ from django_prodserver import executor
 from django_prodserver.executor import supervisor_command, supervisor_pythonpath
 from django_prodserver.plan import Plan
 from django_prodserver.supervisor import PAYLOAD_VARIABLE, Payload
-from tests.processes import launch, manage, prodserver
+from tests.processes import (
+    HOST,
+    WebServer,
+    case_settings,
+    get,
+    launch,
+    manage,
+    prodserver,
+    wait_for_http,
+    wait_until,
+)
 
 CUSTOM = "--settings=mysite.settings_custom"
 
@@ -56,34 +69,41 @@ def plan(name: str = "web") -> Plan:
     )
 
 
-def test_supervisor_command_carries_the_plans(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PYTHONPATH", "/mine")
-    argv, env = supervisor_command([plan("web"), plan("worker")], stop_timeout=3.5)
+def test_supervisor_command_carries_the_plans() -> None:
+    launcher = {"PYTHONPATH": "/mine", "HOME": "/home/app", "TZ": ":/etc/localtime"}
+    argv, env, payload = supervisor_command(
+        [plan("web"), plan("worker")], stop_timeout=3.5, environ=launcher
+    )
     assert argv[0] == sys.executable
     assert argv[-4:] == ["-m", "django_prodserver.supervisor", "web", "worker"]
-    payload = Payload.decode(env[PAYLOAD_VARIABLE])
-    assert payload.stop_timeout == 3.5
-    assert payload.plans == [plan("web"), plan("worker")]
-    (spec, _) = payload.plans
+    assert PAYLOAD_VARIABLE not in env  # set with the descriptor, at the exec
+    fd = payload.to_descriptor()
+    received = Payload.from_descriptor(fd)
+    assert received.stop_timeout == 3.5
+    assert received.plans == [plan("web"), plan("worker")]
+    (spec, _) = received.plans
     assert (spec.argv, spec.stop_signal) == (("prog", "--x=a b"), "SIGINT")
     # The children get the launcher's environment back, then their plan's.
-    children = payload.launcher_environ(env)
-    assert PAYLOAD_VARIABLE not in children
-    assert children["PYTHONPATH"] == "/mine"
+    assert received.environ == launcher
 
 
-def test_supervisor_finds_this_package_from_anywhere(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("PYTHONPATH", raising=False)
-    _, env = supervisor_command([plan()], stop_timeout=None)
+def test_plans_of_any_size_reach_the_supervisor() -> None:
+    """An environment variable holds 128 KiB at most; the plans are not in one."""
+    huge = [plan(f"p{n}").replace(argv=("prog", "x" * 100_000)) for n in range(3)]
+    _, env, payload = supervisor_command(huge, stop_timeout=None, environ={})
+    assert Payload.from_descriptor(payload.to_descriptor()).plans == huge
+    assert sum(len(value) for value in env.values()) < 100_000
+
+
+def test_supervisor_finds_this_package_from_anywhere() -> None:
+    launcher = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    _, env, payload = supervisor_command([plan()], stop_timeout=None, environ=launcher)
     if supervisor_pythonpath(None) is None:  # installed into site-packages
         assert "PYTHONPATH" not in env
     else:  # a checkout (editable install): its directory comes first
         root = str(Path(django_prodserver.__file__).resolve().parent.parent)
         assert env["PYTHONPATH"].split(os.pathsep)[0] == root
-        payload = Payload.decode(env[PAYLOAD_VARIABLE])
-        assert "PYTHONPATH" not in payload.launcher_environ(env)
+    assert "PYTHONPATH" not in payload.environ  # the children's is the launcher's
     result = subprocess.run(
         [sys.executable, "-c", "import django_prodserver.supervisor"],
         cwd="/",
@@ -108,3 +128,89 @@ def test_stop_timeout_must_be_seconds(value: str) -> None:
     result = manage("prodserver", "web", f"--stop-timeout={value}")
     assert result.returncode != 0
     assert "expected a number of seconds" in result.stderr
+
+
+# -- as PID 1 of a container ------------------------------------------------------
+
+
+def can_unshare() -> bool:
+    """Whether this machine lets us start a process in a new PID namespace."""
+    if shutil.which("unshare") is None:
+        return False
+    result = subprocess.run(
+        ["unshare", "--fork", "--pid", "--mount-proc", "true"],
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    return result.returncode == 0
+
+
+PID_NAMESPACE = pytest.mark.skipif(
+    not can_unshare(), reason="needs unshare --pid (root, or user namespaces)"
+)
+#: The web servers that never reap children they did not start themselves.
+NON_REAPING = [
+    WebServer("uvicorn"),
+    WebServer("waitress"),
+    WebServer("granian_wsgi", single_process=False),
+]
+
+
+def zombies(pid: int) -> list[int]:
+    return [
+        child.pid
+        for child in psutil.Process(pid).children(recursive=True)
+        if child.status() == psutil.STATUS_ZOMBIE
+    ]
+
+
+@pytest.mark.integration
+@PID_NAMESPACE
+@pytest.mark.parametrize("server", NON_REAPING, ids=lambda server: server.name)
+def test_as_pid_1_the_orphans_of_the_app_are_reaped(
+    server: WebServer, tmp_path: Path, port: int
+) -> None:
+    """As a container's PID 1 without an init, prodserver supervises the server,
+    reaps what the app's helpers leave behind and stops cleanly on SIGTERM."""
+    argv = ["unshare", "--fork", "--pid", "--mount-proc", *server.argv(port)]
+    with launch(argv, tmp_path) as unshare:
+        wait_for_http(server.url(port), unshare.proc)
+        for _ in range(4):
+            status, body = get(f"http://{HOST}:{port}/orphans/?count=5")
+            assert status == 200, body
+        (init,) = psutil.Process(unshare.pid).children()  # PID 1 inside
+        assert "django_prodserver.supervisor" in init.cmdline()
+        # Each orphan lives 0.2 s; then it is reaped, or stays a zombie.
+        time.sleep(1)
+        assert wait_until(lambda: not zombies(unshare.pid), timeout=10)
+        init.send_signal(signal.SIGTERM)
+        assert unshare.wait() == 0, unshare.text()
+
+
+@pytest.mark.integration
+def test_two_processes_with_100_kb_of_arguments_each_start(tmp_path: Path) -> None:
+    """The plans reach the supervisor in a file, not in one environment
+    variable (which Linux limits to 128 KiB)."""
+    env = case_settings(
+        tmp_path,
+        """
+        from mysite.settings_signals import ECHO
+
+        PRODUCTION_PROCESSES = {
+            name: {"BACKEND": ECHO, "ARGS": {"tag": name * 100_000}}
+            for name in ("a", "b")
+        }
+        """,
+    )
+    with launch(prodserver("a", "b"), tmp_path, env=env) as launcher:
+        launcher.wait_for_text("ready", count=2)
+        tags = sorted(
+            word
+            for program in launcher.children()
+            for word in program.cmdline()
+            if word.startswith("--tag=")
+        )
+        assert tags == ["--tag=" + "a" * 100_000, "--tag=" + "b" * 100_000]
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait() == 0

@@ -35,6 +35,18 @@ TWO_PROCESSES = {
     "web": {"BACKEND": GUNICORN, "ARGS": {"bind": "127.0.0.1:8000"}},
     "api_v2": {"BACKEND": GUNICORN, "ARGS": {"bind": "127.0.0.1:8001"}},
 }
+BUDGETS = {
+    "web": {"BACKEND": GUNICORN},  # graceful-timeout 30 s + 5
+    "api": {"BACKEND": "django_prodserver.backends.uvicorn.UvicornServer"},
+    "worker": {
+        "BACKEND": "django_prodserver.backends.celery.CeleryWorker",
+        "APP": "mysite.celery.app",
+        "ARGS": {"time-limit": 300},
+    },
+    "quick": {"BACKEND": GUNICORN, "STOP_TIMEOUT": 2.5},
+}
+
+
 PROCFILE_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
 UNIT_KEYS = {
     "ExecStart",
@@ -198,16 +210,20 @@ def test_systemd_units_have_the_keys_a_service_needs() -> None:
 @pytest.mark.skipif(
     shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed"
 )
-@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
-def test_systemd_analyze_verify_accepts_the_units(tmp_path: Path) -> None:
-    text = exported("--export", "systemd", "--stop-timeout", "12.5")
+@override_settings(PRODUCTION_PROCESSES={**TWO_PROCESSES, **BUDGETS})
+@pytest.mark.parametrize("options", [["--stop-timeout", "12.5"], []])
+def test_systemd_analyze_verify_accepts_the_units(
+    tmp_path: Path, options: list[str]
+) -> None:
+    """With a --stop-timeout, and with each process's own (infinity included)."""
+    text = exported("--export", "systemd", *options)
     paths = []
     for unit in re.split(r"\n(?=# \S+\.service\n)", text):
         name = unit.splitlines()[0][2:]
         path = tmp_path / name
         path.write_text(unit)
         paths.append(path)
-    assert len(paths) == 2
+    assert len(paths) == len({**TWO_PROCESSES, **BUDGETS})
     result = subprocess.run(
         ["systemd-analyze", "verify", *map(str, paths)],
         capture_output=True,
@@ -267,7 +283,8 @@ def test_compose_block_is_yaml_with_a_service_per_process() -> None:
         assert command[0] == "python"
         assert command[2:] == ["prodserver", name]
         assert service["stop_signal"] == "SIGTERM"
-        assert service["stop_grace_period"] == "10s"
+        # Gunicorn's own graceful-timeout (30 s) and the margin (5 s).
+        assert service["stop_grace_period"] == "35s"
         assert service["build"] == "."
 
 
@@ -314,6 +331,39 @@ def test_options_that_change_how_a_process_runs_are_repeated() -> None:
         "--",
         "--workers=3",
     ]
+
+
+@override_settings(PRODUCTION_PROCESSES=BUDGETS)
+def test_each_process_gets_its_own_stop_budget() -> None:
+    units = parse_units(exported("--export", "systemd"))
+    stop = {
+        name[7:-8]: sections["Service"]["TimeoutStopSec"]
+        for name, sections in units.items()
+    }
+    # uvicorn waits for its requests without a bound: so does systemd.
+    assert stop == {"web": "35s", "api": "infinity", "worker": "305s", "quick": "2.5s"}
+    services = yaml.safe_load(exported("--export", "compose"))["services"]
+    grace = {name: service["stop_grace_period"] for name, service in services.items()}
+    assert grace == {"web": "35s", "api": "24h", "worker": "305s", "quick": "2.5s"}
+    for service in services.values():
+        assert "--stop-timeout" not in " ".join(service["command"])
+
+
+@override_settings(PRODUCTION_PROCESSES=BUDGETS)
+def test_stop_timeout_option_is_every_process_budget() -> None:
+    services = yaml.safe_load(exported("--export", "compose", "--stop-timeout=40"))
+    for service in services["services"].values():
+        assert service["stop_grace_period"] == "40s"
+        assert "--stop-timeout=40" in service["command"]
+
+
+@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
+def test_each_command_repeats_only_its_own_arguments() -> None:
+    commands = parse_procfile(
+        exported("--export", "procfile", extra_args=["api_v2:--workers=3"])
+    )
+    assert commands["web"][2:] == ["prodserver", "web"]
+    assert commands["api_v2"][2:] == ["prodserver", "api_v2", "--", "--workers=3"]
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "inf"])

@@ -13,6 +13,7 @@ from django_prodserver.options import (
     OptionRules,
     build_options,
     names_in_argv,
+    option_value,
     translate,
 )
 from django_prodserver.plan import Plan
@@ -150,6 +151,27 @@ def test_names_in_argv_ignores_values_and_positionals() -> None:
         "--no-proxy-headers",
     ]
     assert names_in_argv(RULES, tokens) == {"bind", "workers", "proxy-headers"}
+
+
+@pytest.mark.parametrize(
+    ("tokens", "name", "expected"),
+    [
+        (["--workers=8"], "workers", "8"),
+        (["--workers", "8"], "workers", "8"),
+        (["-w", "8"], "workers", "8"),
+        (["-w8"], "workers", "8"),
+        (["--workers=2", "app:app", "-w", "3"], "workers", "3"),  # the last one
+        (["--address=::1"], "host", "::1"),  # an alias
+        (["--workers"], "workers", None),  # no value to read
+        (["--bind=a"], "workers", None),
+        (["--worker=8"], "workers", None),
+        ([], "workers", None),
+    ],
+)
+def test_option_value_reads_what_the_program_will(
+    tokens: list[str], name: str, expected: str | None
+) -> None:
+    assert option_value(RULES, tokens, name) == expected
 
 
 def test_translate_keeps_groups_in_order() -> None:

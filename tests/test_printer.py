@@ -120,3 +120,76 @@ def test_a_closed_output_is_dropped_without_error() -> None:
         output.write(b"nor this\n")
     finally:
         os.close(write_end)
+
+
+def read_all(fd: int) -> bytes:
+    """What a non-blocking pipe holds now."""
+    chunks = []
+    with contextlib.suppress(BlockingIOError):
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_output_nobody_reads_never_blocks_and_drops_what_does_not_fit() -> None:
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    try:
+        output = Output(write_end, colour=False, limit=1000)
+        line = b"x" * 99 + b"\n"
+        for _ in range(2000):  # 200 KB: more than the pipe and the buffer hold
+            output.write(line)
+        assert output.waiting
+        assert 0 < len(output.pending) <= 1000 + len(line)
+        dropped = output.dropped
+        assert dropped > 0
+        received = read_all(read_end)  # the reader reads again
+        while output.waiting:
+            output.flush()
+            received += read_all(read_end)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    lines = received.splitlines(keepends=True)
+    assert set(lines[:-1]) == {line}  # whole lines only, in order
+    assert len(lines) - 1 + dropped == 2000
+    assert (
+        lines[-1]
+        == (
+            f"prodserver: {dropped} lines of output dropped: "
+            "the output was not being read\n"
+        ).encode()
+    )
+
+
+def test_output_to_a_pipe_is_written_without_making_it_non_blocking() -> None:
+    """The pipe's own description stays as it was (others may share it)."""
+    read_end, write_end = os.pipe()
+    try:
+        output = Output(write_end, colour=False)
+        output.write(b"hello\n")
+        assert os.get_blocking(write_end)
+        assert os.read(read_end, 100) == b"hello\n"
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+def test_messages_of_several_processes_say_who_dropped_output() -> None:
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    try:
+        printer = Printer(["web"], environ={}, stderr=write_end)
+        printer.stderr.limit = 100
+        for _ in range(5000):  # 120 KB
+            printer.message("web exited")
+        assert printer.stderr.dropped
+        received = read_all(read_end)
+        while printer.stderr.waiting:
+            printer.stderr.flush()
+            received += read_all(read_end)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert received.splitlines()[-1].startswith(b"prodserver | ")
+    assert b"lines of output dropped" in received.splitlines()[-1]

@@ -84,6 +84,65 @@ def test_all_and_several_names_print_one_plan_each() -> None:
 
 
 @override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
+def test_with_several_processes_each_argument_names_its_process() -> None:
+    web, api = json_plans(
+        "web", "api", extra_args=["web:--workers=8", "api:-w", "api:3"]
+    )
+    assert web["argv"][-2:] == ["--workers=8", "mysite.wsgi:application"]  # type: ignore[index]
+    assert api["argv"][-3:] == ["-w", "3", "mysite.wsgi:application"]  # type: ignore[index]
+    assert "--workers=4" not in web["argv"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("extra_args", "words"),
+    [
+        (["--workers=8"], "'--workers=8' after -- does not say which of the processes"),
+        (["worker:-c", "worker:2"], "'worker:-c' after -- is for 'worker', which is"),
+        (
+            ["--bind=unix:/run/web.sock"],
+            "does not say which of the processes (web, api)",
+        ),
+    ],
+)
+@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
+def test_with_several_processes_unnamed_arguments_are_refused(
+    extra_args: list[str], words: str
+) -> None:
+    with pytest.raises(CommandError) as info:
+        run("--all", "--dry-run", extra_args=extra_args)
+    assert info.value.returncode == 2
+    assert words in str(info.value)
+    assert "put the process's name before each argument: web:--workers=8" in str(
+        info.value
+    )
+
+
+def test_unnamed_arguments_with_several_processes_exit_2(tmp_path: Path) -> None:
+    result = manage_with_settings(
+        tmp_path,
+        setting_of(TWO_PROCESSES),
+        *("prodserver", "web", "api", "--dry-run", "--", "--workers=8"),
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "'--workers=8' after -- does not say which" in result.stderr
+    named = manage_with_settings(
+        tmp_path,
+        setting_of(TWO_PROCESSES),
+        *("prodserver", "web", "api", "--dry-run", "--", "api:--workers=8"),
+    )
+    assert named.returncode == 0, named.stderr
+    web, api = named.stdout.splitlines()
+    assert "--workers=8" not in web
+    assert "--workers=8" in api
+
+
+def test_with_one_process_arguments_are_taken_as_they_are() -> None:
+    (plan,) = json_plans("web", extra_args=["web:thing"])
+    assert plan["argv"][-2:] == ["web:thing", "mysite.wsgi:application"]  # type: ignore[index]
+
+
+@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
 def test_list_shows_names_backends_and_commands() -> None:
     out, _ = run("--list")
     lines = out.splitlines()

@@ -30,11 +30,14 @@ from django_prodserver.signals import FORWARDABLE
 from django_prodserver.supervisor import PAYLOAD_VARIABLE, Payload
 from tests.processes import (
     EXAMPLE_DIR,
+    HOST,
     Launched,
     example_env,
+    get,
     launch,
     prodserver,
     python_output,
+    wait_for_http,
     wait_until,
 )
 
@@ -210,17 +213,19 @@ def term_while_blocked() -> None:
 
 
 def test_stop_sent_before_the_child_starts_starts_nothing() -> None:
-    supervisor = subprocess.Popen(
-        supervisor_argv(),
-        env=payload_env([echo_spec("echo")]),
-        stdout=subprocess.PIPE,
-        preexec_fn=term_while_blocked,
-    )
-    try:
-        output, _ = supervisor.communicate(timeout=30)
-    finally:
-        supervisor.kill()
-        supervisor.wait()
+    with payload_fd([echo_spec("echo")]) as (env, fds):
+        supervisor = subprocess.Popen(
+            supervisor_argv(),
+            env=env,
+            stdout=subprocess.PIPE,
+            preexec_fn=term_while_blocked,
+            pass_fds=fds,
+        )
+        try:
+            output, _ = supervisor.communicate(timeout=30)
+        finally:
+            supervisor.kill()
+            supervisor.wait()
     assert supervisor.returncode == 0
     assert b"ready" not in output
 
@@ -313,10 +318,121 @@ def test_stubborn_process_is_killed_after_the_stop_timeout(tmp_path: Path) -> No
     assert "echo stopped with status 0" in text
 
 
+def test_each_process_has_its_own_stop_timeout(tmp_path: Path) -> None:
+    """STOP_TIMEOUT of the entry, without --stop-timeout."""
+    with launch(spawn("stubborn_quick", "slow_stop"), tmp_path) as launcher:
+        launcher.wait_for_text("ready", count=2)
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait() == 128 + signal.SIGKILL
+        text = launcher.text()
+    assert "stubborn_quick did not stop within 1 s: killing it" in text
+    assert "slow_stop stopped with status 0" in text  # its 1 s stop: not cut short
+
+
+def test_second_stop_is_acknowledged_and_the_third_kills(tmp_path: Path) -> None:
+    with launch(spawn("stubborn", "echo"), tmp_path) as launcher:
+        launcher.wait_for_text("ready", count=2)
+        launcher.signal(signal.SIGTERM)
+        launcher.wait_for_text("echo stopped with status 0")
+        launcher.signal(signal.SIGINT)  # Ctrl-C, say
+        launcher.wait_for_text(
+            "still stopping stubborn; stop again to kill what is left"
+        )
+        assert launcher.proc.poll() is None
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait() == 128 + signal.SIGKILL
+        text = launcher.text()
+    assert "prodserver | killing stubborn" in text
+    assert "did not stop within" not in text  # killed on request, not by its budget
+
+
+def test_one_process_gets_every_stop_request(tmp_path: Path) -> None:
+    """A second Ctrl-C means "force" to some programs: it must reach them."""
+    with launch(spawn("slow_stop", "--spawn"), tmp_path) as launcher:
+        child_pid(launcher)
+        launcher.signal(signal.SIGTERM)
+        launcher.wait_for_text("got SIGTERM")
+        launcher.signal(signal.SIGTERM)  # while it takes its 1 s to stop
+        launcher.wait_for_text("got SIGTERM", count=2)
+        assert launcher.wait() == 0
+        assert "still stopping" not in launcher.text()
+
+
+def test_a_process_that_fails_is_restarted_while_the_others_serve(
+    tmp_path: Path, port: int
+) -> None:
+    counter = tmp_path / "runs"
+    argv = spawn(
+        "web", "flaky", "--", f"web:--bind={HOST}:{port}", f"flaky:--counter={counter}"
+    )
+    with launch(argv, tmp_path) as launcher:
+        wait_for_http(f"http://{HOST}:{port}/", launcher.proc)
+        text = launcher.wait_for_text("flaky started", count=3)
+        assert "flaky exited with status 3: restarting in 1 s" in text
+        assert "flaky exited with status 3: restarting in 2 s" in text
+        launcher.wait_for_text("flaky      | ready", count=3)
+        status, _ = get(f"http://{HOST}:{port}/")  # served all along
+        assert status == 200
+        assert counter.read_text() == "3"
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait(timeout=60) == 0, launcher.text()
+        text = launcher.text()
+    assert "web started" in text
+    assert text.count("web started") == 1
+    assert "web stopped with status 0" in text
+    assert "flaky stopped with status 0" in text
+
+
+def test_one_process_that_restarts_runs_under_the_supervisor(tmp_path: Path) -> None:
+    """RESTART needs someone to start the program again: no exec."""
+    counter = tmp_path / "runs"
+    with launch(spawn("flaky", "--", f"--counter={counter}"), tmp_path) as launcher:
+        text = launcher.wait_for_text("ready", count=3)
+        assert "prodserver: flaky exited with status 3: restarting in 1 s" in text
+        pids = re.findall(r"ready (\d+)", text)
+        assert launcher.pid not in map(int, pids)
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait() == 0
+
+
+def test_output_nobody_reads_does_not_hold_up_a_stop(tmp_path: Path) -> None:
+    """The launcher's stdout and stderr are pipes that the reader stopped
+    reading: signals and the stop timeout are still acted on."""
+    argv = spawn("spew", "spew_stubborn", "--stop-timeout=2")
+    with unread_pipes(argv) as launcher:
+        assert wait_until(lambda: len(launcher.children()) == 2, timeout=30)
+        time.sleep(2)  # the pipes have long filled up
+        launcher.signal(signal.SIGTERM)
+        assert launcher.wait(timeout=2 + 3) == 128 + signal.SIGKILL
+        assert wait_until(lambda: not launcher.alive(), timeout=10), launcher.alive()
+
+
+@contextlib.contextmanager
+def unread_pipes(argv: list[str]) -> Iterator[Launched]:
+    """Start ``argv`` with its stdout and stderr on pipes that are never read."""
+    proc = subprocess.Popen(
+        argv,
+        cwd=EXAMPLE_DIR,
+        env=example_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    launched = Launched(proc, Path(os.devnull))
+    try:
+        yield launched
+    finally:
+        launched.kill_all()
+        for pipe in (proc.stdout, proc.stderr):
+            assert pipe is not None
+            pipe.close()
+
+
 def test_a_process_that_cannot_start_stops_the_others(tmp_path: Path) -> None:
     spec = Plan("missing", "", ("prodserver-test-no-such-program",), {}, "/")
     specs = [echo_spec("echo"), spec, echo_spec("other")]
-    with launch(supervisor_argv(), tmp_path, env=payload_env(specs)) as sup:
+    with supervising(specs, tmp_path) as sup:
         assert sup.wait() == 1
         text = sup.text()
     assert "missing: cannot start prodserver-test-no-such-program" in text
@@ -341,14 +457,14 @@ EXIT_CODES = [0, 1, 2, 3, 42, 100, 126, 127, 128, 129, 200, 254, 255]
 @pytest.mark.parametrize("code", EXIT_CODES)
 def test_exit_codes_pass_through(tmp_path: Path, code: int) -> None:
     spec = echo_spec("echo", f"--exit-code={code}")
-    with launch(supervisor_argv(), tmp_path, env=payload_env([spec])) as sup:
+    with supervising([spec], tmp_path) as sup:
         assert sup.wait() == code
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL, signal.SIGSEGV])
 def test_death_by_signal_gives_128_plus_n(tmp_path: Path, sig: signal.Signals) -> None:
     spec = echo_spec("echo", f"--die-by={sig.name}")
-    with launch(supervisor_argv(), tmp_path, env=payload_env([spec])) as sup:
+    with supervising([spec], tmp_path) as sup:
         assert sup.wait() == 128 + sig
 
 
@@ -359,6 +475,25 @@ def test_supervisor_imports_no_django() -> None:
         "& {'django', 'psutil', 'typing', 'dataclasses'}))"
     )
     assert python_output(code) == "[]"
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ('{"processes": []}', "is not a file descriptor"),  # not a variable's JSON
+        ("987", "cannot read the plans"),  # not an open descriptor
+    ],
+)
+def test_supervisor_with_a_bad_payload_variable_explains_itself(
+    value: str, words: str
+) -> None:
+    env = example_env(**{PAYLOAD_VARIABLE: value})
+    result = subprocess.run(
+        supervisor_argv(), env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_supervisor_without_a_payload_explains_itself() -> None:
@@ -388,8 +523,25 @@ def supervisor_argv() -> list[str]:
     return [sys.executable, "-m", "django_prodserver.supervisor"]
 
 
-def payload_env(specs: list[Plan]) -> dict[str, str]:
-    return example_env(**{PAYLOAD_VARIABLE: Payload(specs).encode()})
+@contextlib.contextmanager
+def payload_fd(specs: list[Plan]) -> Iterator[tuple[dict[str, str], tuple[int]]]:
+    """The environment and the descriptor that hand ``specs`` to a supervisor
+    (as the command does): pass the descriptor on, at the same number."""
+    fd = Payload(specs, environ=example_env()).to_descriptor()
+    try:
+        yield example_env(**{PAYLOAD_VARIABLE: str(fd)}), (fd,)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def supervising(specs: list[Plan], tmp_path: Path) -> Iterator[Launched]:
+    """The supervisor of ``specs``, run directly (no Django start-up)."""
+    with (
+        payload_fd(specs) as (env, fds),
+        launch(supervisor_argv(), tmp_path, env=env, pass_fds=fds) as supervisor,
+    ):
+        yield supervisor
 
 
 def running(pid: int) -> bool:

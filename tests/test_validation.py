@@ -54,6 +54,11 @@ class BuildsNonsense(ProcessBackend):
         return ["prog", 5]  # type: ignore[list-item]
 
 
+class BudgetNonsense(GunicornServer):
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        return "soon"  # type: ignore[return-value]
+
+
 class AddressRaises(WebServerBackend):
     def build_argv(self, options: list[str]) -> list[str]:
         return ["prog", *options]
@@ -310,6 +315,33 @@ CASES = [
         "ZeroDivisionError",
     ),
     case(
+        "E012-stop-timeout-nonsense",
+        web(BACKEND=f"{HERE}.BudgetNonsense"),
+        "prodserver.E012",
+        "gave the stop timeout 'soon'",
+    ),
+    case(
+        "E023-str",
+        web(STOP_TIMEOUT="30"),
+        "prodserver.E023",
+        "['web']['STOP_TIMEOUT'] must be a number of seconds above 0, or None",
+        "not '30'",
+    ),
+    case("E023-zero", web(STOP_TIMEOUT=0), "prodserver.E023", "not 0"),
+    case("E023-negative", web(STOP_TIMEOUT=-5), "prodserver.E023", "not -5"),
+    case("E023-bool", web(STOP_TIMEOUT=True), "prodserver.E023", "not True"),
+    case("E023-inf", web(STOP_TIMEOUT=float("inf")), "prodserver.E023", "not inf"),
+    case("E023-nan", web(STOP_TIMEOUT=float("nan")), "prodserver.E023", "not nan"),
+    case(
+        "E024-word",
+        web(RESTART="yes"),
+        "prodserver.E024",
+        "['web']['RESTART'] must be one of 'no', 'on-failure', 'always'",
+        "not 'yes'",
+    ),
+    case("E024-bool", web(RESTART=True), "prodserver.E024", "not True"),
+    case("E024-none", web(RESTART=None), "prodserver.E024", "not None"),
+    case(
         "W001",
         web(BACKEND=f"{HERE}.NotInstalled"),
         "prodserver.W001",
@@ -389,6 +421,27 @@ def test_each_problem_has_its_id_and_names_the_key(
     text = " ".join(str(m.msg) for m in messages)
     for word in words:
         assert word in text
+
+
+@pytest.mark.parametrize(
+    ("restart", "hint"),
+    [
+        ("on_failure", "Did you mean 'on-failure'?"),
+        ("Always", "Did you mean 'always'?"),
+        (False, 'Write "RESTART": "on-failure" to start it again when it fails.'),
+    ],
+)
+def test_e017_suggests_a_policy(restart: object, hint: str) -> None:
+    (message,) = found(web(RESTART=restart), "prodserver.E024")
+    assert message.hint == hint
+
+
+@pytest.mark.parametrize("stop_timeout", [None, 1, 0.5, 600])
+@pytest.mark.parametrize("restart", ["no", "on-failure", "always"])
+def test_stop_timeout_and_restart_values_that_are_fine(
+    stop_timeout: object, restart: str
+) -> None:
+    assert check(web(STOP_TIMEOUT=stop_timeout, RESTART=restart)) == []
 
 
 def test_errors_and_warnings_have_the_right_level() -> None:
@@ -627,6 +680,14 @@ COMMAND_CASES = [
         "prodserver.E002",
         "'my web'",
         "plain word",
+    ),
+    command_case(
+        "stop-timeout",
+        setting_of({"web": {"BACKEND": GUNICORN, "STOP_TIMEOUT": "1m"}}),
+        "web",
+        "prodserver.E023",
+        "PRODUCTION_PROCESSES['web']['STOP_TIMEOUT'] must be a number of seconds",
+        'HINT: Write "STOP_TIMEOUT": 60',
     ),
     command_case(
         "app-missing",

@@ -14,6 +14,8 @@ from .base import (
     ProcessBackend,
     WebServerBackend,
     WorkerBackend,
+    after_graceful_window,
+    seconds_value,
 )
 
 __all__ = [
@@ -26,4 +28,6 @@ __all__ = [
     "ProcessConfig",
     "WebServerBackend",
     "WorkerBackend",
+    "after_graceful_window",
+    "seconds_value",
 ]

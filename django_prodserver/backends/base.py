@@ -18,7 +18,9 @@ order, and :meth:`ProcessBackend.check_config` to add checks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import shlex
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -28,7 +30,7 @@ from django.core.checks import CheckMessage, Error, Warning
 
 from .. import check_ids, programs
 from ..addresses import Address, parse_bind, parse_port
-from ..entry import SETTING, ProcessConfig
+from ..entry import SETTING, UNSET, ProcessConfig
 from ..exceptions import ConfigurationError
 from ..options import (
     ArgsError,
@@ -37,6 +39,7 @@ from ..options import (
     OptionRules,
     group_values,
     join_options,
+    option_value,
     positional_words,
     translate,
     translate_all,
@@ -47,6 +50,28 @@ from ..text import did_you_mean
 
 #: How to give an entry its ``APP``.
 APP_HINT = 'Add "APP": "myproject.celery.app" (module path, then the attribute).'
+#: Seconds a stop gets beyond the program's own graceful window: time for its
+#: main process to exit once its workers have.
+STOP_MARGIN = 5.0
+#: The stop budget of a program whose backend says nothing of how long it takes
+#: to stop (Docker's own stop timeout).
+DEFAULT_STOP_TIMEOUT = 10.0
+
+
+def seconds_value(text: str | None) -> float | None:
+    """A number of seconds written on a command line, or None if it is not one."""
+    try:
+        seconds = float(text) if text is not None else math.nan
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds < math.inf else None
+
+
+def after_graceful_window(window: float | None) -> float | None:
+    """The stop budget of a program that stops within ``window`` seconds: the
+    window plus :data:`STOP_MARGIN` (None, no limit, for a program that sets no
+    bound: its own stop is not cut short)."""
+    return None if window is None else window + STOP_MARGIN
 
 
 def dotted_to_target(path: str) -> str:
@@ -158,7 +183,42 @@ class ProcessBackend:
         unless the backend runs several copies."""
         return [self.build_argv(self.options(extra_args))]
 
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        """How long a stop may take before what is left of the program is
+        killed, when the entry sets no ``STOP_TIMEOUT``; None for no limit.
+
+        ``argv`` is the command line the program runs. A backend whose program
+        bounds its own graceful stop reads that bound from its options
+        (:meth:`option_in_argv`) and returns :func:`after_graceful_window` of
+        it, so that prodserver never cuts the program's own stop short. The
+        default, for a program prodserver knows nothing of, is
+        :data:`DEFAULT_STOP_TIMEOUT`.
+        """
+        return DEFAULT_STOP_TIMEOUT
+
     # -- helpers ------------------------------------------------------------------
+
+    def stop_timeout(self, argv: list[str]) -> float | None:
+        """The stop budget of this entry's program: its ``STOP_TIMEOUT``, else
+        :meth:`default_stop_timeout`."""
+        configured = self.config.stop_timeout
+        if configured is UNSET:
+            return self.default_stop_timeout(argv)
+        return configured
+
+    def option_in_argv(self, argv: Sequence[str], name: str) -> str | None:
+        """The value of option ``name`` (canonical) in ``argv``, its last one
+        winning as on the command line; None if ``argv`` does not set it."""
+        return option_value(self.option_rules, argv, name)
+
+    def option_in_variable(self, variable: str, name: str) -> str | None:
+        """The value of option ``name`` in an environment variable that holds
+        command-line options (gunicorn's ``GUNICORN_CMD_ARGS``)."""
+        try:
+            words = shlex.split(self.environ.get(variable, ""))
+        except ValueError:  # unbalanced quotes: the program will say so
+            return None
+        return self.option_in_argv(words, name)
 
     def warning(self, check_id: str, message: str, hint: str) -> CheckMessage:
         """A check warning about this entry (its name goes first)."""

@@ -27,7 +27,11 @@ from django.utils.module_loading import import_string
 from .. import check_ids, programs
 from ..entry import SETTING
 from ..options import ArgValue, OptionRules
-from .base import WorkerBackend, dotted_to_target
+from .base import WorkerBackend, after_graceful_window, dotted_to_target, seconds_value
+
+#: The worker pools that end a task at its hard time limit, stopping or not (the
+#: solo and threads pools let it run on); ``processes`` is prefork's alias.
+TIME_LIMITED_POOLS = frozenset({"prefork", "processes", "gevent"})
 
 #: Options of the ``celery`` command itself, which precede the subcommand.
 GLOBAL_FLAGS = frozenset({"no-color", "quiet", "skip-checks"})
@@ -204,6 +208,18 @@ class CeleryWorker(CeleryBackend):
             return {}
         return {"hostname": f"{self.name}@%h"}
 
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        """A warm shutdown waits for the running tasks: the hard time limit
+        (``time-limit``, else ``CELERY_TASK_TIME_LIMIT``) plus the margin, where
+        the pool enforces it; no limit otherwise, as Celery itself."""
+        pool = self.option_in_argv(argv, "pool") or setting("CELERY_WORKER_POOL")
+        if str(pool or "prefork") not in TIME_LIMITED_POOLS:
+            return None
+        limit = self.option_in_argv(argv, "time-limit")
+        if limit is None:
+            limit = setting("CELERY_TASK_TIME_LIMIT")
+        return after_graceful_window(seconds_value(limit))
+
     def shares_its_app(self) -> bool:
         """Whether another worker entry of the setting runs the same app."""
         processes = getattr(settings, SETTING, {})
@@ -218,6 +234,12 @@ class CeleryWorker(CeleryBackend):
             and celery_app_value(entry["APP"]) == mine
             for name, entry in processes.items()
         )
+
+
+def setting(name: str) -> str | None:
+    """A Celery setting of the Django settings (the ``CELERY_`` namespace)."""
+    value = getattr(settings, name, None)
+    return None if value is None else str(value)
 
 
 def is_celery_worker(path: object) -> bool:

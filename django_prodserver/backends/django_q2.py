@@ -27,6 +27,8 @@ from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,
     ManagementCommandBackend,
+    after_graceful_window,
+    seconds_value,
 )
 
 FLAGS = DJANGO_COMMAND_FLAGS | {"run-once"}
@@ -39,6 +41,22 @@ def cluster_name(args: Mapping[Any, ArgValue]) -> str | None:
         if isinstance(key, str) and key.replace("_", "-") in NAME_KEYS | {"n"}:
             return None if value is None or isinstance(value, bool) else str(value)
     return None
+
+
+def cluster_setting(name: str | None, key: str) -> str | None:
+    """``Q_CLUSTER[key]``, or the value of cluster ``name``'s ``ALT_CLUSTERS``
+    entry, as Django-Q2 reads it."""
+    q_cluster = getattr(settings, "Q_CLUSTER", {})
+    if not isinstance(q_cluster, Mapping):
+        return None
+    value = q_cluster.get(key)
+    alternatives = q_cluster.get("ALT_CLUSTERS")
+    own = {q_cluster.get("name"), q_cluster.get("cluster_name")}
+    if name and name not in own and isinstance(alternatives, Mapping):
+        alternative = alternatives.get(name)
+        if isinstance(alternative, Mapping):
+            value = alternative.get(key, value)
+    return None if value is None else str(value)
 
 
 class DjangoQ2Worker(ManagementCommandBackend):
@@ -58,6 +76,16 @@ class DjangoQ2Worker(ManagementCommandBackend):
     def environment(self) -> dict[str, str]:
         name = cluster_name(self.config.args)
         return {"Q_CLUSTER_NAME": name} if name else {}
+
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        """The cluster's ``timeout`` plus the margin: Django-Q2 ends a task that
+        runs longer, stopping or not. Without one, no limit."""
+        timeout = cluster_setting(self.cluster(), "timeout")
+        return after_graceful_window(seconds_value(timeout))
+
+    def cluster(self) -> str | None:
+        """The cluster's name, from ARGS or ``Q_CLUSTER_NAME``."""
+        return cluster_name(self.config.args) or self.environ.get("Q_CLUSTER_NAME")
 
     def check_config(self) -> list[CheckMessage]:
         return [

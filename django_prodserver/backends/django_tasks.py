@@ -99,6 +99,10 @@ class DjangoTasksWorker(ManagementCommandBackend):
     def default_args(self) -> dict[str, ArgValue]:
         return {"reload": False}
 
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        """No limit: ``db_worker`` lets its running task finish, however long."""
+        return None
+
     @cached_property
     def pool_sizes(self) -> dict[str, int | None]:
         """``processes`` and ``threads`` of ARGS, read once."""

@@ -33,6 +33,8 @@ from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,
     ManagementCommandBackend,
+    after_graceful_window,
+    seconds_value,
 )
 from .brokers import redis_url
 
@@ -50,6 +52,10 @@ DEFAULT_BROKER_URL = "amqp://127.0.0.1:5672"
 RABBITMQ_PORT = 5672
 
 
+#: How long dramatiq waits for its workers' tasks at a stop, in milliseconds.
+WORKER_SHUTDOWN_TIMEOUT_MS = 600_000.0
+
+
 class DramatiqWorker(ManagementCommandBackend):
     """django-dramatiq's ``rundramatiq``, which becomes ``dramatiq``."""
 
@@ -65,6 +71,13 @@ class DramatiqWorker(ManagementCommandBackend):
         known=FLAGS | VALUE_OPTIONS,
     )
     accepted_signals = frozenset({"SIGHUP", "SIGINT", "SIGTERM"})
+
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        """``--worker-shutdown-timeout`` (milliseconds; dramatiq's default is
+        600000, ten minutes), plus the margin."""
+        value = seconds_value(self.option_in_argv(argv, "worker-shutdown-timeout"))
+        milliseconds = WORKER_SHUTDOWN_TIMEOUT_MS if value is None else value
+        return after_graceful_window(milliseconds / 1000)
 
     def broker_url(self) -> str | None:
         """The URL of ``DRAMATIQ_BROKER``: its ``OPTIONS["url"]``, or the URL

@@ -7,13 +7,14 @@ so each backend names its interface. ``--blocking-threads`` and
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from django.core.checks import CheckMessage
 
 from .. import check_ids
 from ..options import ArgValue, OptionRules
-from .base import WebServerBackend
+from .base import WebServerBackend, after_graceful_window
 
 # From granian 2.x's click definitions (``granian --help``).
 NEGATABLE = frozenset(
@@ -66,6 +67,23 @@ WSGI_BLOCKING_THREADS = 4
 WORKERS_KILL_TIMEOUT = 30
 
 
+#: Granian's durations: seconds, or ``1h30m``-style (days, hours, minutes, seconds).
+DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+
+
+def duration_seconds(text: str | None) -> float | None:
+    """Seconds of one of granian's durations (``30``, ``1m30s``), else None."""
+    if text is None:
+        return None
+    if text.isdigit():
+        return float(text)
+    match = DURATION.fullmatch(text)
+    if not text or match is None:
+        return None
+    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return float(((days * 24 + hours) * 60 + minutes) * 60 + seconds)
+
+
 class GranianServer(WebServerBackend):
     """What both granian backends share: program, options, signals, defaults."""
 
@@ -95,6 +113,14 @@ class GranianServer(WebServerBackend):
             "blocking-threads": self.blocking_threads,
             "workers-kill-timeout": WORKERS_KILL_TIMEOUT,
         }
+
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        """``workers-kill-timeout`` (30 s unless ARGS say otherwise) plus the
+        margin: granian kills the workers that have not stopped by then."""
+        value = self.option_in_argv(argv, "workers-kill-timeout")
+        if value is None:
+            value = self.environ.get("GRANIAN_WORKERS_KILL_TIMEOUT")
+        return after_graceful_window(duration_seconds(value))
 
 
 #: django-prodserver 3.0's name of the base class.

@@ -8,7 +8,7 @@ from typing import ClassVar
 from .. import programs
 from ..options import ArgValue, OptionRules
 from ..signals import FORWARDABLE
-from .base import WebServerBackend
+from .base import WebServerBackend, after_graceful_window, seconds_value
 
 FLAGS = frozenset(
     {
@@ -64,6 +64,10 @@ CONFIG_NAMES = {
     "syslog-prefix": "log-syslog-prefix", "uwsgi-allow-ips": "uwsgi-allow-from",
 }  # fmt: skip
 
+#: Gunicorn's default ``graceful-timeout``: how long its workers may take to
+#: finish their requests once it is told to stop.
+GRACEFUL_TIMEOUT = 30.0
+
 #: The first gunicorn with a control socket at a per-user default path.
 CONTROL_SOCKET_SINCE = (25, 1)
 
@@ -104,6 +108,15 @@ class GunicornServer(WebServerBackend):
         if self.needs_control_socket():
             defaults["control-socket"] = self.control_socket_path()
         return defaults
+
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        """``graceful-timeout`` (from the command line, else
+        ``GUNICORN_CMD_ARGS``, else gunicorn's default of 30 s), plus the margin."""
+        value = self.option_in_argv(argv, "graceful-timeout")
+        if value is None:
+            value = self.option_in_variable("GUNICORN_CMD_ARGS", "graceful-timeout")
+        window = seconds_value(value)
+        return after_graceful_window(GRACEFUL_TIMEOUT if window is None else window)
 
     def needs_control_socket(self) -> bool:
         chosen = self.configured() & {"control-socket", "no-control-socket"}

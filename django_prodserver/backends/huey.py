@@ -32,6 +32,8 @@ from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,
     ManagementCommandBackend,
+    after_graceful_window,
+    seconds_value,
 )
 from .brokers import redis_url
 
@@ -84,6 +86,17 @@ class HueyConsumer(ManagementCommandBackend):
 
     def default_args(self) -> dict[str, ArgValue]:
         return {"graceful-signal": GRACEFUL}
+
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        """``--shutdown-timeout``, else ``HUEY["consumer"]["shutdown_timeout"]``,
+        plus the margin; without either the consumer waits for its tasks, and
+        so does prodserver."""
+        window = seconds_value(self.option_in_argv(argv, "shutdown-timeout"))
+        config = getattr(settings, "HUEY", None)
+        consumer = config.get("consumer") if isinstance(config, Mapping) else None
+        if window is None and isinstance(consumer, Mapping):
+            window = seconds_value(str(consumer.get("shutdown_timeout") or "") or None)
+        return after_graceful_window(window)
 
     def broker_url(self) -> str | None:
         """The Redis URL of ``HUEY`` (its ``connection``, or top-level

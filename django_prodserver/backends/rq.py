@@ -33,6 +33,8 @@ from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,
     ManagementCommandBackend,
+    after_graceful_window,
+    seconds_value,
 )
 from .brokers import lower_keys, redis_url
 
@@ -53,6 +55,10 @@ CONNECTION_KEYS = frozenset(
     }
 )  # fmt: skip
 QUEUES_HINT = 'Name queues of RQ_QUEUES, as a list: "queues": ["high", "default"].'
+
+
+#: RQ's job timeout where a queue sets none, in seconds.
+DEFAULT_JOB_TIMEOUT = 180.0
 
 
 def queue_names(value: ArgValue) -> list[str]:
@@ -87,6 +93,23 @@ class RQWorker(ManagementCommandBackend):
         """The queues this worker serves (``default`` when ARGS name none)."""
         value = self.option_values().get("queues")
         return queue_names(value) or [DEFAULT_QUEUE]
+
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        """A warm stop waits for the running job, which its queue's
+        ``DEFAULT_TIMEOUT`` (RQ's default: 180 s) bounds: the longest of the
+        queues served, plus the margin; no limit for a queue without one (-1)."""
+        queues = getattr(settings, "RQ_QUEUES", None)
+        timeouts: list[float] = []
+        for name in self.served_queues():
+            config = queues.get(name) if isinstance(queues, Mapping) else None
+            value = (
+                config.get("DEFAULT_TIMEOUT") if isinstance(config, Mapping) else None
+            )
+            if str(value) == "-1":
+                return None  # jobs without a timeout: no limit
+            number = seconds_value(None if value is None else str(value))
+            timeouts.append(DEFAULT_JOB_TIMEOUT if number is None else number)
+        return after_graceful_window(max(timeouts, default=DEFAULT_JOB_TIMEOUT))
 
     def broker_url(self) -> str | None:
         """The Redis URL of its queues, from ``RQ_QUEUES`` (None when the

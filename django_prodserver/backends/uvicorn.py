@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..options import ArgValue, OptionRules
-from .base import WebServerBackend
+from .base import WebServerBackend, after_graceful_window, seconds_value
 
 # From uvicorn's click definitions (``uvicorn --help``).
 NEGATABLE = frozenset(
@@ -51,6 +51,14 @@ class UvicornServer(WebServerBackend):
 
     def target(self) -> str:
         return self.asgi_target()
+
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        """``timeout-graceful-shutdown`` plus the margin. Without it uvicorn
+        waits for every request in flight to finish, and so does prodserver."""
+        value = self.option_in_argv(argv, "timeout-graceful-shutdown")
+        if value is None:
+            value = self.environ.get("UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN")
+        return after_graceful_window(seconds_value(value))
 
 
 class UvicornWSGIServer(UvicornServer):

@@ -13,7 +13,7 @@ from typing import ClassVar
 from .. import programs
 from ..addresses import Address
 from ..options import OptionRules
-from .base import WebServerBackend
+from .base import WebServerBackend, after_graceful_window
 
 # From waitress 3's getopt definitions (``Adjustments.parse_args``): every
 # adjustment takes ``--name=value``, booleans take ``--name``/``--no-name``.
@@ -35,6 +35,9 @@ VALUE_OPTIONS = frozenset(
         "unix-socket", "unix-socket-perms", "url-prefix", "url-scheme",
     }
 )  # fmt: skip
+#: Seconds waitress gives its running requests when it stops (its task
+#: dispatcher's fixed shutdown timeout); it drops what is left.
+SHUTDOWN_TIMEOUT = 5.0
 #: The module that runs waitress-serve with a graceful SIGTERM.
 SHIM = "django_prodserver.waitress_serve"
 
@@ -71,3 +74,6 @@ class WaitressServer(WebServerBackend):
 
     def program_argv(self) -> list[str]:
         return programs.python_module_argv(SHIM)
+
+    def default_stop_timeout(self, argv: list[str]) -> float | None:
+        return after_graceful_window(SHUTDOWN_TIMEOUT)

@@ -12,6 +12,20 @@ def yaml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+#: ``stop_grace_period`` of a process without a stop limit: Compose needs one.
+NO_LIMIT = "24h"
+
+
+def grace_period(budget: float | None) -> list[str]:
+    """The ``stop_grace_period`` line: the stop budget, or a day for none."""
+    if budget is None:
+        return [
+            "    # No stop limit for this process; Compose needs one: a day.",
+            f"    stop_grace_period: {NO_LIMIT}",
+        ]
+    return [f"    stop_grace_period: {seconds(budget)}s"]
+
+
 def render(deploy: Deployment) -> str:
     """A ``services:`` block: one service per process, all built from ``.``.
 
@@ -30,6 +44,6 @@ def render(deploy: Deployment) -> str:
             "    build: .",
             f"    command: [{', '.join(yaml_string(word) for word in argv)}]",
             "    stop_signal: SIGTERM",
-            f"    stop_grace_period: {seconds(deploy.stop_timeout)}s",
+            *grace_period(deploy.stop_budget(name)),
         ]
     return "\n".join(lines) + "\n"

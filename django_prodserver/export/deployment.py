@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..backends.base import DEFAULT_STOP_TIMEOUT
 from ..environment import find_manage_py, project_roots, settings_module
 from ..exceptions import ConfigurationError
 from ..programs import python
-from ..supervisor import DEFAULT_STOP_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -18,9 +18,10 @@ class Deployment:
     """What every exported file needs to know about how to start prodserver.
 
     Paths (``manage_py``, ``cwd``, ``pythonpath``, ``project_root``) are
-    absolute. ``settings_option``, ``pythonpath``, ``spawn`` and a
-    ``stop_timeout`` other than the default were given to the export command:
-    every exported command repeats them, and ``extra_args`` after ``--``.
+    absolute. ``settings_option``, ``pythonpath``, ``spawn`` and
+    ``stop_timeout`` were given to the export command: every exported command
+    repeats them, and each process's ``extra_args`` after ``--``.
+    ``stop_timeouts`` holds each process's own stop budget (None: no limit).
     ``oneshot`` names the processes that run once, to completion, before the
     others start (release steps), in their order.
     """
@@ -32,11 +33,12 @@ class Deployment:
     manage_py: str | None
     project_root: str
     cwd: str
-    stop_timeout: float = DEFAULT_STOP_TIMEOUT
+    stop_timeout: float | None = None
     settings_option: str | None = None
     pythonpath: str | None = None
     spawn: bool = False
-    extra_args: tuple[str, ...] = ()
+    extra_args: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    stop_timeouts: Mapping[str, float | None] = field(default_factory=dict)
     oneshot: tuple[str, ...] = ()
 
     @property
@@ -46,6 +48,14 @@ class Deployment:
 
     def path(self, path: str, relative: bool) -> str:
         return os.path.relpath(path, self.cwd) if relative else path
+
+    def stop_budget(self, name: str) -> float | None:
+        """How long the process manager waits for a stop of process ``name``
+        before it kills (None: no limit): ``--stop-timeout`` if given, else the
+        process's own budget."""
+        if self.stop_timeout is not None:
+            return self.stop_timeout
+        return self.stop_timeouts.get(name, DEFAULT_STOP_TIMEOUT)
 
     def command(self, name: str, python: str, relative: bool, *more: str) -> list[str]:
         """argv of ``python manage.py prodserver NAME …`` for one process (or,
@@ -69,15 +79,26 @@ class Deployment:
             options.append(f"--pythonpath={self.path(pythonpath, relative)}")
         if self.spawn:
             options.append("--spawn")
-        if self.stop_timeout != DEFAULT_STOP_TIMEOUT:
+        if self.stop_timeout is not None:
             options.append(f"--stop-timeout={seconds(self.stop_timeout)}")
-        extra = ["--", *self.extra_args] if self.extra_args else []
-        return [*prefix, *options, *extra]
+        if more:  # several processes: each argument names its own
+            extra = [
+                f"{n}:{arg}"
+                for n in (name, *more)
+                for arg in self.extra_args.get(n, ())
+            ]
+        else:
+            extra = list(self.extra_args.get(name, ()))
+        return [*prefix, *options, *(["--", *extra] if extra else [])]
 
 
-def stop_timeout_of(options: Mapping[str, object]) -> float:
+def stop_timeout_of(options: Mapping[str, object]) -> float | None:
+    """``--stop-timeout`` (None if not given), which a process manager takes as
+    a number of seconds above 0."""
     value = options.get("stop_timeout")
-    timeout = DEFAULT_STOP_TIMEOUT if value is None else float(str(value))
+    if value is None:
+        return None
+    timeout = float(str(value))
     if not (timeout > 0 and math.isfinite(timeout)):
         raise ConfigurationError(
             f"--stop-timeout must be a number of seconds above 0, not {value!r}"
@@ -88,10 +109,13 @@ def stop_timeout_of(options: Mapping[str, object]) -> float:
 def deployment(
     names: Sequence[str],
     options: Mapping[str, object],
-    extra: Sequence[str] = (),
+    extra_args: Mapping[str, Sequence[str]] | None = None,
+    stop_timeouts: Mapping[str, float | None] | None = None,
     oneshot: Sequence[str] = (),
 ) -> Deployment:
-    """Describe the deployment of ``names`` as this command invocation runs them."""
+    """Describe the deployment of ``names`` as this command invocation runs them:
+    ``extra_args`` are each process's arguments after ``--``, ``stop_timeouts``
+    their stop budgets."""
     pythonpath = str(options["pythonpath"]) if options.get("pythonpath") else None
     roots = project_roots([pythonpath] if pythonpath else [])
     module = settings_module()
@@ -107,7 +131,8 @@ def deployment(
         settings_option=str(options["settings"]) if options.get("settings") else None,
         pythonpath=os.path.abspath(pythonpath) if pythonpath else None,
         spawn=bool(options.get("spawn")),
-        extra_args=tuple(extra),
+        extra_args={name: tuple(args) for name, args in (extra_args or {}).items()},
+        stop_timeouts=dict(stop_timeouts or {}),
         oneshot=tuple(name for name in names if name in oneshot),
     )
 

@@ -24,6 +24,11 @@ def systemd_word(word: str, expands_variables: bool = True) -> str:
     return escaped
 
 
+def stop_sec(budget: float | None) -> str:
+    """``TimeoutStopSec``: the stop budget, or systemd's ``infinity`` for none."""
+    return "infinity" if budget is None else f"{seconds(budget)}s"
+
+
 def unit_name(deploy: Deployment, name: str) -> str:
     return f"{deploy.project}-{name}.service"
 
@@ -58,7 +63,7 @@ def systemd_unit(deploy: Deployment, name: str) -> str:
         f"Environment={assignments}",
         f"ExecStart={' '.join(systemd_word(word) for word in argv)}",
         "KillMode=mixed",
-        f"TimeoutStopSec={seconds(deploy.stop_timeout)}s",
+        f"TimeoutStopSec={stop_sec(deploy.stop_budget(name))}",
         "Restart=on-failure",
         f"SyslogIdentifier={deploy.project}-{name}",
         "",

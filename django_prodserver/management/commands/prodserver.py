@@ -20,7 +20,8 @@ BROKEN_PIPE = 141
 class Command(BaseCommand):
     help = (
         "Start processes of PRODUCTION_PROCESSES (web servers, workers, schedulers). "
-        "Arguments after -- go to the program and override configured options."
+        "Arguments after -- go to the program and override configured options; "
+        "with several processes, write each as NAME:ARGUMENT."
     )
     # Our own checks run in handle(); the project's belong to `manage.py check`.
     requires_system_checks: tuple[str, ...] = ()

@@ -9,6 +9,9 @@ make it misbehave the ways real programs do:
 --reraise           on the stop signal, die of it (as uvicorn does)
 --stop-delay=S      take S seconds to stop
 --exit-code=N       exit with N right after ``ready``
+--fail-first=N      exit with 3 right after ``ready`` the first N times it runs
+--counter=PATH      the file that counts its runs for --fail-first
+--environ=NAME      print ``NAME=value`` (or ``NAME unset``) after ``ready``
 --die-by=SIG        kill itself with SIG right after ``ready``
 --fork-and-exit     leave a sleeping child holding stdout, then exit 0
 --lines=N           write N numbered lines as fast as it can, then exit 0
@@ -46,6 +49,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--reraise", action="store_true")
     parser.add_argument("--stop-delay", type=float, default=0.0)
     parser.add_argument("--exit-code", type=int)
+    parser.add_argument("--fail-first", type=int, default=0)
+    parser.add_argument("--counter")
+    parser.add_argument("--environ", action="append", default=[])
     parser.add_argument("--die-by")
     parser.add_argument("--fork-and-exit", action="store_true")
     parser.add_argument("--noisy", action="store_true")
@@ -53,6 +59,18 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--twin", action="store_true")
     parser.add_argument("--tag")
     return parser.parse_args(argv)
+
+
+def count_run(path: str) -> int:
+    """Count this run in the file at ``path``: which run it is, from 1."""
+    try:
+        with open(path) as file:
+            runs = int(file.read() or 0) + 1
+    except FileNotFoundError:
+        runs = 1
+    with open(path, "w") as file:
+        file.write(str(runs))
+    return runs
 
 
 def main(argv: list[str]) -> int:
@@ -78,6 +96,11 @@ def main(argv: list[str]) -> int:
     if options.twin and os.fork() == 0:
         WHO["name"] = "twin "
     say(f"ready {os.getpid()}")
+    for name in options.environ:
+        value = os.environ.get(name)
+        say(f"{name} unset" if value is None else f"{name}={value}")
+    if options.fail_first and count_run(options.counter) <= options.fail_first:
+        return 3
     if options.noisy:
         os.write(2, b"to stderr\n")
         os.write(1, b"bad \xff\xfe utf-8\n")

@@ -8,4 +8,5 @@ urlpatterns = [
     path("database/", views.database, name="database"),
     path("async/", views.async_index, name="async-index"),
     path("async/slow/", views.async_slow, name="async-slow"),
+    path("orphans/", views.orphans, name="orphans"),
 ]

@@ -2,6 +2,8 @@
 
 import asyncio
 import os
+import subprocess
+import sys
 import time
 
 from django.conf import settings
@@ -50,3 +52,22 @@ async def async_slow(request: HttpRequest) -> JsonResponse:
     delay = seconds(request)
     await asyncio.sleep(delay)
     return JsonResponse({**identity("async"), "slept": delay})
+
+
+#: A helper that forks ``count`` children and exits at once: they live on as
+#: orphans for a moment, then exit, and must be reaped by whoever adopted them.
+ORPHANS = """
+import os, sys, time
+for _ in range(int(sys.argv[1])):
+    if os.fork() == 0:
+        time.sleep(0.2)
+        os._exit(0)
+"""
+
+
+def orphans(request: HttpRequest) -> JsonResponse:
+    """Leaves ``?count=`` (default 5) orphans behind, as an app that starts a
+    helper which forks and exits does (for the PID 1 tests)."""
+    count = min(int(request.GET.get("count", "5")), 100)
+    subprocess.run([sys.executable, "-c", ORPHANS, str(count)], check=True)
+    return JsonResponse({**identity("sync"), "orphans": count})
