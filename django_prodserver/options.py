@@ -243,6 +243,34 @@ def names_in_argv(rules: OptionRules, tokens: Iterable[str]) -> set[str]:
     return names
 
 
+def options_in_argv(rules: OptionRules, tokens: Sequence[str]) -> dict[str, list[str]]:
+    """The values that command-line tokens give options, by canonical name.
+
+    ``--bind=x``, ``--bind x``, ``-b x`` and ``-bx`` are read; a flag (or an
+    option whose value is missing at the end) has no value.
+    """
+    found: dict[str, list[str]] = {}
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if token.startswith("--") and len(token) > 2:
+            key, equals, value = token[2:].partition("=")
+            name = rules.canonical(key)
+        elif token.startswith("-") and len(token) > 1 and token[1] != "-":
+            name = rules.short.get(token[1], token[1])
+            value, equals = token[2:], "=" if len(token) > 2 else ""
+        else:
+            continue
+        if not equals and not rules.is_flag(name) and index < len(tokens):
+            value = tokens[index]
+            index += 1
+        elif not equals:
+            continue
+        found.setdefault(name, []).append(value)
+    return found
+
+
 def build_options(
     rules: OptionRules,
     args: Mapping[Any, ArgValue],

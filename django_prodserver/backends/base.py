@@ -18,7 +18,7 @@ order, and :meth:`ProcessBackend.check_config` to add checks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -35,10 +35,12 @@ from ..options import (
     OptionGroup,
     OptionRules,
     join_options,
+    options_in_argv,
     positional_words,
     translate,
     translate_all,
 )
+from ..probes import DEFAULT_PATH, HttpProbe, Probe, connect_host
 from ..signals import FORWARDABLE
 from ..text import did_you_mean
 
@@ -83,6 +85,9 @@ class ProcessBackend:
         Whether the entry must have an ``APP`` key.
     ``own_args``
         ARGS keys that prodserver itself handles; they never reach the program.
+    ``single_instance``
+        Whether exactly one copy of the process may run in a deployment (a
+        scheduler such as Celery beat): the exports never scale it out.
     """
 
     program: ClassVar[str | None] = None
@@ -95,6 +100,7 @@ class ProcessBackend:
     can_exec: ClassVar[bool] = True
     requires_app: ClassVar[bool] = False
     own_args: ClassVar[frozenset[str]] = frozenset()
+    single_instance: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -133,6 +139,20 @@ class ProcessBackend:
     def environment(self) -> dict[str, str]:
         """Variables this backend sets for the program (``ENV`` still wins)."""
         return {}
+
+    def probe(
+        self, extra_args: list[str], http_path: str = DEFAULT_PATH
+    ) -> Probe | None:
+        """How to tell that the running process is healthy (``--probe``), given
+        the arguments after ``--``; None, the default, when there is no check
+        better than the process being alive.
+
+        Web servers return an :class:`~django_prodserver.probes.HttpProbe` of
+        where they listen (``http_path`` is the path to ask for); a worker may
+        return a :class:`~django_prodserver.probes.CommandProbe`, a command that
+        asks it (run with the process's environment, never imported here).
+        """
+        return None
 
     def check_config(self) -> list[CheckMessage]:
         """System checks of this entry; extend with ``super().check_config()``
@@ -340,15 +360,21 @@ class WebServerBackend(ProcessBackend):
             return {self.bind_option: f"0.0.0.0:{port}"}
         return {self.port_option: port} if self.port_option else {}
 
-    def listen_addresses(self) -> list[Address]:
+    def listen_addresses(self, extra_args: Sequence[str] = ()) -> list[Address]:
         """The TCP addresses the server will listen on, from :meth:`option_values`
         (ARGS by canonical name, so aliases count, then :meth:`default_args` such
         as the ``PORT`` default), :attr:`default_address` for what is unset.
+        Options given in ``extra_args`` (after ``--``) replace the configured
+        ones, as on the command line.
 
         A list gives one address per item; a port that is not a number is left
         for the program to reject and gives no address.
         """
-        values = self.option_values()
+        values: dict[str, ArgValue] = dict(self.option_values())
+        given = options_in_argv(self.option_rules, extra_args)
+        for name in self.option_rules.replaced_by(given):
+            values.pop(name, None)
+        values.update(given)
         if values.keys() & self.socket_options:
             return []
         if self.bind_option and values.get(self.bind_option) is not None:
@@ -365,6 +391,18 @@ class WebServerBackend(ProcessBackend):
             for port in map(parse_port, ports)
             if port is not None
         ]
+
+    def probe(
+        self, extra_args: list[str], http_path: str = DEFAULT_PATH
+    ) -> Probe | None:
+        """A GET of ``http_path`` at the first TCP address the server listens on
+        (the loopback for every interface), with a ``Host`` header that
+        ``ALLOWED_HOSTS`` accepts; None without a TCP address to ask."""
+        addresses = [a for a in self.listen_addresses(extra_args) if a[1] != 0]
+        if not addresses:
+            return None
+        host, port = addresses[0]
+        return HttpProbe(connect_host(host), port, http_path, allowed_host())
 
     def bind_addresses(self, binds: ArgValue) -> list[Address]:
         """The TCP addresses of ``HOST:PORT`` values (``host``, ``[v6]:port``,
@@ -383,6 +421,19 @@ class WorkerBackend(ProcessBackend):
 
 def as_list(value: ArgValue) -> list[object]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def allowed_host() -> str:
+    """A host name that ``ALLOWED_HOSTS`` accepts, for a probe's ``Host`` header;
+    "" when any host is accepted or none is named (the address is then sent)."""
+    hosts = [str(h) for h in getattr(settings, "ALLOWED_HOSTS", []) or []]
+    if "*" in hosts:
+        return ""
+    for host in hosts:
+        name = host.removeprefix(".")  # ".example.com" accepts example.com too
+        if name and "*" not in name:
+            return name
+    return ""
 
 
 def wsgi_application_path() -> str:
