@@ -37,6 +37,8 @@ CLUSTER_NAME_NEEDS_ALT_CLUSTERS = "prodserver.E013"
 MISSPELT_ENTRY_KEY = "prodserver.E014"
 #: A Celery entry's ``APP`` names no module that can be imported.
 CELERY_APP_NOT_FOUND = "prodserver.E015"
+#: ``--export`` cannot write a value so that its format reads it back exactly.
+EXPORT_REFUSED = "prodserver.E016"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"

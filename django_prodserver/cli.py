@@ -20,13 +20,14 @@ from django.conf import settings
 from django.core.checks import CheckMessage
 
 from . import check_ids
+from .backends.base import ProcessBackend
 from .entry import EXAMPLE_BACKEND, SETTING
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .export import FORMATS as EXPORT_FORMATS
 from .plan import Plan
 from .resolver import resolve
-from .text import did_you_mean
+from .text import brief, did_you_mean
 from .validation import Report, check_entries, read_setting
 
 
@@ -77,8 +78,46 @@ def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument(
         "--export",
         choices=EXPORT_FORMATS,
-        help="Print a Procfile, systemd units or a compose services block "
-        "that start the named processes (all of them without a name).",
+        help="Print the deployment files (a Procfile, systemd units, a compose "
+        "file, Kubernetes objects or supervisord programs) that start the named "
+        "processes (all of them without a name).",
+    )
+    export = parser.add_argument_group("export options")
+    export.add_argument(
+        "--image", help="The container image of every process (compose, kubernetes)."
+    )
+    export.add_argument(
+        "--dockerfile",
+        metavar="PATH",
+        help="The Dockerfile that builds the image (compose, without --image).",
+    )
+    export.add_argument(
+        "--build-context",
+        metavar="DIR",
+        help="The directory the image is built from (compose; default: .).",
+    )
+    export.add_argument(
+        "--env-file",
+        metavar="PATH",
+        help="A file of environment variables every process reads "
+        "(compose, systemd; kubernetes: a Secret).",
+    )
+    export.add_argument(
+        "--name-prefix",
+        metavar="PREFIX",
+        help="The prefix of unit, program and object names "
+        "(default: the project's name and '-').",
+    )
+    parser.add_argument(
+        "--probe",
+        action="store_true",
+        help="Check that the named process is healthy: exit 0, or 1 with the reason.",
+    )
+    parser.add_argument(
+        "--probe-path",
+        default=None,
+        metavar="PATH",
+        help="The path a web server's probe asks for (default: /).",
     )
 
 
@@ -107,6 +146,8 @@ class Request:
     output_format: str = "shell"
     list_processes: bool = False
     export: str | None = None
+    probe: bool = False
+    probe_path: str = "/"
     spawn: bool = False
     stop_timeout: float | None = None
     #: Prefix colours: ``--force-color`` (True), ``--no-color`` (False), or None.
@@ -132,6 +173,8 @@ class Request:
             output_format=options.get("format") or "shell",
             list_processes=bool(options.get("list")),
             export=export,
+            probe=bool(options.get("probe")),
+            probe_path=options.get("probe_path") or "/",
             spawn=bool(options.get("spawn")),
             stop_timeout=options.get("stop_timeout"),
             colour=colour_option(options),
@@ -225,6 +268,7 @@ class Selection:
     context: LaunchContext
     plans: dict[object, list[Plan]] = field(default_factory=dict)
     broken: dict[object, str] = field(default_factory=dict)
+    backends: dict[object, ProcessBackend] = field(default_factory=dict)
 
     def all_plans(self) -> list[Plan]:
         return [plan for plans in self.plans.values() for plan in plans]
@@ -236,14 +280,14 @@ def select(request: Request, console: Console) -> Selection:
     processes = configured_processes()
     context = LaunchContext.current(request.pythonpath)
     selection = Selection(select_names(processes, request), context)
-    report = check_entries(
-        processes, selection.names, context, deep=not request.skip_checks
-    )
+    # A probe runs every few seconds: what resolving needs, nothing more.
+    deep = not (request.skip_checks or request.probe)
+    report = check_entries(processes, selection.names, context, deep=deep)
     silenced = silenced_checks()
     describing = request.list_processes or bool(request.export)
     if not describing:
         raise_errors(report, silenced)
-    launching = not (describing or request.dry_run)
+    launching = not (describing or request.dry_run or request.probe)
     for message in report.messages:
         # A missing program stops a launch with its own error: warn of it once.
         if message.id in silenced or (
@@ -265,6 +309,7 @@ def select(request: Request, console: Console) -> Selection:
             console.warn(str(exc))
             continue
         selection.plans[entry.name] = plans
+        selection.backends[entry.name] = entry.backend
     if launching:
         require_installed(report)
     return selection
@@ -279,8 +324,16 @@ def require_installed(report: Report) -> None:
 
 def run(request: Request, console: Console) -> None:
     """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
+    if request.probe and (request.export or request.list_processes or request.dry_run):
+        raise ConfigurationError(
+            "--probe checks a running process: it goes with no --export, --list "
+            "or --dry-run",
+            returncode=2,
+        )
     selection = select(request, console)
-    if request.export:
+    if request.probe:
+        probe(request, selection, console)
+    elif request.export:
         print_export(request, selection, console)
     elif request.list_processes:
         print_list(selection, console)
@@ -293,15 +346,48 @@ def run(request: Request, console: Console) -> None:
 
 
 def print_export(request: Request, selection: Selection, console: Console) -> None:
-    from .export import render
-    from .export.deployment import deployment  # only here: launches do without
+    from .export import render  # only here: launches do without
+    from .export.deployment import deployment
+    from .export.processes import exported_process
 
-    names = [str(name) for name in selection.names if name in selection.plans]
+    processes = [
+        exported_process(
+            selection.backends[name],
+            selection.plans[name],
+            request.options,
+            request.extra_args,
+        )
+        for name in selection.names
+        if name in selection.plans
+    ]
     for name, problem in selection.broken.items():
-        console.write(f"# {name} is left out: {one_line(problem)}")
-    if names:
-        deploy = deployment(names, request.options, request.extra_args)
+        # A comment of the file: the name quoted, so that it cannot end the line.
+        console.write(f"# {brief(name)} is left out: {one_line(problem)}")
+    if processes:
+        deploy = deployment(processes, request.options, request.extra_args)
         console.write(render(request.export or "", deploy).rstrip("\n"))
+
+
+def probe(request: Request, selection: Selection, console: Console) -> None:
+    """Check the one selected process: write why it is healthy, or raise
+    why it is not (exit status 1)."""
+    if len(selection.names) != 1:
+        raise ConfigurationError("--probe checks one process: name it", returncode=2)
+    name = selection.names[0]
+    backend, plans = selection.backends[name], selection.plans[name]
+    found = backend.probe(list(request.extra_args), request.probe_path)
+    if found is None:
+        console.write(
+            f"{name}: {type(backend).__name__} has no health check; "
+            "a running process is all there is to check"
+        )
+        return
+    from .probes import check
+
+    healthy, reason = check(found, plans[0].env)
+    if not healthy:
+        raise ConfigurationError(f"{name} is not healthy: {reason}")
+    console.write(f"{name} is healthy: {reason}")
 
 
 def print_list(selection: Selection, console: Console) -> None:

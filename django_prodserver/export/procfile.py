@@ -1,16 +1,52 @@
-"""A Procfile: one ``name: command`` line per process (Heroku, honcho, foreman)."""
+"""A Procfile: one ``name: command`` line per process (Heroku, honcho, foreman).
+
+One-shot processes (release steps) become the one ``release:`` line, which
+Heroku and Dokku run once per deploy, before the new processes start.
+
+Each command is quoted for a POSIX shell, which runs it. A Procfile has no way
+to hold a line break inside a line (honcho ends lines at every break that
+Python knows, U+0085 and U+2028 included): such a value is refused.
+"""
 
 from __future__ import annotations
 
 import shlex
 
 from .deployment import Deployment
+from .values import LINE_BREAKS, checked_text, refuse
+
+TARGET = "a Procfile"
+
+
+def line(label: str, argv: list[str], process: str) -> str:
+    """``label: command``, or a refusal (naming ``process``) of the word that
+    would break the line."""
+    for word in argv:
+        checked_text(process, "the argument", word, TARGET)
+        if LINE_BREAKS & set(word):
+            refuse(process, "the argument", word, TARGET, "a line break ends its line")
+    return f"{label}: {shlex.join(argv)}"
 
 
 def render(deploy: Deployment) -> str:
-    """One ``name: command`` line per process, the command quoted for a shell."""
-    lines = [
-        f"{name}: {shlex.join(deploy.command(name, 'python', relative=True))}"
-        for name in deploy.names
+    """``release:`` for the one-shot processes, then one ``name: command`` line
+    per process, the commands quoted for a shell."""
+    lines = []
+    if deploy.oneshot:
+        if "release" in deploy.long_running:
+            refuse(
+                "release",
+                "the process name",
+                "release",
+                TARGET,
+                "the release step's line has that name",
+                "Rename the process.",
+            )
+        first, *more = deploy.oneshot
+        release = deploy.command(first, "python", True, *more)
+        lines.append(line("release", release, first))
+    lines += [
+        line(name, deploy.command(name, "python", relative=True), name)
+        for name in deploy.long_running
     ]
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from django.core.checks import CheckMessage
 
 from django_prodserver.backends import (
     ArgValue,
+    ManagementCommandBackend,
     OptionRules,
     ProcessBackend,
     WebServerBackend,
@@ -121,3 +122,14 @@ class CheckedDaphneServer(DaphneServer):
                 )
             )
         return messages
+
+
+class MigrateOnce(ManagementCommandBackend):
+    """``migrate --noinput``, run once before the other processes: a release
+    step, as the exports write it (a Job, a one-shot service or unit)."""
+
+    command = "migrate"
+    oneshot = True
+
+    def default_args(self) -> dict[str, ArgValue]:
+        return {"noinput": True}
