@@ -11,6 +11,7 @@ into ``CommandError`` at its edge.
 from __future__ import annotations
 
 import os
+import re
 from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ from .resolver import resolve
 from .text import brief, did_you_mean
 from .validation import Report, check_entries, read_setting
 
+#: What ``--probe-path`` takes.
+URL_PATH = re.compile(r"/[!-~]*")
+
 
 def non_negative_seconds(text: str) -> float:
     try:
@@ -39,6 +43,15 @@ def non_negative_seconds(text: str) -> float:
     if not 0 <= seconds < float("inf"):  # also rejects nan
         raise ArgumentTypeError(f"expected a number of seconds, not {text!r}")
     return seconds
+
+
+def url_path(text: str) -> str:
+    """A path an HTTP request can carry as it is: ``/``, then printable ASCII."""
+    if not URL_PATH.fullmatch(text):
+        raise ArgumentTypeError(
+            f"expected a URL path such as /healthz/ (percent-encoded), not {text!r}"
+        )
+    return text
 
 
 def add_arguments(parser: ArgumentParser) -> None:
@@ -115,6 +128,7 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
     parser.add_argument(
         "--probe-path",
+        type=url_path,
         default=None,
         metavar="PATH",
         help="The path a web server's probe asks for (default: /).",

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import check_ids
 from .exceptions import ConfigurationError
-from .text import brief
+from .text import brief, is_command_text
 
 Scalar = str | int | float | bool | None
 ArgValue = Scalar | Sequence[str | int | float]
@@ -152,11 +152,12 @@ def scalar_text(key: str, value: object) -> str:
         raise value_error(
             key, "is a number too large to pass on", "Use a smaller number."
         )
-    if isinstance(value, str) and "\0" in value:
+    if isinstance(value, str) and not is_command_text(value):
         raise value_error(
             key,
-            "contains a NUL character, which no command line can hold",
-            "Remove the NUL character from the value.",
+            "contains a NUL character or a lone surrogate, which no command "
+            "line can hold",
+            "Remove the character from the value.",
         )
     return str(value)
 

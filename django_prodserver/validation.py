@@ -28,7 +28,7 @@ from .entry import ENTRY_KEYS, EXAMPLE_BACKEND, SETTING, ProcessConfig
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .failures import backend_errors
-from .text import brief, closest
+from .text import brief, closest, is_command_text
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 #: The longest process name: it becomes part of file names, systemd unit names
@@ -240,8 +240,11 @@ def check_env(label: str, env: object) -> list[CheckMessage]:
             )
         elif not isinstance(value, str):
             problem = f"{label}['ENV'][{key!r}] must be a string, not {brief(value)}"
-        elif "\0" in value:
-            problem = f"{label}['ENV'][{key!r}] contains a NUL character"
+        elif not is_command_text(value):
+            problem = (
+                f"{label}['ENV'][{key!r}] contains a NUL character or a lone "
+                "surrogate, which no environment can hold"
+            )
         else:
             continue
         messages.append(error(check_ids.BAD_ENV, problem, hint))

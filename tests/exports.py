@@ -87,7 +87,7 @@ def systemd_verify(paths: list[Path]) -> tuple[dict[str, VerifiedUnit], str]:
     complaints = [
         line
         for line in stderr.splitlines()
-        if any(f"{name}:" in line for name in names)
+        if any(re.match(rf"(.*/)?{re.escape(name)}:", line) for name in names)
         and re.search(r"ignoring|[Ff]ailed|[Uu]nknown|[Ii]nvalid|not ", line)
         and "job" not in line
     ]

@@ -18,6 +18,7 @@ order, and :meth:`ProcessBackend.check_config` to add checks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any, ClassVar
@@ -423,6 +424,10 @@ def as_list(value: ArgValue) -> list[object]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
+#: A host name or address a ``Host`` header can carry.
+HOST_NAME = re.compile(r"[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]")
+
+
 def allowed_host() -> str:
     """A host name that ``ALLOWED_HOSTS`` accepts, for a probe's ``Host`` header;
     "" when any host is accepted or none is named (the address is then sent)."""
@@ -431,7 +436,7 @@ def allowed_host() -> str:
         return ""
     for host in hosts:
         name = host.removeprefix(".")  # ".example.com" accepts example.com too
-        if name and "*" not in name:
+        if HOST_NAME.fullmatch(name):
             return name
     return ""
 

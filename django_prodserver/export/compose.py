@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from .deployment import Deployment, Process, seconds
-from .values import checked_budget, checked_strings
+from .values import checked_budget, checked_settings, checked_strings
 from .yamlfile import dump
 
+TARGET = "a compose file"
 HEADER = (
     "manage.py prodserver --export compose: one service per process, one image.",
     "Add the services they need (database, broker), volumes and networks.",
@@ -76,7 +77,9 @@ def service(deploy: Deployment, process: Process, first: bool) -> dict[str, Any]
     if deploy.env_file:
         entry["env_file"] = [deploy.env_file]
     entry["environment"] = {
-        "DJANGO_SETTINGS_MODULE": deploy.settings,
+        "DJANGO_SETTINGS_MODULE": checked_settings(
+            process.name, deploy.settings, TARGET
+        ),
         "PYTHONUNBUFFERED": "1",
     }
     if process.ports:
@@ -92,7 +95,7 @@ def service(deploy: Deployment, process: Process, first: bool) -> dict[str, Any]
         entry["deploy"] = {"replicas": 1}
     entry["restart"] = "no" if process.oneshot else "unless-stopped"
     entry["stop_signal"] = process.stop_signal
-    budget = checked_budget(process, "a compose file")
+    budget = checked_budget(process, TARGET)
     entry["stop_grace_period"] = f"{seconds(budget)}s"
     return entry
 
@@ -122,6 +125,6 @@ def render(deploy: Deployment) -> str:
     services = {}
     for index, process in enumerate(ordered):
         entry = service(deploy, process, first=index == 0)
-        checked_strings(process.name, entry, "a compose file")
+        checked_strings(process.name, entry, TARGET)
         services[process.name] = escaped(entry)
     return dump([{"services": services}], [*HEADER, *warnings(deploy)])

@@ -114,8 +114,8 @@ class Deployment:
         """The project root: the directory of ``manage.py`` (else the root the
         settings are imported from), wherever the export runs."""
         if self.manage_py:
-            return os.path.dirname(self.manage_py)
-        return self.project_root
+            return normal_path(os.path.dirname(self.manage_py))
+        return normal_path(self.project_root)
 
     def path(self, path: str, relative: bool) -> str:
         return os.path.relpath(path, self.cwd) if relative else path
@@ -162,6 +162,12 @@ class Deployment:
 
     def extra(self) -> list[str]:
         return ["--", *self.extra_args] if self.extra_args else []
+
+
+def normal_path(path: str) -> str:
+    """An absolute path without ``.``, ``..``, ``//`` or a final ``/``, as
+    systemd reads it."""
+    return "/" + os.path.normpath(path).lstrip("/") if path.startswith("/") else path
 
 
 def stop_timeout_of(options: Mapping[str, object]) -> float | None:

@@ -19,8 +19,9 @@ import re
 from typing import Any
 
 from ..probes import CommandProbe, HttpProbe
+from ..text import brief
 from .deployment import Deployment, Process, whole_seconds
-from .values import checked_budget, checked_strings, refuse
+from .values import checked_budget, checked_settings, checked_strings, refuse
 from .yamlfile import dump
 
 TARGET = "Kubernetes objects"
@@ -69,8 +70,9 @@ def labels(deploy: Deployment, name: str) -> dict[str, str]:
     return found
 
 
-def environment(deploy: Deployment) -> list[dict[str, str]]:
-    variables = {"DJANGO_SETTINGS_MODULE": deploy.settings, "PYTHONUNBUFFERED": "1"}
+def environment(deploy: Deployment, process: Process) -> list[dict[str, str]]:
+    settings = checked_settings(process.name, deploy.settings, TARGET)
+    variables = {"DJANGO_SETTINGS_MODULE": settings, "PYTHONUNBUFFERED": "1"}
     return [{"name": k, "value": v.replace("$", "$$")} for k, v in variables.items()]
 
 
@@ -97,7 +99,7 @@ def container(deploy: Deployment, process: Process, name: str) -> dict[str, Any]
         "name": name,
         "image": deploy.image or PLACEHOLDER_IMAGE.format(project=deploy.project),
         "command": escaped(command),
-        "env": environment(deploy),
+        "env": environment(deploy, process),
     }
     if deploy.env_file:
         entry["envFrom"] = [{"secretRef": {"name": kube_name(deploy, "env")}}]
@@ -210,7 +212,7 @@ def header(deploy: Deployment) -> list[str]:
         )
     if deploy.env_file:
         lines.append(
-            f"The variables of {deploy.env_file} come from the Secret "
+            f"The variables of {brief(deploy.env_file)} come from the Secret "
             f"{kube_name(deploy, 'env')}: kubectl create secret generic "
             f"{kube_name(deploy, 'env')} --from-env-file=FILE"
         )

@@ -19,7 +19,14 @@ import re
 import shlex
 
 from .deployment import Deployment, Process, whole_seconds
-from .values import LINE_BREAKS, checked_budget, checked_text, printable, refuse
+from .values import (
+    LINE_BREAKS,
+    checked_budget,
+    checked_settings,
+    checked_text,
+    printable,
+    refuse,
+)
 
 TARGET = "a supervisord configuration"
 #: What a variable's value in ``environment=`` may be: supervisord's own
@@ -70,7 +77,8 @@ def directory(name: str, path: str) -> str:
 
 
 def environment(name: str, deploy: Deployment) -> str:
-    variables = {"DJANGO_SETTINGS_MODULE": deploy.settings, "PYTHONUNBUFFERED": "1"}
+    settings = checked_settings(name, deploy.settings, TARGET)
+    variables = {"DJANGO_SETTINGS_MODULE": settings, "PYTHONUNBUFFERED": "1"}
     for key, value in variables.items():
         if not PLAIN_VALUE.fullmatch(value):
             refuse(name, key, value, TARGET, "supervisord reads no quotes in it")

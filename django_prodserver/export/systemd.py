@@ -16,14 +16,21 @@ from __future__ import annotations
 import os
 import re
 
-from .deployment import Deployment, Process, seconds
-from .values import checked_budget, checked_text, printable, refuse
+from .deployment import Deployment, Process, normal_path, seconds
+from .values import (
+    checked_budget,
+    checked_settings,
+    checked_text,
+    printable,
+    refuse,
+)
 
 TARGET = "a systemd unit"
 #: Characters that need quoting in an ``ExecStart=``/``Environment=`` word.
 SYSTEMD_SPECIAL = frozenset(" \t\n\"'\\$%;")
-#: A unit name (without templates): systemd's characters, at most 255 of them.
-UNIT_NAME = re.compile(r"[A-Za-z0-9:_.\\-]{1,247}\.service")
+#: A unit name (without templates or ':', which ``systemd-analyze verify``
+#: reads as an alias): systemd's other characters, at most 255 of them.
+UNIT_NAME = re.compile(r"[A-Za-z0-9_.\\-]{1,247}\.service")
 
 
 def escape_char(ch: str) -> str:
@@ -79,7 +86,7 @@ def unit_name(deploy: Deployment, name: str) -> str:
             "the unit name",
             unit,
             TARGET,
-            "a unit name has at most 255 letters, digits and ':-_.\\'",
+            "a unit name has at most 255 letters, digits and '-_.\\'",
             "Choose another prefix with --name-prefix.",
         )
     return unit
@@ -101,13 +108,22 @@ def required(deploy: Deployment, process: Process) -> list[str]:
     return [unit_name(deploy, name) for name in oneshot]
 
 
+def description(deploy: Deployment, name: str) -> str:
+    """``PROJECT NAME (manage.py prodserver NAME)``, specifiers doubled; the
+    project's name left out where systemd would not read it as written."""
+    project = deploy.project.replace("%", "%%")
+    if not all(map(printable, project)) or project != project.strip():
+        project = ""
+    return f"{project} {name} (manage.py prodserver {name})".lstrip()
+
+
 def unit_section(deploy: Deployment, process: Process) -> list[str]:
     name = process.name
     releases = required(deploy, process)
     after = ["network.target", *process.services, *releases]
     lines = [
         "[Unit]",
-        f"Description={deploy.project} {name} (manage.py prodserver {name})",
+        f"Description={description(deploy, name)}",
         f"After={' '.join(after)}",
     ]
     if process.services:
@@ -122,9 +138,10 @@ def service_section(deploy: Deployment, process: Process) -> list[str]:
     argv = deploy.command(name, deploy.python, relative=False)
     for word in argv:
         checked_text(name, "the argument", word, TARGET)
-    environment = {"DJANGO_SETTINGS_MODULE": deploy.settings, "PYTHONUNBUFFERED": "1"}
+    settings = checked_settings(name, deploy.settings, TARGET)
+    environment = {"DJANGO_SETTINGS_MODULE": settings, "PYTHONUNBUFFERED": "1"}
     assignments = " ".join(
-        systemd_word(f"{key}={checked_text(name, key, value, TARGET)}", False)
+        systemd_word(f"{key}={value}", expands_variables=False)
         for key, value in environment.items()
         if value
     )
@@ -137,7 +154,7 @@ def service_section(deploy: Deployment, process: Process) -> list[str]:
         f"WorkingDirectory={directory}",
     ]
     if deploy.env_file:
-        path = os.path.normpath(os.path.join(deploy.working_directory, deploy.env_file))
+        path = normal_path(os.path.join(deploy.working_directory, deploy.env_file))
         lines.append(
             f"EnvironmentFile={systemd_path(name, 'the environment file', path)}"
         )

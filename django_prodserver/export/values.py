@@ -94,3 +94,18 @@ def checked_strings(name: str, value: object, target: str) -> None:
         for key, item in value.items():
             checked_strings(name, key, target)
             checked_strings(name, item, target)
+
+
+def checked_settings(name: str, settings: str, target: str) -> str:
+    """``DJANGO_SETTINGS_MODULE``, if it is a module's dotted name (what else
+    could Django import?)."""
+    if settings and not all(part.isidentifier() for part in settings.split(".")):
+        refuse(
+            name,
+            "the settings module",
+            settings,
+            target,
+            "it is not a module's dotted name",
+            "Export with --settings=mysite.settings.",
+        )
+    return settings
