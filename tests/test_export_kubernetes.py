@@ -86,6 +86,9 @@ def test_web_has_a_service_on_its_port_and_http_probes() -> None:
     template = by_kind(objects, "Deployment")["mysite-web"]["spec"]["template"]
     assert service["spec"]["selector"] == template["metadata"]["labels"]
     assert list(by_kind(objects, "Service")) == ["mysite-web"]  # web only
+    assert (
+        web["livenessProbe"]["periodSeconds"] > web["readinessProbe"]["periodSeconds"]
+    )
     for probe in ("readinessProbe", "livenessProbe"):
         assert web[probe]["httpGet"] == {
             "path": "/",
@@ -122,7 +125,12 @@ def test_grace_period_is_at_least_the_stop_budget(
     for obj in exported(DEPLOY, *args):
         if obj["kind"] in ("Deployment", "Job"):
             spec = obj["spec"]["template"]["spec"]
-            assert spec["terminationGracePeriodSeconds"] == grace
+            # A web server's grace period also covers its preStop sleep.
+            web = obj["metadata"]["name"] == "mysite-web"
+            assert spec["terminationGracePeriodSeconds"] == grace + 5 * web
+            assert ("lifecycle" in spec["containers"][0]) == web
+    web = container(by_kind(exported(DEPLOY), "Deployment")["mysite-web"])
+    assert web["lifecycle"] == {"preStop": {"sleep": {"seconds": 5}}}
 
 
 def test_env_file_becomes_a_secret_and_names_take_the_prefix() -> None:

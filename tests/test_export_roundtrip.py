@@ -302,7 +302,10 @@ def kubernetes_reads_back(deploy: Deployment, text: str, directory: Path) -> Non
         assert command == deploy.command(process.name, "python", relative=True)
         env = {v["name"]: kubernetes_expanded(v["value"]) for v in main["env"]}
         assert env["DJANGO_SETTINGS_MODULE"] == deploy.settings
-        budget_written(pod["terminationGracePeriodSeconds"], process.stop_budget)
+        delay = 5 if "lifecycle" in main else 0  # a web server's preStop sleep
+        budget_written(
+            pod["terminationGracePeriodSeconds"] - delay, process.stop_budget
+        )
         probe = main.get("livenessProbe", {})
         if "exec" in probe:
             expected = deploy.probe_command(process.name, "python", relative=True)

@@ -230,14 +230,14 @@ def node_name(hostname: str | None, host: str) -> str:
     """The node name a worker started with ``--hostname=hostname`` (None: not
     given) has on ``host``, as Celery makes it: ``celery@HOST`` by default, a
     name without ``@`` is a host, and ``%h``, ``%n``, ``%d`` become the host
-    name, its first label and its domain."""
+    name, its first label and its domain, ``%%`` a ``%``."""
     name, at, node_host = (hostname or "").partition("@")
     if not at:
         name, node_host = "", name
     full = f"{name or 'celery'}@{node_host or host}"
     short, _, domain = host.partition(".")
-    keys = {"h": host, "n": short, "d": domain}
-    return re.sub(r"%(\w)", lambda m: keys.get(m[1], m[0]), full)
+    keys = {"h": host, "n": short, "d": domain, "%": "%"}
+    return re.sub(r"%([%\w])", lambda m: keys.get(m[1], m[0]), full)
 
 
 def is_celery_worker(path: object) -> bool:

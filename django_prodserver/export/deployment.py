@@ -136,7 +136,8 @@ class Deployment:
         options and arguments after ``--`` as the process's own command, so
         that the probe asks where the process listens."""
         probe = ["--probe"]
-        if self.probe_path != DEFAULT_PATH:
+        web = name in self.by_name and self.by_name[name].web
+        if web and self.probe_path != DEFAULT_PATH:
             probe.append(f"--probe-path={self.probe_path}")
         return [*self.command_start(name, python, relative), *probe, *self.extra()]
 

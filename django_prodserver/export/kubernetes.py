@@ -11,6 +11,11 @@ has one replica and the ``Recreate`` strategy, so a rollout never runs two.
 
 Kubernetes replaces ``$(VAR)`` in commands, probe commands and variables, and
 ``$$`` with ``$``: each ``$`` is written ``$$``.
+
+A web server's pod sleeps 5 seconds in a ``preStop`` hook before it gets
+SIGTERM: deleting a pod and removing it from its Service's endpoints happen at
+once, and requests still arrive for a moment. The sleep needs Kubernetes 1.30
+or later; the grace period includes it.
 """
 
 from __future__ import annotations
@@ -34,8 +39,20 @@ CONTAINER_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
 #: A label value.
 LABEL_VALUE = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")
 #: Probe timing: web servers answer at once; a command probe starts a program.
-HTTP_PROBE = {"periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3}
-COMMAND_PROBE = {"periodSeconds": 60, "timeoutSeconds": 60, "failureThreshold": 3}
+#: Liveness is slower to give up than readiness: a busy server is taken out of
+#: the Service for a while, not restarted.
+HTTP_READINESS = {"periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3}
+HTTP_LIVENESS = {
+    "initialDelaySeconds": 10,
+    "periodSeconds": 20,
+    "timeoutSeconds": 5,
+    "failureThreshold": 3,
+}
+COMMAND_READINESS = {"periodSeconds": 60, "timeoutSeconds": 60, "failureThreshold": 3}
+COMMAND_LIVENESS = {"initialDelaySeconds": 30, **COMMAND_READINESS}
+#: Seconds a web server keeps serving after its pod is deleted, while the
+#: Service stops sending it requests (both happen at once).
+ENDPOINT_DELAY = 5
 #: A release Job is not retried: a failed migration needs a person.
 RELEASE_BACKOFF_LIMIT = 0
 
@@ -84,13 +101,18 @@ def probes(deploy: Deployment, process: Process) -> dict[str, Any]:
         action: dict[str, Any] = {"path": probe.path, "port": probe.port}
         if probe.host_header:
             action["httpHeaders"] = [{"name": "Host", "value": probe.host_header}]
-        check: dict[str, Any] = {"httpGet": action, **HTTP_PROBE}
-    elif isinstance(probe, CommandProbe):
+        return {
+            "readinessProbe": {"httpGet": action, **HTTP_READINESS},
+            "livenessProbe": {"httpGet": action, **HTTP_LIVENESS},
+        }
+    if isinstance(probe, CommandProbe):
         command = deploy.probe_command(process.name, "python", relative=True)
-        check = {"exec": {"command": escaped(command)}, **COMMAND_PROBE}
-    else:
-        return {}
-    return {"readinessProbe": check, "livenessProbe": dict(check)}
+        check = {"command": escaped(command)}
+        return {
+            "readinessProbe": {"exec": check, **COMMAND_READINESS},
+            "livenessProbe": {"exec": check, **COMMAND_LIVENESS},
+        }
+    return {}
 
 
 def container(deploy: Deployment, process: Process, name: str) -> dict[str, Any]:
@@ -106,12 +128,23 @@ def container(deploy: Deployment, process: Process, name: str) -> dict[str, Any]
     if process.ports:
         entry["ports"] = [{"containerPort": port} for port in process.ports]
     entry.update(probes(deploy, process))
+    if serves(process):
+        entry["lifecycle"] = {"preStop": {"sleep": {"seconds": ENDPOINT_DELAY}}}
     return entry
 
 
+def serves(process: Process) -> bool:
+    """Whether a Service sends the process requests."""
+    return process.web and bool(process.ports) and not process.oneshot
+
+
 def pod_spec(deploy: Deployment, process: Process) -> dict[str, Any]:
+    # The grace period counts from the preStop hook: its sleep, then the stop.
     budget = checked_budget(process, TARGET)
-    spec: dict[str, Any] = {"terminationGracePeriodSeconds": whole_seconds(budget)}
+    delay = ENDPOINT_DELAY if serves(process) else 0
+    spec: dict[str, Any] = {
+        "terminationGracePeriodSeconds": whole_seconds(budget) + delay
+    }
     if process.oneshot:
         spec["restartPolicy"] = "Never"
     spec["containers"] = [
@@ -193,7 +226,7 @@ def objects(deploy: Deployment) -> list[dict[str, Any]]:
         if process.oneshot:
             continue
         found.append(deployment_object(deploy, process))
-        if process.web and process.ports:
+        if serves(process):
             found.append(service_object(deploy, process))
     return found
 
