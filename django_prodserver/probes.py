@@ -13,9 +13,7 @@ settings that the command has already loaded.
 
 from __future__ import annotations
 
-import http.client
 import os
-import subprocess
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -70,6 +68,8 @@ def connect_host(host: str) -> str:
 
 def check_http(probe: HttpProbe, timeout: float = PROBE_TIMEOUT) -> tuple[bool, str]:
     """Ask the web server; healthy on 2xx and 3xx."""
+    import http.client  # only for a probe: backends import this module
+
     connection = http.client.HTTPConnection(probe.host, probe.port, timeout=timeout)
     headers = {"Host": probe.host_header} if probe.host_header else {}
     headers["User-Agent"] = "prodserver-probe"
@@ -89,6 +89,8 @@ def check_command(
     probe: CommandProbe, env: Mapping[str, str], timeout: float = COMMAND_TIMEOUT
 ) -> tuple[bool, str]:
     """Run the command; healthy when it exits 0. The reason is its last line."""
+    import subprocess
+
     try:
         result = subprocess.run(
             probe.argv,

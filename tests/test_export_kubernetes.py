@@ -4,13 +4,14 @@ the example project needs."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import kubernetes_validate
 import pytest
 
 from tests.exports import kubernetes_expanded, yaml_documents
-from tests.processes import manage
+from tests.processes import manage, manage_with_settings, setting_of
 
 #: Two current Kubernetes versions (kubernetes-validate bundles their schemas).
 VERSIONS = ("1.33.0", "1.37.0")
@@ -161,3 +162,30 @@ def test_names_kubernetes_cannot_take_are_refused() -> None:
     assert "prodserver.E016: PRODUCTION_PROCESSES['web']: the object name '-web'" in (
         result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("backend", "port"),
+    [
+        ("django_prodserver.backends.gunicorn.GunicornServer", 8000),
+        ("django_prodserver.backends.waitress.WaitressServer", 8080),
+    ],
+)
+def test_web_server_without_an_address_gets_port(
+    tmp_path: Path, backend: str, port: int
+) -> None:
+    """No address in ARGS: prodserver listens on 0.0.0.0:$PORT, so the
+    container gets PORT, and the Service and probes its port."""
+    setting = setting_of({"web": {"BACKEND": backend}})
+    export = ["prodserver", "--export=kubernetes", "--name-prefix=mysite-"]
+    result = manage_with_settings(tmp_path, setting, *export)
+    assert result.returncode == 0, result.stderr
+    assert "loopback" not in result.stdout
+    objects = yaml_documents(result.stdout)
+    web = container(by_kind(objects, "Deployment")["mysite-web"])
+    env = {variable["name"]: variable["value"] for variable in web["env"]}
+    assert env["PORT"] == str(port)
+    assert web["ports"] == [{"containerPort": port}]
+    assert web["readinessProbe"]["httpGet"]["port"] == port
+    service = by_kind(objects, "Service")["mysite-web"]
+    assert service["spec"]["ports"][0]["port"] == port

@@ -82,6 +82,8 @@ def service(deploy: Deployment, process: Process, first: bool) -> dict[str, Any]
         ),
         "PYTHONUNBUFFERED": "1",
     }
+    if process.port_variable is not None:
+        entry["environment"]["PORT"] = str(process.port_variable)
     if process.ports:
         entry["ports"] = [f"{port}:{port}" for port in process.ports]
     waits = before(deploy, process)

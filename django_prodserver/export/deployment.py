@@ -38,6 +38,8 @@ class Process:
     from outside its container). ``probe`` tells how to check its health (None:
     no check). ``services`` are the system services of this machine that it
     waits for (``postgresql.service``), for systemd's ordering.
+    ``port_variable`` is the ``PORT`` a container gives a web server that sets
+    no address of its own, so that it listens on every interface.
     """
 
     name: str
@@ -50,6 +52,7 @@ class Process:
     loopback_only: bool = False
     probe: Probe | None = None
     services: tuple[str, ...] = ()
+    port_variable: int | None = None
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,8 @@ def labels(deploy: Deployment, name: str) -> dict[str, str]:
 def environment(deploy: Deployment, process: Process) -> list[dict[str, str]]:
     settings = checked_settings(process.name, deploy.settings, TARGET)
     variables = {"DJANGO_SETTINGS_MODULE": settings, "PYTHONUNBUFFERED": "1"}
+    if process.port_variable is not None:
+        variables["PORT"] = str(process.port_variable)
     return [{"name": k, "value": v.replace("$", "$$")} for k, v in variables.items()]
 
 

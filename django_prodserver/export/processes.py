@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from ..addresses import normal_host
+from ..addresses import normal_host, parse_port
 from ..backends.base import ProcessBackend, WebServerBackend
+from ..options import options_in_argv
 from ..plan import Plan
 from ..supervisor import DEFAULT_STOP_TIMEOUT
 from .deployment import Process
@@ -49,11 +50,13 @@ def exported_process(
     supervised = len(plans) != 1 or bool(options.get("spawn"))
     signal = "SIGTERM" if supervised else plans[0].stop_signal
     path = str(options.get("probe_path") or "/")
-    addresses = (
-        backend.listen_addresses(extra_args)
-        if isinstance(backend, WebServerBackend)
-        else []
-    )
+    port = port_variable(backend, extra_args)
+    if port is not None:
+        addresses = [("0.0.0.0", port)]
+    elif isinstance(backend, WebServerBackend):
+        addresses = backend.listen_addresses(extra_args)
+    else:
+        addresses = []
     return Process(
         name=backend.name,
         stop_budget=budget,
@@ -66,7 +69,24 @@ def exported_process(
         and all(is_loopback(host) for host, _ in addresses),
         probe=backend.probe(list(extra_args), path),
         services=local_services(backend),
+        port_variable=port,
     )
+
+
+def port_variable(backend: ProcessBackend, extra_args: Sequence[str]) -> int | None:
+    """The ``PORT`` a container gives a web server that sets no address, so that
+    it listens on every interface of the container (``0.0.0.0:PORT``): the
+    ``PORT`` of this environment, else the server's default port. None for
+    other processes."""
+    if not isinstance(backend, WebServerBackend):
+        return None
+    given = backend.configured() | set(
+        options_in_argv(backend.option_rules, extra_args)
+    )
+    if given & backend.address_options():
+        return None
+    port = parse_port(backend.environ.get("PORT")) or backend.default_address[1]
+    return port if backend.port_default(str(port)) else None
 
 
 def is_loopback(host: str) -> bool:
