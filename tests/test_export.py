@@ -47,10 +47,6 @@ TWO_PROCESSES = {
     "web": {"BACKEND": GUNICORN, "ARGS": {"bind": "127.0.0.1:8000"}},
     "api_v2": {"BACKEND": GUNICORN, "ARGS": {"bind": "127.0.0.1:8001"}},
 }
-WITH_RELEASE = {
-    "web": {"BACKEND": GUNICORN, "ARGS": {"bind": "0.0.0.0:8000"}},
-    "migrate": {"BACKEND": "mysite.backends.MigrateOnce"},
-}
 DEPLOY = "--settings=mysite.settings_deploy"
 needs_systemd = pytest.mark.skipif(
     SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed"
@@ -109,17 +105,52 @@ def test_export_of_named_processes_only() -> None:
     assert list(commands) == ["api_v2"]
 
 
-@override_settings(PRODUCTION_PROCESSES=WITH_RELEASE)
-def test_procfile_release_line_runs_the_release_step() -> None:
+RELEASE = "django_prodserver.backends.release.Release"
+WITH_RELEASES = {
+    "web": {"BACKEND": GUNICORN},
+    "migrate": {"BACKEND": RELEASE, "BEFORE": ["migrate --noinput"]},
+    "cache_table": {"BACKEND": RELEASE, "BEFORE": ["createcachetable"]},
+}
+
+
+@override_settings(PRODUCTION_PROCESSES=WITH_RELEASES)
+def test_procfile_release_line_runs_the_one_shot_processes() -> None:
     commands = procfile(exported("--export", "procfile"))
     assert list(commands) == ["release", "web"]
-    assert commands["release"][2:] == ["prodserver", "migrate"]
+    assert commands["release"][2:] == ["prodserver", "migrate", "cache_table"]
+    assert commands["web"][2:] == ["prodserver", "web"]
+    only = procfile(exported("--export", "procfile", "cache_table"))
+    assert only["release"][2:] == ["prodserver", "cache_table"]
+
+
+@pytest.mark.integration
+def test_procfile_release_line_migrates_when_run(tmp_path: Path) -> None:
+    setting = {"release": {"BACKEND": RELEASE, "BEFORE": ["migrate --noinput"]}}
+    source = "from mysite.settings import *  # noqa: F403\n\n"
+    (tmp_path / "release_settings.py").write_text(
+        f"{source}PRODUCTION_PROCESSES = {setting!r}\n"
+    )
+    db = tmp_path / "fresh.sqlite3"
+    env = example_env(
+        DJANGO_SETTINGS_MODULE="release_settings",
+        PYTHONPATH=str(tmp_path),
+        EXAMPLE_DB=str(db),
+    )
+    result = manage("prodserver", "--export=procfile", env=env)
+    assert result.returncode == 0, result.stderr
+    release = procfile(result.stdout)["release"]
+    ran = subprocess.run(
+        release, cwd=EXAMPLE_DIR, env=with_python_on_path(env), capture_output=True,
+        text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert "Applying jobs.0001_initial... OK" in ran.stdout
 
 
 @pytest.mark.parametrize("word", ["a\nevil: touch x", "\r", "\x85", "x\u2028y"])
 @override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
 def test_procfile_refuses_a_line_break(word: str) -> None:
-    with pytest.raises(CommandError, match=r"prodserver\.E016: .*'web'.*line break"):
+    with pytest.raises(CommandError, match=r"prodserver\.E021: .*'web'.*line break"):
         exported("--export", "procfile", "web", extra_args=[word])
 
 
@@ -201,7 +232,7 @@ def test_systemd_stop_budget_is_a_valid_time_span(tmp_path: Path) -> None:
 @pytest.mark.parametrize("export_format", ["systemd", "compose", "kubernetes"])
 @override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
 def test_a_stop_budget_no_process_manager_holds_is_refused(export_format: str) -> None:
-    with pytest.raises(CommandError, match=r"prodserver\.E016: .*'web'.*1e\+300"):
+    with pytest.raises(CommandError, match=r"prodserver\.E021: .*'web'.*1e\+300"):
         exported("--export", export_format, "--stop-timeout", "1e300")
 
 

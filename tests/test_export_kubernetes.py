@@ -159,7 +159,7 @@ def test_placeholder_image_and_loopback_warning() -> None:
 def test_names_kubernetes_cannot_take_are_refused() -> None:
     result = manage("prodserver", "--export=kubernetes", "--name-prefix=-")
     assert result.returncode == 1
-    assert "prodserver.E016: PRODUCTION_PROCESSES['web']: the object name '-web'" in (
+    assert "prodserver.E021: PRODUCTION_PROCESSES['web']: the object name '-web'" in (
         result.stderr
     )
 

@@ -9,7 +9,8 @@ backend that runs once (``oneshot``); Celery beat and the like say
 For systemd's ordering, a heuristic names the system services of this machine
 that a process waits for: ``postgresql.service`` when a database of the
 settings is PostgreSQL on this host, ``redis-server.service`` (Debian's name)
-when a cache, or a Celery process's broker, is Redis on this host.
+when a cache, or the process's broker (its backend's ``broker_url()``), is
+Redis on this host.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def exported_process(
         name=backend.name,
         stop_budget=budget,
         stop_signal=signal,
-        oneshot=bool(getattr(backend, "oneshot", False)),
+        oneshot=backend.oneshot,
         single_instance=backend.single_instance,
         web=isinstance(backend, WebServerBackend),
         ports=tuple(dict.fromkeys(port for _, port in addresses if port)),
@@ -104,12 +105,7 @@ def local_services(backend: ProcessBackend) -> tuple[str, ...]:
     found = []
     if uses_local_postgresql(getattr(settings, "DATABASES", {})):
         found.append(POSTGRESQL)
-    urls = [*cache_urls(getattr(settings, "CACHES", {}))]
-    if backend.program == "celery":
-        broker = backend.environ.get("CELERY_BROKER_URL") or getattr(
-            settings, "CELERY_BROKER_URL", None
-        )
-        urls.append(str(broker or ""))
+    urls = [*cache_urls(getattr(settings, "CACHES", {})), backend.broker_url() or ""]
     if any(is_local_redis(url) for url in urls):
         found.append(REDIS)
     return tuple(found)

@@ -2,7 +2,7 @@
 
 Each format writes every value so that its own parser reads back exactly that
 value, or refuses it: one line that names the process, the value and why,
-with the id ``prodserver.E016``. Nothing is written half right.
+with the id ``prodserver.E021``. Nothing is written half right.
 """
 
 from __future__ import annotations

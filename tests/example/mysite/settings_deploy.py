@@ -16,7 +16,10 @@ DATABASES = {
 CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
 
 PRODUCTION_PROCESSES = {
-    "release": {"BACKEND": "mysite.backends.MigrateOnce"},
+    "release": {
+        "BACKEND": "django_prodserver.backends.release.Release",
+        "BEFORE": ["migrate --noinput"],
+    },
     "web": {
         "BACKEND": "django_prodserver.backends.gunicorn.GunicornServer",
         "ARGS": {"bind": "0.0.0.0:8000", "workers": 2},
