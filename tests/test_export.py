@@ -544,3 +544,24 @@ def test_environment_words_keep_dollar_signs() -> None:
 )
 def test_seconds_are_written_as_plain_numbers(value: float, text: str) -> None:
     assert seconds(value) == text
+
+
+@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
+def test_the_processs_own_stop_budget_unless_stop_timeout_overrides() -> None:
+    from django.conf import settings
+
+    from django_prodserver.environment import LaunchContext
+    from django_prodserver.export.processes import exported_process
+    from django_prodserver.resolver import resolve
+    from django_prodserver.validation import check_entries
+
+    context = LaunchContext.current()
+    processes = settings.PRODUCTION_PROCESSES
+    [entry] = check_entries(processes, ["web"], context).entries
+    assert entry.backend is not None
+    plans = resolve(entry.backend, context)
+    own = [plan.replace(stop_timeout=35.0) for plan in plans]
+    assert exported_process(entry.backend, own, {}, []).stop_budget == 35
+    given = {"stop_timeout": 20.0}
+    assert exported_process(entry.backend, own, given, []).stop_budget == 20
+    assert exported_process(entry.backend, plans, {}, []).stop_budget == 10

@@ -1,6 +1,6 @@
 """What the exports learn about each process from its backend and its plans.
 
-The stop budget is the process's own (its plans'), else ``--stop-timeout``,
+The stop budget is ``--stop-timeout``, else the process's own (its plans'),
 else the default; the stop signal is the program's graceful one when
 prodserver execs it (a supervised group stops on SIGTERM). A release step is a
 backend that runs once (``oneshot``); Celery beat and the like say
@@ -42,10 +42,10 @@ def exported_process(
     """The export's description of one checked entry and its plans."""
     stop_timeout = options.get("stop_timeout")
     budgets = [p.stop_timeout for p in plans if p.stop_timeout is not None]
-    if budgets:
+    if isinstance(stop_timeout, (int, float)):
+        budget = float(stop_timeout)  # --stop-timeout overrides
+    elif budgets:
         budget = max(budgets)
-    elif isinstance(stop_timeout, (int, float)):
-        budget = float(stop_timeout)
     else:
         budget = DEFAULT_STOP_TIMEOUT
     supervised = len(plans) != 1 or bool(options.get("spawn"))
