@@ -40,16 +40,7 @@ def exported_process(
     extra_args: Sequence[str],
 ) -> Process:
     """The export's description of one checked entry and its plans."""
-    stop_timeout = options.get("stop_timeout")
-    budgets = [p.stop_timeout for p in plans if p.stop_timeout is not None]
-    if isinstance(stop_timeout, (int, float)):
-        budget = float(stop_timeout)  # --stop-timeout overrides
-    elif budgets:
-        budget = max(budgets)
-    else:
-        budget = DEFAULT_STOP_TIMEOUT
     supervised = len(plans) != 1 or bool(options.get("spawn"))
-    signal = "SIGTERM" if supervised else plans[0].stop_signal
     path = str(options.get("probe_path") or "/")
     port = port_variable(backend, extra_args)
     if port is not None:
@@ -60,18 +51,27 @@ def exported_process(
         addresses = []
     return Process(
         name=backend.name,
-        stop_budget=budget,
-        stop_signal=signal,
+        stop_budget=stop_budget(plans, options.get("stop_timeout")),
+        stop_signal="SIGTERM" if supervised else plans[0].stop_signal,
         oneshot=backend.oneshot,
         single_instance=backend.single_instance,
         web=isinstance(backend, WebServerBackend),
-        ports=tuple(dict.fromkeys(port for _, port in addresses if port)),
+        ports=tuple(dict.fromkeys(number for _, number in addresses if number)),
         loopback_only=bool(addresses)
         and all(is_loopback(host) for host, _ in addresses),
         probe=backend.probe(list(extra_args), path),
         services=local_services(backend),
         port_variable=port,
     )
+
+
+def stop_budget(plans: Sequence[Plan], stop_timeout: object) -> float:
+    """``--stop-timeout`` if given, else the longest budget of the plans, else
+    the default."""
+    if isinstance(stop_timeout, (int, float)):
+        return float(stop_timeout)
+    budgets = [p.stop_timeout for p in plans if p.stop_timeout is not None]
+    return max(budgets) if budgets else DEFAULT_STOP_TIMEOUT
 
 
 def port_variable(backend: ProcessBackend, extra_args: Sequence[str]) -> int | None:
