@@ -55,6 +55,8 @@ RQ_QUEUES_ON_SEVERAL_CONNECTIONS = "prodserver.E022"
 BAD_STOP_TIMEOUT = "prodserver.E023"
 #: ``RESTART`` is not one of the restart policies.
 BAD_RESTART = "prodserver.E024"
+#: ``--export`` cannot write a value so that its format reads it back exactly.
+EXPORT_REFUSED = "prodserver.E025"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"

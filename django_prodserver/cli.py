@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,8 +29,11 @@ from .exceptions import ConfigurationError
 from .export import FORMATS as EXPORT_FORMATS
 from .plan import Plan
 from .resolver import resolve
-from .text import did_you_mean
+from .text import brief, did_you_mean
 from .validation import NAME_PATTERN, Report, check_entries, read_setting
+
+#: What ``--probe-path`` takes.
+URL_PATH = re.compile(r"/[!-~]*")
 
 
 def non_negative_seconds(text: str) -> float:
@@ -40,6 +44,15 @@ def non_negative_seconds(text: str) -> float:
     if not 0 <= seconds < float("inf"):  # also rejects nan
         raise ArgumentTypeError(f"expected a number of seconds, not {text!r}")
     return seconds
+
+
+def url_path(text: str) -> str:
+    """A path an HTTP request can carry as it is: ``/``, then printable ASCII."""
+    if not URL_PATH.fullmatch(text):
+        raise ArgumentTypeError(
+            f"expected a URL path such as /healthz/ (percent-encoded), not {text!r}"
+        )
+    return text
 
 
 def add_arguments(parser: ArgumentParser) -> None:
@@ -79,8 +92,47 @@ def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument(
         "--export",
         choices=EXPORT_FORMATS,
-        help="Print a Procfile, systemd units or a compose services block "
-        "that start the named processes (all of them without a name).",
+        help="Print the deployment files (a Procfile, systemd units, a compose "
+        "file, Kubernetes objects or supervisord programs) that start the named "
+        "processes (all of them without a name).",
+    )
+    export = parser.add_argument_group("export options")
+    export.add_argument(
+        "--image", help="The container image of every process (compose, kubernetes)."
+    )
+    export.add_argument(
+        "--dockerfile",
+        metavar="PATH",
+        help="The Dockerfile that builds the image (compose, without --image).",
+    )
+    export.add_argument(
+        "--build-context",
+        metavar="DIR",
+        help="The directory the image is built from (compose; default: .).",
+    )
+    export.add_argument(
+        "--env-file",
+        metavar="PATH",
+        help="A file of environment variables every process reads "
+        "(compose, systemd; kubernetes: a Secret).",
+    )
+    export.add_argument(
+        "--name-prefix",
+        metavar="PREFIX",
+        help="The prefix of unit, program and object names "
+        "(default: the project's name and '-').",
+    )
+    parser.add_argument(
+        "--probe",
+        action="store_true",
+        help="Check that the named process is healthy: exit 0, or 1 with the reason.",
+    )
+    parser.add_argument(
+        "--probe-path",
+        type=url_path,
+        default=None,
+        metavar="PATH",
+        help="The path a web server's probe asks for (default: /).",
     )
 
 
@@ -109,6 +161,8 @@ class Request:
     output_format: str = "shell"
     list_processes: bool = False
     export: str | None = None
+    probe: bool = False
+    probe_path: str = "/"
     spawn: bool = False
     stop_timeout: float | None = None
     #: Prefix colours: ``--force-color`` (True), ``--no-color`` (False), or None.
@@ -137,6 +191,8 @@ class Request:
             output_format=options.get("format") or "shell",
             list_processes=bool(options.get("list")),
             export=export,
+            probe=bool(options.get("probe")),
+            probe_path=options.get("probe_path") or "/",
             spawn=bool(options.get("spawn")),
             stop_timeout=options.get("stop_timeout"),
             colour=colour_option(options),
@@ -314,15 +370,15 @@ def select(request: Request, console: Console) -> Selection:
     selection.extra_args = args_by_name(
         [str(name) for name in selection.names], request.extra_args
     )
-    report = check_entries(
-        processes, selection.names, context, deep=not request.skip_checks
-    )
+    # A probe runs every few seconds: what resolving needs, nothing more.
+    deep = not (request.skip_checks or request.probe)
+    report = check_entries(processes, selection.names, context, deep=deep)
     silenced = silenced_checks()
     describing = request.list_processes or bool(request.export)
     if not describing:
         raise_errors(report, silenced)
         check_kind(report, request)
-    launching = not (describing or request.dry_run)
+    launching = not (describing or request.dry_run or request.probe)
     for message in report.messages:
         # A missing program stops a launch with its own error: warn of it once.
         if message.id in silenced or (
@@ -375,8 +431,16 @@ def require_installed(report: Report) -> None:
 
 def run(request: Request, console: Console) -> None:
     """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
+    if request.probe and (request.export or request.list_processes or request.dry_run):
+        raise ConfigurationError(
+            "--probe checks a running process: it goes with no --export, --list "
+            "or --dry-run",
+            returncode=2,
+        )
     selection = select(request, console)
-    if request.export:
+    if request.probe:
+        probe(request, selection, console)
+    elif request.export:
         print_export(request, selection, console)
     elif request.list_processes:
         print_list(selection, console)
@@ -387,22 +451,49 @@ def run(request: Request, console: Console) -> None:
 
 
 def print_export(request: Request, selection: Selection, console: Console) -> None:
-    from .export import render
-    from .export.deployment import deployment  # only here: launches do without
+    from .export import render  # only here: launches do without
+    from .export.deployment import deployment
+    from .export.processes import exported_process
 
-    names = [str(name) for name in selection.names if name in selection.entries]
-    oneshot = [name for name in names if selection.entries[name].backend.oneshot]
-    for name, problem in selection.broken.items():
-        console.write(f"# {name} is left out: {one_line(problem)}")
-    if names:
-        deploy = deployment(
-            names,
+    processes = [
+        exported_process(
+            selection.entries[name].backend,
+            selection.entries[name].plans,
             request.options,
-            selection.extra_args,
-            selection.stop_timeouts(),
-            oneshot,
+            selection.extra_args[str(name)],
         )
+        for name in selection.names
+        if name in selection.entries
+    ]
+    for name, problem in selection.broken.items():
+        # A comment of the file: the name quoted, so that it cannot end the line.
+        console.write(f"# {brief(name)} is left out: {one_line(problem)}")
+    if processes:
+        deploy = deployment(processes, request.options)
         console.write(render(request.export or "", deploy).rstrip("\n"))
+
+
+def probe(request: Request, selection: Selection, console: Console) -> None:
+    """Check the one selected process: write why it is healthy, or raise
+    why it is not (exit status 1)."""
+    if len(selection.names) != 1:
+        raise ConfigurationError("--probe checks one process: name it", returncode=2)
+    name = selection.names[0]
+    backend, plans = selection.entries[name].backend, selection.entries[name].plans
+    found = backend.probe(selection.extra_args[str(name)], request.probe_path)
+    if found is None:
+        console.write(
+            f"{name}: {type(backend).__name__} has no health check; "
+            "a running process is all there is to check"
+        )
+        return
+    from .probes import check
+
+    env = plans[0].env if plans else {}
+    healthy, reason = check(found, env)
+    if not healthy:
+        raise ConfigurationError(f"{name} is not healthy: {reason}")
+    console.write(f"{name} is healthy: {reason}")
 
 
 def lifecycle_lines(each: Selected) -> list[str]:

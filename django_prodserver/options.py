@@ -16,7 +16,7 @@ from typing import Any
 
 from . import check_ids
 from .exceptions import ConfigurationError
-from .text import brief
+from .text import brief, is_command_text
 
 Scalar = str | int | float | bool | None
 ArgValue = Scalar | Sequence[str | int | float]
@@ -156,11 +156,12 @@ def scalar_text(key: str, value: object) -> str:
         raise value_error(
             key, "is a number too large to pass on", "Use a smaller number."
         )
-    if isinstance(value, str) and "\0" in value:
+    if isinstance(value, str) and not is_command_text(value):
         raise value_error(
             key,
-            "contains a NUL character, which no command line can hold",
-            "Remove the NUL character from the value.",
+            "contains a NUL character or a lone surrogate, which no command "
+            "line can hold",
+            "Remove the character from the value.",
         )
     return str(value)
 
@@ -249,25 +250,44 @@ def names_in_argv(rules: OptionRules, tokens: Iterable[str]) -> set[str]:
     return names
 
 
-def option_value(rules: OptionRules, tokens: Sequence[str], name: str) -> str | None:
-    """The value that the last occurrence of option ``name`` in ``tokens`` gives:
-    ``--name=value``, ``--name value``, ``-n value`` or ``-nvalue`` (aliases and
-    one-letter forms by ``rules``); None when the option is not there."""
-    found = None
-    for index, token in enumerate(tokens):
-        following = tokens[index + 1] if index + 1 < len(tokens) else None
+def options_in_argv(rules: OptionRules, tokens: Sequence[str]) -> dict[str, list[str]]:
+    """The values that command-line tokens give options, by canonical name.
+
+    ``--bind=x``, ``--bind x``, ``-b x`` and ``-bx`` are read; a flag (or an
+    option whose value is missing at the end) has no value.
+    """
+    found: dict[str, list[str]] = {}
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
         if token.startswith("--") and len(token) > 2:
             key, equals, value = token[2:].partition("=")
-            if rules.canonical(key) == name:
-                found = value if equals else following
-        elif short_option(token) and rules.short.get(token[1]) == name:
-            found = token[2:] or following
+            name = rules.canonical(key)
+        elif token.startswith("-") and len(token) > 1 and token[1] != "-":
+            name = rules.short.get(token[1], token[1])
+            value, equals = token[2:], "=" if len(token) > 2 else ""
+        else:
+            continue
+        if not equals and not rules.is_flag(name) and index < len(tokens):
+            value = tokens[index]
+            index += 1
+        elif not equals:
+            continue
+        found.setdefault(name, []).append(value)
     return found
 
 
 def short_option(token: str) -> bool:
     """Whether ``token`` is a one-letter option (``-w``, ``-w8``)."""
     return token.startswith("-") and len(token) > 1 and token[1] != "-"
+
+
+def option_value(rules: OptionRules, tokens: Sequence[str], name: str) -> str | None:
+    """The value that the last occurrence of option ``name`` in ``tokens`` gives
+    (see :func:`options_in_argv`); None when the option is not there."""
+    values = options_in_argv(rules, tokens).get(name)
+    return values[-1] if values else None
 
 
 def word_groups(rules: OptionRules, words: Sequence[str]) -> list[OptionGroup]:

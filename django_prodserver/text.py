@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import reprlib
 from collections.abc import Iterable
 
@@ -26,3 +27,17 @@ def did_you_mean(word: str, choices: Iterable[str], fallback: str = "") -> str:
     """``"Did you mean 'workers'?"`` for the closest choice, else ``fallback``."""
     match = closest(word, choices)
     return f"Did you mean {match!r}?" if match else fallback
+
+
+def is_command_text(value: str) -> bool:
+    """Whether a string can be a word of a command line or an environment
+    value: no NUL, and bytes for the operating system (an undecodable byte
+    read from a command line, U+DC80 to U+DCFF, is one; another lone
+    surrogate is not)."""
+    if "\0" in value:
+        return False
+    try:
+        os.fsencode(value)
+    except UnicodeError:
+        return False
+    return True

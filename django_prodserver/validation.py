@@ -41,7 +41,7 @@ from .exceptions import ConfigurationError
 from .failures import backend_errors
 from .options import group_values, word_groups
 from .policy import RESTART_POLICIES
-from .text import brief, closest, did_you_mean
+from .text import brief, closest, did_you_mean, is_command_text
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 #: The longest process name: it becomes part of file names, systemd unit names
@@ -285,8 +285,11 @@ def check_env(label: str, env: object) -> list[CheckMessage]:
             )
         elif not isinstance(value, str):
             problem = f"{label}['ENV'][{key!r}] must be a string, not {brief(value)}"
-        elif "\0" in value:
-            problem = f"{label}['ENV'][{key!r}] contains a NUL character"
+        elif not is_command_text(value):
+            problem = (
+                f"{label}['ENV'][{key!r}] contains a NUL character or a lone "
+                "surrogate, which no environment can hold"
+            )
         else:
             continue
         messages.append(error(check_ids.BAD_ENV, problem, hint))

@@ -1,11 +1,11 @@
-"""``prodserver --export procfile|systemd|compose``: files that start real processes."""
+"""``prodserver --export``: files that start real processes, read back by the
+real parsers (honcho and ``sh``, ``systemd-analyze``, supervisord, YAML)."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import shlex
 import shutil
 import signal
 import subprocess
@@ -14,12 +14,23 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-import yaml
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from django_prodserver.export.deployment import Deployment, seconds
+from django_prodserver.export.deployment import Deployment, Process, seconds
 from django_prodserver.export.systemd import systemd_word
+from tests.exports import (
+    SYSTEMD_ANALYZE,
+    procfile_commands,
+    sh_words,
+    supervisord_argv,
+    supervisord_programs,
+    systemd_expanded,
+    systemd_timespan,
+    systemd_verify,
+    unit_files,
+    yaml_documents,
+)
 from tests.processes import (
     EXAMPLE_DIR,
     HOST,
@@ -31,10 +42,8 @@ from tests.processes import (
 )
 
 GUNICORN = "django_prodserver.backends.gunicorn.GunicornServer"
-TWO_PROCESSES = {
-    "web": {"BACKEND": GUNICORN, "ARGS": {"bind": "127.0.0.1:8000"}},
-    "api_v2": {"BACKEND": GUNICORN, "ARGS": {"bind": "127.0.0.1:8001"}},
-}
+WAITRESS = "django_prodserver.backends.waitress.WaitressServer"
+CELERY_WORKER = "django_prodserver.backends.celery.CeleryWorker"
 BUDGETS = {
     "web": {"BACKEND": GUNICORN},  # graceful-timeout 30 s + 5
     "api": {"BACKEND": "django_prodserver.backends.uvicorn.UvicornServer"},
@@ -45,17 +54,18 @@ BUDGETS = {
     },
     "quick": {"BACKEND": GUNICORN, "STOP_TIMEOUT": 2.5},
 }
-
-
-PROCFILE_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
-UNIT_KEYS = {
-    "ExecStart",
-    "WorkingDirectory",
-    "Environment",
-    "KillMode",
-    "TimeoutStopSec",
-    "Restart",
+TWO_PROCESSES = {
+    "web": {"BACKEND": GUNICORN, "ARGS": {"bind": "127.0.0.1:8000"}},
+    "api_v2": {"BACKEND": GUNICORN, "ARGS": {"bind": "127.0.0.1:8001"}},
 }
+DEPLOY = "--settings=mysite.settings_deploy"
+#: The stop budgets of settings_deploy's processes where a format needs a
+#: number: gunicorn's 30 s and 5; a day for the Celery worker without a time
+#: limit and the django-tasks worker, which finish what they run.
+OWN_BUDGETS = {"release": 10, "web": 35, "worker": 86400, "beat": 10, "tasks": 86400}
+needs_systemd = pytest.mark.skipif(
+    SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed"
+)
 
 
 def exported(*args: str, **options: object) -> str:
@@ -64,40 +74,24 @@ def exported(*args: str, **options: object) -> str:
     return out.getvalue()
 
 
-def parse_procfile(text: str) -> dict[str, list[str]]:
-    """``name: command`` lines, as honcho or Heroku read them."""
-    found: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        match = PROCFILE_LINE.match(line)
-        assert match, f"not a Procfile line: {line!r}"
-        found[match[1]] = shlex.split(match[2])
-    return found
+def procfile(text: str) -> dict[str, list[str]]:
+    """``name → argv``: honcho's reading, then ``sh``'s split of the command."""
+    return {
+        name: sh_words(command) for name, command in procfile_commands(text).items()
+    }
 
 
-def parse_units(text: str) -> dict[str, dict[str, dict[str, str]]]:
-    """Unit file name → section → key → value, from the export's ``# name`` headers."""
-    units: dict[str, dict[str, dict[str, str]]] = {}
-    sections: dict[str, dict[str, str]] = {}
-    section = ""
-    for line in text.splitlines():
-        if line.startswith("# ") and line.endswith(".service"):
-            sections = units.setdefault(line[2:], {})
-        elif line.startswith("[") and line.endswith("]"):
-            section = line[1:-1]
-            sections[section] = {}
-        elif line and not line.startswith("#"):
-            key, _, value = line.partition("=")
-            sections[section][key] = value
-    return units
-
-
-def systemd_split(value: str) -> list[str]:
-    """How systemd splits ``ExecStart=``/``Environment=`` (enough for our output)."""
-    return [w.replace("%%", "%").replace("$$", "$") for w in shlex.split(value)]
-
-
-def unit_environment(service: dict[str, str]) -> dict[str, str]:
-    return dict(w.split("=", 1) for w in systemd_split(service["Environment"]))
+def units(text: str, directory: Path) -> dict[str, dict[str, list[str]]]:
+    """Unit name → its values as systemd loaded them (no complaint allowed)."""
+    dump, complaints = systemd_verify(unit_files(text, directory))
+    assert not complaints
+    loaded = {}
+    for name, unit in dump.items():
+        values = dict(unit.values)
+        values["argv"] = [systemd_expanded(word) for word in unit.argv]
+        values["Environment"] = unit.environment
+        loaded[name] = values
+    return loaded
 
 
 def with_python_on_path(env: dict[str, str]) -> dict[str, str]:
@@ -111,7 +105,7 @@ def with_python_on_path(env: dict[str, str]) -> dict[str, str]:
 
 @override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
 def test_procfile_has_a_name_command_line_per_process() -> None:
-    commands = parse_procfile(exported("--export", "procfile"))
+    commands = procfile(exported("--export", "procfile"))
     assert list(commands) == ["web", "api_v2"]
     for name, argv in commands.items():
         assert argv[0] == "python"
@@ -122,7 +116,7 @@ def test_procfile_has_a_name_command_line_per_process() -> None:
 
 @override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
 def test_export_of_named_processes_only() -> None:
-    commands = parse_procfile(exported("--export", "procfile", "api_v2"))
+    commands = procfile(exported("--export", "procfile", "api_v2"))
     assert list(commands) == ["api_v2"]
 
 
@@ -136,11 +130,11 @@ WITH_RELEASES = {
 
 @override_settings(PRODUCTION_PROCESSES=WITH_RELEASES)
 def test_procfile_release_line_runs_the_one_shot_processes() -> None:
-    commands = parse_procfile(exported("--export", "procfile"))
+    commands = procfile(exported("--export", "procfile"))
     assert list(commands) == ["release", "web"]
     assert commands["release"][2:] == ["prodserver", "migrate", "cache_table"]
     assert commands["web"][2:] == ["prodserver", "web"]
-    only = parse_procfile(exported("--export", "procfile", "cache_table"))
+    only = procfile(exported("--export", "procfile", "cache_table"))
     assert only["release"][2:] == ["prodserver", "cache_table"]
 
 
@@ -159,7 +153,7 @@ def test_procfile_release_line_migrates_when_run(tmp_path: Path) -> None:
     )
     result = manage("prodserver", "--export=procfile", env=env)
     assert result.returncode == 0, result.stderr
-    release = parse_procfile(result.stdout)["release"]
+    release = procfile(result.stdout)["release"]
     ran = subprocess.run(
         release, cwd=EXAMPLE_DIR, env=with_python_on_path(env), capture_output=True,
         text=True, timeout=120, check=False,
@@ -168,11 +162,18 @@ def test_procfile_release_line_migrates_when_run(tmp_path: Path) -> None:
     assert "Applying jobs.0001_initial... OK" in ran.stdout
 
 
+@pytest.mark.parametrize("word", ["a\nevil: touch x", "\r", "\x85", "x\u2028y"])
+@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
+def test_procfile_refuses_a_line_break(word: str) -> None:
+    with pytest.raises(CommandError, match=r"prodserver\.E025: .*'web'.*line break"):
+        exported("--export", "procfile", "web", extra_args=[word])
+
+
 @pytest.mark.integration
 def test_procfile_line_serves_when_run(tmp_path: Path, port: int) -> None:
     result = manage("prodserver", "--export=procfile", "--", f"--bind={HOST}:{port}")
     assert result.returncode == 0, result.stderr
-    commands = parse_procfile(result.stdout)
+    commands = procfile(result.stdout)
     assert commands["web"][-2:] == ["--", f"--bind={HOST}:{port}"]
     env = with_python_on_path(example_env())
     with launch(commands["web"], tmp_path, env=env) as server:
@@ -187,58 +188,77 @@ def test_procfile_line_serves_when_run(tmp_path: Path, port: int) -> None:
 # -- systemd ----------------------------------------------------------------------
 
 
+@needs_systemd
 @override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
-def test_systemd_units_have_the_keys_a_service_needs() -> None:
-    units = parse_units(exported("--export", "systemd", "--stop-timeout", "25"))
-    assert list(units) == ["mysite-web.service", "mysite-api_v2.service"]
-    for unit_name, sections in units.items():
-        service = sections["Service"]
-        assert set(service) >= UNIT_KEYS, unit_name
-        argv = systemd_split(service["ExecStart"])
+def test_systemd_units_have_the_keys_a_service_needs(tmp_path: Path) -> None:
+    loaded = units(exported("--export", "systemd", "--stop-timeout", "25"), tmp_path)
+    assert list(loaded) == ["mysite-web.service", "mysite-api_v2.service"]
+    for unit_name, unit in loaded.items():
+        argv = unit["argv"]
         assert argv[0] == os.path.abspath(sys.executable)
         assert Path(argv[1]) == MANAGE_PY  # absolute
         assert argv[2:4] == ["prodserver", unit_name[7:-8]]
         assert "--stop-timeout=25" in argv
-        assert Path(service["WorkingDirectory"]).is_absolute()
-        assert unit_environment(service)["DJANGO_SETTINGS_MODULE"] == "mysite.settings"
-        assert service["KillMode"] == "mixed"
-        assert service["TimeoutStopSec"] == "25s"
-        assert service["Restart"] == "on-failure"
-        assert sections["Install"]["WantedBy"] == "multi-user.target"
+        assert unit["WorkingDirectory"] == [str(EXAMPLE_DIR)]
+        assert "DJANGO_SETTINGS_MODULE=mysite.settings" in unit["Environment"]
+        assert unit["KillMode"] == ["mixed"]
+        assert unit["TimeoutStopSec"] == ["25s"]
+        assert unit["Restart"] == ["on-failure"]
 
 
-@pytest.mark.skipif(
-    shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed"
-)
-@override_settings(PRODUCTION_PROCESSES={**TWO_PROCESSES, **BUDGETS})
-@pytest.mark.parametrize("options", [["--stop-timeout", "12.5"], []])
-def test_systemd_analyze_verify_accepts_the_units(
-    tmp_path: Path, options: list[str]
-) -> None:
-    """With a --stop-timeout, and with each process's own (infinity included)."""
-    text = exported("--export", "systemd", *options)
-    paths = []
-    for unit in re.split(r"\n(?=# \S+\.service\n)", text):
-        name = unit.splitlines()[0][2:]
-        path = tmp_path / name
-        path.write_text(unit)
-        paths.append(path)
-    assert len(paths) == len({**TWO_PROCESSES, **BUDGETS})
-    result = subprocess.run(
-        ["systemd-analyze", "verify", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    # It exits 0 even when it ignores a bad line: read what it says about ours.
-    ours = [
-        line
-        for line in result.stderr.splitlines()
-        if "mysite-" in line or str(tmp_path) in line
-    ]
+@needs_systemd
+def test_systemd_export_of_a_deployment(tmp_path: Path, other_dir: Path) -> None:
+    """Run from another directory, with a prefix and an environment file: the
+    release step is a oneshot unit the others require and start after; the
+    database and the broker of this machine are wanted and started before."""
+    result = manage(
+        "prodserver", "--export=systemd", DEPLOY, "--name-prefix=shop-",
+        "--env-file=/etc/shop/env", cwd=other_dir,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert not ours, result.stderr
+    loaded = units(result.stdout, tmp_path)
+    assert list(loaded) == [
+        f"shop-{name}.service" for name in ("release", "web", "worker", "beat", "tasks")
+    ]
+    for name, unit in loaded.items():
+        assert unit["WorkingDirectory"] == [str(EXAMPLE_DIR)]  # not other_dir
+        assert unit["EnvironmentFile"] == ["/etc/shop/env"]
+        assert unit["Type"] == ["oneshot" if name == "shop-release.service" else "exec"]
+        after = unit["After"]
+        assert "postgresql.service (origin-file)" in after
+        wants = " ".join(unit["Wants"])
+        assert "postgresql.service" in wants
+        celery = name in ("shop-worker.service", "shop-beat.service")
+        assert ("redis-server.service" in wants) == celery
+        if name != "shop-release.service":
+            assert "shop-release.service (origin-file)" in after
+            assert "shop-release.service (origin-file)" in unit["Requires"]
+
+
+@needs_systemd
+@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
+def test_systemd_stop_budget_is_a_valid_time_span(tmp_path: Path) -> None:
+    text = exported("--export", "systemd", "web", "--stop-timeout", "2.0001")
+    assert "TimeoutStopSec=2.0001s" in text
+    assert systemd_timespan("2.0001s") == 2_000_100
+    units(text, tmp_path)  # and no complaint
+
+
+@pytest.mark.parametrize("export_format", ["systemd", "compose", "kubernetes"])
+@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
+def test_a_stop_budget_no_process_manager_holds_is_refused(export_format: str) -> None:
+    with pytest.raises(CommandError, match=r"prodserver\.E025: .*'web'.*1e\+300"):
+        exported("--export", export_format, "--stop-timeout", "1e300")
+
+
+@pytest.mark.parametrize("word", ["a\rExecStartPre=/bin/touch /tmp/x", "$HOME", "50%"])
+@needs_systemd
+@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
+def test_systemd_words_read_back_exactly(word: str, tmp_path: Path) -> None:
+    loaded = units(exported("--export", "systemd", "web", extra_args=[word]), tmp_path)
+    unit = loaded["mysite-web.service"]
+    assert unit["argv"][-2:] == ["--", word]
+    assert "ExecStartPre" not in unit
 
 
 @pytest.mark.integration
@@ -254,12 +274,14 @@ def test_systemd_unit_runs_as_systemd_would_start_it(
         cwd=other_dir,
     )
     assert result.returncode == 0, result.stderr
-    service = parse_units(result.stdout)["mysite-web.service"]["Service"]
-    environment = unit_environment(service)
+    if SYSTEMD_ANALYZE is None:
+        pytest.skip("systemd-analyze is not installed")
+    unit = units(result.stdout, tmp_path)["mysite-web.service"]
+    environment = dict(v.split("=", 1) for v in unit["Environment"])
     assert environment["DJANGO_SETTINGS_MODULE"] == "mysite.settings_alt"
     env = {**example_env(), **environment}
-    argv = systemd_split(service["ExecStart"])
-    with launch(argv, tmp_path, cwd=service["WorkingDirectory"], env=env) as server:
+    cwd = unit["WorkingDirectory"][0]
+    with launch(unit["argv"], tmp_path, cwd=cwd, env=env) as server:
         status, body = wait_for_http(f"http://{HOST}:{port}/", server.proc)
         assert status == 200
         assert isinstance(body, dict)
@@ -272,10 +294,43 @@ def test_systemd_unit_runs_as_systemd_would_start_it(
 # -- compose ----------------------------------------------------------------------
 
 
+def compose_services(text: str) -> dict[str, dict[str, object]]:
+    """The services of a compose file that compose accepts: ``docker compose
+    config`` where it is installed, else the compose specification's schema."""
+    document = yaml_documents(text)[0]
+    assert compose_file_is_valid(text), text
+    services: dict[str, dict[str, object]] = document["services"]
+    return services
+
+
+def compose_file_is_valid(text: str) -> bool:
+    if compose_installed():
+        result = subprocess.run(
+            ["docker", "compose", "-f", "-", "config", "--quiet"],
+            input=text, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return True
+    import jsonschema
+    from check_jsonschema.builtin_schemas import get_builtin_schema
+
+    schema = get_builtin_schema("vendor.compose-spec")
+    jsonschema.validate(yaml_documents(text)[0], schema)
+    return True
+
+
+def compose_installed() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    found = subprocess.run(
+        ["docker", "compose", "version"], capture_output=True, timeout=30, check=False
+    )
+    return found.returncode == 0
+
+
 @override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
-def test_compose_block_is_yaml_with_a_service_per_process() -> None:
-    document = yaml.safe_load(exported("--export", "compose"))
-    services = document["services"]
+def test_compose_file_has_a_service_per_process() -> None:
+    services = compose_services(exported("--export", "compose"))
     assert list(services) == ["web", "api_v2"]
     for name, service in services.items():
         command = service["command"]
@@ -285,15 +340,70 @@ def test_compose_block_is_yaml_with_a_service_per_process() -> None:
         assert service["stop_signal"] == "SIGTERM"
         # Gunicorn's own graceful-timeout (30 s) and the margin (5 s).
         assert service["stop_grace_period"] == "35s"
-        assert service["build"] == "."
+        assert service["restart"] == "unless-stopped"
+
+
+def test_compose_export_of_a_deployment() -> None:
+    result = manage(
+        "prodserver", "--export=compose", DEPLOY, "--env-file=.env.production",
+        "--dockerfile=docker/Dockerfile", "--build-context=..", "--stop-timeout=45",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    services = compose_services(result.stdout)
+    assert list(services) == ["release", "web", "worker", "beat", "tasks"]
+    built = [name for name, service in services.items() if "build" in service]
+    assert built == ["release"]  # one build; every service runs its image
+    assert services["release"]["build"] == {
+        "context": "..",
+        "dockerfile": "docker/Dockerfile",
+    }
+    assert len({service["image"] for service in services.values()}) == 1
+    release = services.pop("release")
+    assert release["restart"] == "no"
+    assert "healthcheck" not in release
+    for name, service in services.items():
+        assert service["env_file"] == [".env.production"]
+        assert service["depends_on"] == {
+            "release": {"condition": "service_completed_successfully"}
+        }
+        assert service["stop_grace_period"] == "45s"
+        assert service["stop_signal"] == "SIGTERM"
+        assert service["restart"] == "unless-stopped"
+        assert ("ports" in service) == (name == "web")
+        probe = [*service["command"], "--probe"]
+        probe.insert(probe.index("--stop-timeout=45") + 1, probe.pop())
+        checked = name in ("web", "worker")  # beat and db_worker have no check
+        health = service.get("healthcheck", {})
+        assert health.get("test") == (["CMD", *probe] if checked else None)
+    assert services["web"]["ports"] == ["8000:8000"]
+    assert services["beat"]["deploy"] == {"replicas": 1}
+
+
+def test_compose_image_option_replaces_the_build() -> None:
+    result = manage(
+        "prodserver", "--export=compose", DEPLOY, "--image=registry.example.com/shop:7"
+    )
+    assert result.returncode == 0, result.stderr
+    services = compose_services(result.stdout)
+    assert {s["image"] for s in services.values()} == {"registry.example.com/shop:7"}
+    assert not any("build" in service for service in services.values())
+
+
+@override_settings(
+    PRODUCTION_PROCESSES={"web": {"BACKEND": WAITRESS, "ARGS": {"port": 8080}}}
+)
+def test_compose_stop_signal_is_the_programs_own() -> None:
+    services = compose_services(exported("--export", "compose"))
+    assert services["web"]["stop_signal"] == "SIGINT"  # waitress's graceful stop
 
 
 def test_compose_command_runs_in_the_project_directory() -> None:
     result = manage("prodserver", "--export=compose", "--stop-timeout=30")
     assert result.returncode == 0, result.stderr
-    service = yaml.safe_load(result.stdout)["services"]["web"]
+    service = compose_services(result.stdout)["web"]
     assert service["stop_grace_period"] == "30s"
     command = service["command"]
+    assert isinstance(command, list)
     assert command[1] == "manage.py"
     dry_run = subprocess.run(
         [*command, "--dry-run", "--format=json"],
@@ -309,11 +419,55 @@ def test_compose_command_runs_in_the_project_directory() -> None:
     assert json.loads(dry_run.stdout)["argv"] == json.loads(direct.stdout)["argv"]
 
 
+# -- supervisord ------------------------------------------------------------------
+
+
+def test_supervisord_export_of_a_deployment(tmp_path: Path) -> None:
+    result = manage("prodserver", "--export=supervisord", DEPLOY)
+    assert result.returncode == 0, result.stderr
+    programs = supervisord_programs(result.stdout, tmp_path)
+    assert sorted(programs) == [
+        f"mysite-{name}" for name in ("beat", "release", "tasks", "web", "worker")
+    ]
+    for name, config in programs.items():
+        argv = supervisord_argv(config)
+        assert argv[0] == os.path.abspath(sys.executable)
+        assert argv[1:4] == [str(MANAGE_PY), "prodserver", name[7:]]
+        assert config.directory == str(EXAMPLE_DIR)
+        assert config.environment["DJANGO_SETTINGS_MODULE"] == "mysite.settings_deploy"
+        # The main PID only (a pool's children stop with their parent); the
+        # whole group is killed once the stop budget has run out.
+        assert config.stopsignal == signal.SIGTERM
+        # Each process's own stop budget; a day for one without a limit.
+        assert config.stopwaitsecs == OWN_BUDGETS[name[7:]]
+        assert config.stopasgroup is False
+        assert config.killasgroup is True
+        assert config.autostart is (name != "mysite-release")
+
+
+@override_settings(
+    PRODUCTION_PROCESSES={"web": {"BACKEND": WAITRESS, "ARGS": {"port": 8080}}}
+)
+def test_supervisord_stops_waitress_with_its_own_signal(tmp_path: Path) -> None:
+    text = exported("--export", "supervisord", "--stop-timeout", "2.5")
+    config = supervisord_programs(text, tmp_path)["mysite-web"]
+    assert config.stopsignal == signal.SIGINT
+    assert config.stopwaitsecs == 3  # whole seconds, rounded up
+
+
+@pytest.mark.parametrize("word", ["a ;b", "x #y", "%(here)s", "%(ENV_HOME)s", "'\""])
+@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
+def test_supervisord_words_read_back_exactly(word: str, tmp_path: Path) -> None:
+    text = exported("--export", "supervisord", "web", extra_args=[word])
+    config = supervisord_programs(text, tmp_path)["mysite-web"]
+    assert supervisord_argv(config)[-2:] == ["--", word]
+
+
 # -- options, errors and quoting -----------------------------------------------
 
 
 def test_options_that_change_how_a_process_runs_are_repeated() -> None:
-    commands = parse_procfile(
+    commands = procfile(
         exported(
             "--export",
             "procfile",
@@ -333,39 +487,6 @@ def test_options_that_change_how_a_process_runs_are_repeated() -> None:
     ]
 
 
-@override_settings(PRODUCTION_PROCESSES=BUDGETS)
-def test_each_process_gets_its_own_stop_budget() -> None:
-    units = parse_units(exported("--export", "systemd"))
-    stop = {
-        name[7:-8]: sections["Service"]["TimeoutStopSec"]
-        for name, sections in units.items()
-    }
-    # uvicorn waits for its requests without a bound: so does systemd.
-    assert stop == {"web": "35s", "api": "infinity", "worker": "305s", "quick": "2.5s"}
-    services = yaml.safe_load(exported("--export", "compose"))["services"]
-    grace = {name: service["stop_grace_period"] for name, service in services.items()}
-    assert grace == {"web": "35s", "api": "24h", "worker": "305s", "quick": "2.5s"}
-    for service in services.values():
-        assert "--stop-timeout" not in " ".join(service["command"])
-
-
-@override_settings(PRODUCTION_PROCESSES=BUDGETS)
-def test_stop_timeout_option_is_every_process_budget() -> None:
-    services = yaml.safe_load(exported("--export", "compose", "--stop-timeout=40"))
-    for service in services["services"].values():
-        assert service["stop_grace_period"] == "40s"
-        assert "--stop-timeout=40" in service["command"]
-
-
-@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
-def test_each_command_repeats_only_its_own_arguments() -> None:
-    commands = parse_procfile(
-        exported("--export", "procfile", extra_args=["api_v2:--workers=3"])
-    )
-    assert commands["web"][2:] == ["prodserver", "web"]
-    assert commands["api_v2"][2:] == ["prodserver", "api_v2", "--", "--workers=3"]
-
-
 @pytest.mark.parametrize("value", ["0", "-1", "inf"])
 def test_stop_timeout_must_be_positive(value: str) -> None:
     with pytest.raises(CommandError, match="stop-timeout"):
@@ -380,7 +501,7 @@ def test_unknown_name_is_an_error_listing_the_processes() -> None:
 
 def test_without_manage_py_the_command_uses_python_m_django(other_dir: Path) -> None:
     deploy = Deployment(
-        names=("web",),
+        processes=(Process("web"),),
         project="mysite",
         settings="mysite.settings_alt",
         python=sys.executable,
@@ -415,11 +536,12 @@ def test_without_manage_py_the_command_uses_python_m_django(other_dir: Path) -> 
         ("a\\b", '"a\\\\b"'),
         (";", '";"'),
         ("", '""'),
+        ("a\rb", '"a\\x0db"'),
+        ("\x85", '"\\u0085"'),
     ],
 )
 def test_systemd_words_are_quoted_and_escaped(word: str, quoted: str) -> None:
     assert systemd_word(word) == quoted
-    assert systemd_split(quoted) == [word]
 
 
 def test_environment_words_keep_dollar_signs() -> None:
@@ -427,7 +549,75 @@ def test_environment_words_keep_dollar_signs() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "text"), [(10.0, "10"), (2.5, "2.5"), (0.125, "0.125"), (90, "90")]
+    ("value", "text"),
+    [
+        (10.0, "10"),
+        (2.5, "2.5"),
+        (0.125, "0.125"),
+        (90, "90"),
+        (2.0001, "2.0001"),
+        (1e-7, "0.000001"),  # rounded up: never a shorter budget
+    ],
 )
 def test_seconds_are_written_as_plain_numbers(value: float, text: str) -> None:
     assert seconds(value) == text
+
+
+@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
+def test_the_processs_own_stop_budget_unless_stop_timeout_overrides() -> None:
+    from django.conf import settings
+
+    from django_prodserver.environment import LaunchContext
+    from django_prodserver.export.processes import exported_process
+    from django_prodserver.resolver import resolve
+    from django_prodserver.validation import check_entries
+
+    context = LaunchContext.current()
+    processes = settings.PRODUCTION_PROCESSES
+    [entry] = check_entries(processes, ["web"], context).entries
+    assert entry.backend is not None
+    plans = resolve(entry.backend, context)
+    own = [plan.replace(stop_timeout=35.0) for plan in plans]
+    assert exported_process(entry.backend, own, {}, []).stop_budget == 35
+    given = {"stop_timeout": 20.0}
+    assert exported_process(entry.backend, own, given, []).stop_budget == 20
+    assert exported_process(entry.backend, plans, {}, []).stop_budget == 35
+    unbounded = [plan.replace(stop_timeout=None) for plan in plans]
+    assert exported_process(entry.backend, unbounded, {}, []).stop_budget is None
+
+
+@needs_systemd
+@override_settings(PRODUCTION_PROCESSES=BUDGETS)
+def test_each_process_gets_its_own_stop_budget(tmp_path: Path) -> None:
+    text = exported("--export", "systemd")
+    units(text, tmp_path)  # systemd loads every unit without a complaint
+    spans = re.findall(
+        r"^SyslogIdentifier=mysite-(\S+)$|^TimeoutStopSec=(\S+)$", text, re.M
+    )
+    stop = dict(
+        zip([n for n, _ in spans if n], [t for _, t in spans if t], strict=True)
+    )
+    # uvicorn waits for its requests without a bound: so does systemd.
+    assert stop == {"web": "35s", "api": "infinity", "worker": "305s", "quick": "2.5s"}
+    services = compose_services(exported("--export", "compose"))
+    grace = {name: service["stop_grace_period"] for name, service in services.items()}
+    assert grace == {"web": "35s", "api": "24h", "worker": "305s", "quick": "2.5s"}
+    for service in services.values():
+        assert "--stop-timeout" not in " ".join(service["command"])  # type: ignore[arg-type]
+
+
+@override_settings(PRODUCTION_PROCESSES=BUDGETS)
+def test_stop_timeout_option_is_every_process_budget() -> None:
+    services = compose_services(exported("--export", "compose", "--stop-timeout=40"))
+    for service in services.values():
+        assert service["stop_grace_period"] == "40s"
+        assert "--stop-timeout=40" in service["command"]  # type: ignore[operator]
+
+
+@override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
+def test_each_command_repeats_only_its_own_arguments() -> None:
+    commands = procfile(
+        exported("--export", "procfile", extra_args=["api_v2:--workers=3"])
+    )
+    assert commands["web"][2:] == ["prodserver", "web"]
+    assert commands["api_v2"][2:] == ["prodserver", "api_v2", "--", "--workers=3"]

@@ -19,6 +19,7 @@ order, and :meth:`ProcessBackend.check_config` to add checks.
 from __future__ import annotations
 
 import math
+import re
 import shlex
 from collections.abc import Mapping, Sequence
 from functools import cached_property
@@ -40,11 +41,13 @@ from ..options import (
     group_values,
     join_options,
     option_value,
+    options_in_argv,
     positional_words,
     translate,
     translate_all,
     word_groups,
 )
+from ..probes import DEFAULT_PATH, HttpProbe, Probe, connect_host
 from ..signals import FORWARDABLE
 from ..text import did_you_mean
 
@@ -111,6 +114,9 @@ class ProcessBackend:
         Whether the entry must have an ``APP`` key.
     ``own_args``
         ARGS keys that prodserver itself handles; they never reach the program.
+    ``single_instance``
+        Whether exactly one copy of the process may run in a deployment (a
+        scheduler such as Celery beat): the exports never scale it out.
     ``oneshot``
         Whether the entry runs once, to completion, rather than until it is
         stopped (a release step): a launch of several processes runs it
@@ -127,6 +133,7 @@ class ProcessBackend:
     can_exec: ClassVar[bool] = True
     requires_app: ClassVar[bool] = False
     own_args: ClassVar[frozenset[str]] = frozenset()
+    single_instance: ClassVar[bool] = False
     oneshot: ClassVar[bool] = False
 
     def __init__(
@@ -166,6 +173,20 @@ class ProcessBackend:
     def environment(self) -> dict[str, str]:
         """Variables this backend sets for the program (``ENV`` still wins)."""
         return {}
+
+    def probe(
+        self, extra_args: list[str], http_path: str = DEFAULT_PATH
+    ) -> Probe | None:
+        """How to tell that the running process is healthy (``--probe``), given
+        the arguments after ``--``; None, the default, when there is no check
+        better than the process being alive.
+
+        Web servers return an :class:`~django_prodserver.probes.HttpProbe` of
+        where they listen (``http_path`` is the path to ask for); a worker may
+        return a :class:`~django_prodserver.probes.CommandProbe`, a command that
+        asks it (run with the process's environment, never imported here).
+        """
+        return None
 
     def broker_url(self) -> str | None:
         """The URL of the message broker the program connects to, which
@@ -423,15 +444,21 @@ class WebServerBackend(ProcessBackend):
             return {self.bind_option: f"0.0.0.0:{port}"}
         return {self.port_option: port} if self.port_option else {}
 
-    def listen_addresses(self) -> list[Address]:
+    def listen_addresses(self, extra_args: Sequence[str] = ()) -> list[Address]:
         """The TCP addresses the server will listen on, from :meth:`option_values`
         (ARGS by canonical name, so aliases count, then :meth:`default_args` such
         as the ``PORT`` default), :attr:`default_address` for what is unset.
+        Options given in ``extra_args`` (after ``--``) replace the configured
+        ones, as on the command line.
 
         A list gives one address per item; a port that is not a number is left
         for the program to reject and gives no address.
         """
-        values = self.option_values()
+        values: dict[str, ArgValue] = dict(self.option_values())
+        given = options_in_argv(self.option_rules, extra_args)
+        for name in self.option_rules.replaced_by(given):
+            values.pop(name, None)
+        values.update(given)
         if values.keys() & self.socket_options:
             return []
         if self.bind_option and values.get(self.bind_option) is not None:
@@ -448,6 +475,18 @@ class WebServerBackend(ProcessBackend):
             for port in map(parse_port, ports)
             if port is not None
         ]
+
+    def probe(
+        self, extra_args: list[str], http_path: str = DEFAULT_PATH
+    ) -> Probe | None:
+        """A GET of ``http_path`` at the first TCP address the server listens on
+        (the loopback for every interface), with a ``Host`` header that
+        ``ALLOWED_HOSTS`` accepts; None without a TCP address to ask."""
+        addresses = [a for a in self.listen_addresses(extra_args) if a[1] != 0]
+        if not addresses:
+            return None
+        host, port = addresses[0]
+        return HttpProbe(connect_host(host), port, http_path, allowed_host())
 
     def bind_addresses(self, binds: ArgValue) -> list[Address]:
         """The TCP addresses of ``HOST:PORT`` values (``host``, ``[v6]:port``,
@@ -466,6 +505,23 @@ class WorkerBackend(ProcessBackend):
 
 def as_list(value: ArgValue) -> list[object]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+#: A host name or address a ``Host`` header can carry.
+HOST_NAME = re.compile(r"[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]")
+
+
+def allowed_host() -> str:
+    """A host name that ``ALLOWED_HOSTS`` accepts, for a probe's ``Host`` header;
+    "" when any host is accepted or none is named (the address is then sent)."""
+    hosts = [str(h) for h in getattr(settings, "ALLOWED_HOSTS", []) or []]
+    if "*" in hosts:
+        return ""
+    for host in hosts:
+        name = host.removeprefix(".")  # ".example.com" accepts example.com too
+        if HOST_NAME.fullmatch(name):
+            return name
+    return ""
 
 
 def wsgi_application_path() -> str:

@@ -17,6 +17,8 @@ which exec mode gives by construction. Beat handles TERM and INT only.
 
 from __future__ import annotations
 
+import re
+import socket
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
@@ -26,7 +28,8 @@ from django.utils.module_loading import import_string
 
 from .. import check_ids, programs
 from ..entry import SETTING
-from ..options import ArgValue, OptionRules
+from ..options import ArgValue, OptionRules, options_in_argv
+from ..probes import DEFAULT_PATH, PROBE_TIMEOUT, CommandProbe, Probe
 from .base import WorkerBackend, after_graceful_window, dotted_to_target, seconds_value
 
 #: The worker pools that end a task at its hard time limit, stopping or not (the
@@ -220,6 +223,20 @@ class CeleryWorker(CeleryBackend):
             limit = setting("CELERY_TASK_TIME_LIMIT")
         return after_graceful_window(seconds_value(limit))
 
+    def probe(self, extra_args: list[str], http_path: str = DEFAULT_PATH) -> Probe:
+        """``celery -A APP inspect ping`` to this worker's own node, through the
+        broker: healthy when the worker answers. The node name is the worker's
+        (``--hostname`` of ARGS, of the arguments after ``--`` or prodserver's
+        default) on this host, as Celery expands it."""
+        options = self.options(extra_args)
+        before, after = split_global(options, self.option_rules)
+        given = options_in_argv(self.option_rules, after).get("hostname")
+        node = node_name(given[-1] if given else None, socket.gethostname())
+        timeout = f"{PROBE_TIMEOUT:g}"
+        argv = [*self.program_argv(), "-A", self.celery_app(), *before]
+        argv += ["inspect", "ping", f"--destination={node}", f"--timeout={timeout}"]
+        return CommandProbe(tuple(argv), f"celery inspect ping {node}")
+
     def shares_its_app(self) -> bool:
         """Whether another worker entry of the setting runs the same app."""
         processes = getattr(settings, SETTING, {})
@@ -240,6 +257,20 @@ def setting(name: str) -> str | None:
     """A Celery setting of the Django settings (the ``CELERY_`` namespace)."""
     value = getattr(settings, name, None)
     return None if value is None else str(value)
+
+
+def node_name(hostname: str | None, host: str) -> str:
+    """The node name a worker started with ``--hostname=hostname`` (None: not
+    given) has on ``host``, as Celery makes it: ``celery@HOST`` by default, a
+    name without ``@`` is a host, and ``%h``, ``%n``, ``%d`` become the host
+    name, its first label and its domain, ``%%`` a ``%``."""
+    name, at, node_host = (hostname or "").partition("@")
+    if not at:
+        name, node_host = "", name
+    full = f"{name or 'celery'}@{node_host or host}"
+    short, _, domain = host.partition(".")
+    keys = {"h": host, "n": short, "d": domain, "%": "%"}
+    return re.sub(r"%([%\w])", lambda m: keys.get(m[1], m[0]), full)
 
 
 def is_celery_worker(path: object) -> bool:
@@ -266,3 +297,5 @@ class CeleryBeat(CeleryBackend):
         known=GLOBAL | BEAT_FLAGS | BEAT_NEGATABLE | BEAT_OPTIONS,
     )
     accepted_signals = frozenset({"SIGINT", "SIGTERM"})
+    # Two beats send every periodic task twice.
+    single_instance = True

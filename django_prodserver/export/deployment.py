@@ -1,4 +1,5 @@
-"""What every exported file needs to know: how to start prodserver for a process."""
+"""What every exported file needs to know: how to start prodserver for each
+process, and what a process manager must know about each process."""
 
 from __future__ import annotations
 
@@ -6,11 +7,54 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Context, Decimal
 
 from ..backends.base import DEFAULT_STOP_TIMEOUT
 from ..environment import find_manage_py, project_roots, settings_module
 from ..exceptions import ConfigurationError
+from ..probes import DEFAULT_PATH, Probe
 from ..programs import python
+
+#: The longest stop budget an export writes: a year. Process managers read
+#: their time spans into fixed-size numbers; a larger value is a mistake.
+MAX_STOP_BUDGET = 365 * 24 * 3600.0
+#: Stop budgets are written to the microsecond, rounded up (never shorter).
+MICROSECOND = Decimal("0.000001")
+#: Enough digits for any float written to the microsecond.
+EXACT = Context(prec=400)
+
+
+@dataclass(frozen=True)
+class Process:
+    """One exported process: what its process manager needs besides its
+    command.
+
+    ``stop_budget`` is how long a stop may take before what is left is killed,
+    in seconds (None: no limit); ``stop_signal`` the signal that stops it
+    gracefully. ``extra_args`` are its own arguments after ``--``.
+    ``oneshot`` processes run once, to completion, before the others (release
+    steps); ``single_instance`` ones must never run twice at once (Celery
+    beat). ``ports`` are the TCP ports a web server listens on, and
+    ``loopback_only`` says that it listens on the loopback only (unreachable
+    from outside its container). ``probe`` tells how to check its health (None:
+    no check). ``services`` are the system services of this machine that it
+    waits for (``postgresql.service``), for systemd's ordering.
+    ``port_variable`` is the ``PORT`` a container gives a web server that sets
+    no address of its own, so that it listens on every interface.
+    """
+
+    name: str
+    stop_budget: float | None = DEFAULT_STOP_TIMEOUT
+    stop_signal: str = "SIGTERM"
+    extra_args: tuple[str, ...] = ()
+    oneshot: bool = False
+    single_instance: bool = False
+    web: bool = False
+    ports: tuple[int, ...] = ()
+    loopback_only: bool = False
+    probe: Probe | None = None
+    services: tuple[str, ...] = ()
+    port_variable: int | None = None
 
 
 @dataclass(frozen=True)
@@ -20,13 +64,13 @@ class Deployment:
     Paths (``manage_py``, ``cwd``, ``pythonpath``, ``project_root``) are
     absolute. ``settings_option``, ``pythonpath``, ``spawn`` and
     ``stop_timeout`` were given to the export command: every exported command
-    repeats them, and each process's ``extra_args`` after ``--``.
-    ``stop_timeouts`` holds each process's own stop budget (None: no limit).
-    ``oneshot`` names the processes that run once, to completion, before the
-    others start (release steps), in their order.
+    repeats them, and each process's own arguments after ``--``. The other
+    fields are the export's own options: the image (or the Dockerfile and
+    build context) of the containers, an environment file, the prefix of unit
+    and object names, and the path that web probes ask for.
     """
 
-    names: tuple[str, ...]
+    processes: tuple[Process, ...]
     project: str
     settings: str
     python: str
@@ -37,35 +81,75 @@ class Deployment:
     settings_option: str | None = None
     pythonpath: str | None = None
     spawn: bool = False
-    extra_args: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    stop_timeouts: Mapping[str, float | None] = field(default_factory=dict)
-    oneshot: tuple[str, ...] = ()
+    image: str | None = None
+    dockerfile: str | None = None
+    build_context: str | None = None
+    env_file: str | None = None
+    name_prefix: str | None = None
+    probe_path: str = DEFAULT_PATH
+    by_name: Mapping[str, Process] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name = {process.name: process for process in self.processes}
+        object.__setattr__(self, "by_name", by_name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(process.name for process in self.processes)
+
+    @property
+    def oneshot(self) -> tuple[str, ...]:
+        """The processes that run once, before the others (release steps)."""
+        return tuple(p.name for p in self.processes if p.oneshot)
 
     @property
     def long_running(self) -> tuple[str, ...]:
         """The processes that run until they are stopped."""
-        return tuple(name for name in self.names if name not in self.oneshot)
+        return tuple(p.name for p in self.processes if not p.oneshot)
+
+    @property
+    def prefix(self) -> str:
+        """The prefix of unit, program and object names: ``--name-prefix``, or
+        the project's name and a dash."""
+        return f"{self.project}-" if self.name_prefix is None else self.name_prefix
+
+    @property
+    def working_directory(self) -> str:
+        """The project root: the directory of ``manage.py`` (else the root the
+        settings are imported from), wherever the export runs."""
+        if self.manage_py:
+            return normal_path(os.path.dirname(self.manage_py))
+        return normal_path(self.project_root)
 
     def path(self, path: str, relative: bool) -> str:
         return os.path.relpath(path, self.cwd) if relative else path
 
-    def stop_budget(self, name: str) -> float | None:
-        """How long the process manager waits for a stop of process ``name``
-        before it kills (None: no limit): ``--stop-timeout`` if given, else the
-        process's own budget."""
-        if self.stop_timeout is not None:
-            return self.stop_timeout
-        return self.stop_timeouts.get(name, DEFAULT_STOP_TIMEOUT)
-
     def command(self, name: str, python: str, relative: bool, *more: str) -> list[str]:
         """argv of ``python manage.py prodserver NAME …`` for one process (or,
-        with ``more`` names, for several: one-shot ones run one after another).
+        with ``more`` names, for several).
 
         ``relative`` writes paths relative to ``cwd`` (a Procfile or an image
         runs from the project directory); otherwise they are absolute. Without a
         ``manage.py``, ``python -m django`` with the settings and the project
         root on ``--pythonpath`` is used.
         """
+        start = self.command_start(name, python, relative, *more)
+        return [*start, *self.arguments_after(name, *more)]
+
+    def probe_command(self, name: str, python: str, relative: bool) -> list[str]:
+        """argv of ``python manage.py prodserver NAME --probe …``: the same
+        options and arguments after ``--`` as the process's own command, so
+        that the probe asks where the process listens."""
+        probe = ["--probe"]
+        web = name in self.by_name and self.by_name[name].web
+        if web and self.probe_path != DEFAULT_PATH:
+            probe.append(f"--probe-path={self.probe_path}")
+        start = self.command_start(name, python, relative)
+        return [*start, *probe, *self.arguments_after(name)]
+
+    def command_start(
+        self, name: str, python: str, relative: bool, *more: str
+    ) -> list[str]:
         settings, pythonpath = self.settings_option, self.pythonpath
         if self.manage_py is None:
             prefix = [python, "-m", "django", "prodserver", name, *more]
@@ -81,20 +165,33 @@ class Deployment:
             options.append("--spawn")
         if self.stop_timeout is not None:
             options.append(f"--stop-timeout={seconds(self.stop_timeout)}")
-        if more:  # several processes: each argument names its own
+        return [*prefix, *options]
+
+    def arguments_after(self, name: str, *more: str) -> list[str]:
+        """The arguments after ``--`` of process ``name`` (with ``more`` names,
+        of each, written ``NAME:ARGUMENT`` as the command takes them then)."""
+        if more:
             extra = [
-                f"{n}:{arg}"
-                for n in (name, *more)
-                for arg in self.extra_args.get(n, ())
+                f"{n}:{arg}" for n in (name, *more) for arg in self.extra_args_of(n)
             ]
         else:
-            extra = list(self.extra_args.get(name, ()))
-        return [*prefix, *options, *(["--", *extra] if extra else [])]
+            extra = list(self.extra_args_of(name))
+        return ["--", *extra] if extra else []
+
+    def extra_args_of(self, name: str) -> tuple[str, ...]:
+        process = self.by_name.get(name)
+        return process.extra_args if process else ()
+
+
+def normal_path(path: str) -> str:
+    """An absolute path without ``.``, ``..``, ``//`` or a final ``/``, as
+    systemd reads it."""
+    return "/" + os.path.normpath(path).lstrip("/") if path.startswith("/") else path
 
 
 def stop_timeout_of(options: Mapping[str, object]) -> float | None:
-    """``--stop-timeout`` (None if not given), which a process manager takes as
-    a number of seconds above 0."""
+    """``--stop-timeout`` if given: a number of seconds above 0 and at most
+    :data:`MAX_STOP_BUDGET`, which every process manager can hold."""
     value = options.get("stop_timeout")
     if value is None:
         return None
@@ -107,20 +204,21 @@ def stop_timeout_of(options: Mapping[str, object]) -> float | None:
 
 
 def deployment(
-    names: Sequence[str],
+    processes: Sequence[Process],
     options: Mapping[str, object],
-    extra_args: Mapping[str, Sequence[str]] | None = None,
-    stop_timeouts: Mapping[str, float | None] | None = None,
-    oneshot: Sequence[str] = (),
 ) -> Deployment:
-    """Describe the deployment of ``names`` as this command invocation runs them:
-    ``extra_args`` are each process's arguments after ``--``, ``stop_timeouts``
-    their stop budgets."""
+    """Describe the deployment of ``processes`` as this command invocation runs
+    them."""
     pythonpath = str(options["pythonpath"]) if options.get("pythonpath") else None
     roots = project_roots([pythonpath] if pythonpath else [])
     module = settings_module()
+
+    def text(key: str) -> str | None:
+        value = options.get(key)
+        return None if value is None else str(value)
+
     return Deployment(
-        names=tuple(names),
+        processes=tuple(processes),
         project=module.split(".", 1)[0] or "django",
         settings=module,
         python=python(),
@@ -128,15 +226,30 @@ def deployment(
         project_root=roots[0] if roots else os.getcwd(),
         cwd=os.getcwd(),
         stop_timeout=stop_timeout_of(options),
-        settings_option=str(options["settings"]) if options.get("settings") else None,
+        settings_option=text("settings") or None,
         pythonpath=os.path.abspath(pythonpath) if pythonpath else None,
         spawn=bool(options.get("spawn")),
-        extra_args={name: tuple(args) for name, args in (extra_args or {}).items()},
-        stop_timeouts=dict(stop_timeouts or {}),
-        oneshot=tuple(name for name in names if name in oneshot),
+        image=text("image"),
+        dockerfile=text("dockerfile"),
+        build_context=text("build_context"),
+        env_file=text("env_file"),
+        name_prefix=text("name_prefix"),
+        probe_path=text("probe_path") or DEFAULT_PATH,
     )
 
 
 def seconds(value: float) -> str:
-    """``10.0`` → ``10``, ``2.5`` → ``2.5``: a number systemd and compose both read."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.3f}".rstrip("0")
+    """A number of seconds as plain decimal digits, rounded up to the
+    microsecond: ``10.0`` → ``10``, ``2.0001`` → ``2.0001``, ``1e-07`` →
+    ``0.000001``. systemd, compose and prodserver itself all read it."""
+    exact = Decimal(repr(float(value))).quantize(
+        MICROSECOND, rounding=ROUND_CEILING, context=EXACT
+    )
+    text = format(exact, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def whole_seconds(value: float) -> int:
+    """A budget in whole seconds, rounded up (Kubernetes and supervisord take
+    integers): never shorter than the process's own budget."""
+    return math.ceil(Decimal(seconds(value)))

@@ -2,6 +2,10 @@
 
 One-shot processes (release steps) become the one ``release:`` line, which
 Heroku and Dokku run once per deploy, before the new processes start.
+
+Each command is quoted for a POSIX shell, which runs it. A Procfile has no way
+to hold a line break inside a line (honcho ends lines at every break that
+Python knows, U+0085 and U+2028 included): such a value is refused.
 """
 
 from __future__ import annotations
@@ -9,6 +13,19 @@ from __future__ import annotations
 import shlex
 
 from .deployment import Deployment
+from .values import LINE_BREAKS, checked_text, refuse
+
+TARGET = "a Procfile"
+
+
+def line(label: str, argv: list[str], process: str) -> str:
+    """``label: command``, or a refusal (naming ``process``) of the word that
+    would break the line."""
+    for word in argv:
+        checked_text(process, "the argument", word, TARGET)
+        if LINE_BREAKS & set(word):
+            refuse(process, "the argument", word, TARGET, "a line break ends its line")
+    return f"{label}: {shlex.join(argv)}"
 
 
 def render(deploy: Deployment) -> str:
@@ -16,11 +33,20 @@ def render(deploy: Deployment) -> str:
     per process, the commands quoted for a shell."""
     lines = []
     if deploy.oneshot:
+        if "release" in deploy.long_running:
+            refuse(
+                "release",
+                "the process name",
+                "release",
+                TARGET,
+                "the release step's line has that name",
+                "Rename the process.",
+            )
         first, *more = deploy.oneshot
         release = deploy.command(first, "python", True, *more)
-        lines.append(f"release: {shlex.join(release)}")
+        lines.append(line("release", release, first))
     lines += [
-        f"{name}: {shlex.join(deploy.command(name, 'python', relative=True))}"
+        line(name, deploy.command(name, "python", relative=True), name)
         for name in deploy.long_running
     ]
     return "\n".join(lines) + "\n"

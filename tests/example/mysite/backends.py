@@ -144,3 +144,12 @@ class CheckedDaphneServer(DaphneServer):
                 )
             )
         return messages
+
+
+class ArgvEcho(WorkerBackend):
+    """A program that prints what it got, its arguments and its environment
+    (``ascii()`` of both): the shell line's property test runs it."""
+
+    def build_argv(self, options: list[str]) -> list[str]:
+        code = "import os, sys; print(ascii((sys.argv[1:], dict(os.environ))))"
+        return [sys.executable, "-c", code, *options]

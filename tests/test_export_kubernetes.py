@@ -1,0 +1,197 @@
+"""``prodserver --export kubernetes``: objects that the Kubernetes schemas of
+current versions accept (strict, offline), with the properties a deployment of
+the example project needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+
+from tests.exports import kubernetes_expanded, yaml_documents
+from tests.processes import manage, manage_with_settings, setting_of
+
+#: Two current Kubernetes versions (kubernetes-validate bundles their schemas).
+VERSIONS = ("1.33.0", "1.37.0")
+DEPLOY = "--settings=mysite.settings_deploy"
+WORKERS = "--settings=mysite.settings_workers"
+
+
+def exported(*args: str) -> list[dict[str, Any]]:
+    result = manage("prodserver", "--export=kubernetes", *args)
+    assert result.returncode == 0, result.stderr
+    return yaml_documents(result.stdout)
+
+
+def by_kind(objects: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    return {o["metadata"]["name"]: o for o in objects if o["kind"] == kind}
+
+
+def container(obj: dict[str, Any]) -> dict[str, Any]:
+    containers = obj["spec"]["template"]["spec"]["containers"]
+    assert len(containers) == 1
+    found: dict[str, Any] = containers[0]
+    return found
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("settings", [DEPLOY, WORKERS])
+def test_every_object_validates_strictly(settings: str, version: str) -> None:
+    for obj in exported(settings):
+        kubernetes_validate.validate(obj, version, strict=True)
+
+
+def test_the_validation_is_strict() -> None:
+    obj = by_kind(exported(DEPLOY), "Deployment")["mysite-web"]
+    container(obj)["unknownField"] = True
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(obj, VERSIONS[0], strict=True)
+
+
+def test_a_deployment_per_process_and_a_job_for_the_release() -> None:
+    objects = exported(DEPLOY, "--image=registry.example.com/shop:7")
+    deployments = by_kind(objects, "Deployment")
+    assert list(deployments) == [
+        "mysite-web", "mysite-worker", "mysite-beat", "mysite-tasks"
+    ]  # fmt: skip
+    jobs = by_kind(objects, "Job")
+    assert list(jobs) == ["mysite-release"]
+    assert objects[0]["kind"] == "Job"  # applied first
+    for name, obj in {**deployments, **jobs}.items():
+        main = container(obj)
+        command = [kubernetes_expanded(word) for word in main["command"]]
+        assert command == [
+            "python", "manage.py", "prodserver", name[7:], DEPLOY
+        ]  # fmt: skip
+        assert main["image"] == "registry.example.com/shop:7"
+        env = {variable["name"]: variable["value"] for variable in main["env"]}
+        assert env["DJANGO_SETTINGS_MODULE"] == "mysite.settings_deploy"
+        selector = obj["spec"].get("selector", {}).get("matchLabels")
+        labels = obj["spec"]["template"]["metadata"]["labels"]
+        assert selector in (None, labels)
+    job = jobs["mysite-release"]["spec"]
+    assert job["template"]["spec"]["restartPolicy"] == "Never"
+    assert job["backoffLimit"] == 0
+
+
+def test_web_has_a_service_on_its_port_and_http_probes() -> None:
+    objects = exported(DEPLOY)
+    web = container(by_kind(objects, "Deployment")["mysite-web"])
+    assert web["ports"] == [{"containerPort": 8000}]
+    service = by_kind(objects, "Service")["mysite-web"]
+    assert [(p["port"], p["targetPort"]) for p in service["spec"]["ports"]] == [
+        (8000, 8000)
+    ]
+    template = by_kind(objects, "Deployment")["mysite-web"]["spec"]["template"]
+    assert service["spec"]["selector"] == template["metadata"]["labels"]
+    assert list(by_kind(objects, "Service")) == ["mysite-web"]  # web only
+    assert (
+        web["livenessProbe"]["periodSeconds"] > web["readinessProbe"]["periodSeconds"]
+    )
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert web[probe]["httpGet"] == {
+            "path": "/",
+            "port": 8000,
+            # ALLOWED_HOSTS' first name: Django answers the kubelet's request.
+            "httpHeaders": [{"name": "Host", "value": "www.example.com"}],
+        }
+
+
+def test_probe_path_option() -> None:
+    objects = exported(DEPLOY, "--probe-path=/healthz/")
+    web = container(by_kind(objects, "Deployment")["mysite-web"])
+    assert web["livenessProbe"]["httpGet"]["path"] == "/healthz/"
+
+
+def test_celery_worker_is_probed_by_prodserver_and_beat_runs_once() -> None:
+    deployments = by_kind(exported(DEPLOY), "Deployment")
+    worker = container(deployments["mysite-worker"])
+    probe = ["python", "manage.py", "prodserver", "worker", DEPLOY, "--probe"]
+    for check in ("readinessProbe", "livenessProbe"):
+        assert worker[check]["exec"]["command"] == probe
+    beat = deployments["mysite-beat"]["spec"]
+    assert beat["replicas"] == 1
+    assert beat["strategy"] == {"type": "Recreate"}  # never two beats in a rollout
+    assert "livenessProbe" not in container(deployments["mysite-beat"])
+    assert "strategy" not in deployments["mysite-worker"]["spec"]
+
+
+#: Each process's own stop budget in whole seconds (a day without a limit).
+OWN = {"release": 10, "web": 35, "worker": 86400, "beat": 10, "tasks": 86400}
+
+
+@pytest.mark.parametrize(("timeout", "grace"), [(None, None), ("45", 45), ("2.5", 3)])
+def test_grace_period_is_at_least_the_stop_budget(
+    timeout: str | None, grace: int | None
+) -> None:
+    args = [f"--stop-timeout={timeout}"] if timeout else []
+    for obj in exported(DEPLOY, *args):
+        if obj["kind"] in ("Deployment", "Job"):
+            spec = obj["spec"]["template"]["spec"]
+            # A web server's grace period also covers its preStop sleep.
+            name = obj["metadata"]["name"].removeprefix("mysite-")
+            web = name == "web"
+            budget = OWN[name] if grace is None else grace
+            assert spec["terminationGracePeriodSeconds"] == budget + 5 * web
+            assert ("lifecycle" in spec["containers"][0]) == web
+    web = container(by_kind(exported(DEPLOY), "Deployment")["mysite-web"])
+    assert web["lifecycle"] == {"preStop": {"sleep": {"seconds": 5}}}
+
+
+def test_env_file_becomes_a_secret_and_names_take_the_prefix() -> None:
+    options = ["--env-file=.env", "--name-prefix=shop-"]
+    result = manage("prodserver", "--export=kubernetes", DEPLOY, *options)
+    assert result.returncode == 0, result.stderr
+    assert "kubectl create secret generic shop-env --from-env-file=FILE" in (
+        result.stdout
+    )
+    deployments = by_kind(yaml_documents(result.stdout), "Deployment")
+    assert list(deployments) == ["shop-web", "shop-worker", "shop-beat", "shop-tasks"]
+    for obj in deployments.values():
+        assert container(obj)["envFrom"] == [{"secretRef": {"name": "shop-env"}}]
+
+
+def test_placeholder_image_and_loopback_warning() -> None:
+    result = manage("prodserver", "--export=kubernetes")  # web on 127.0.0.1:8000
+    assert result.returncode == 0, result.stderr
+    assert "# The image is a placeholder: export with --image IMAGE." in result.stdout
+    assert "# web listens on the loopback only" in result.stdout
+    web = container(by_kind(yaml_documents(result.stdout), "Deployment")["mysite-web"])
+    assert web["image"] == "registry.example.com/mysite:latest"
+
+
+def test_names_kubernetes_cannot_take_are_refused() -> None:
+    result = manage("prodserver", "--export=kubernetes", "--name-prefix=-")
+    assert result.returncode == 1
+    assert "prodserver.E025: PRODUCTION_PROCESSES['web']: the object name '-web'" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("backend", "port"),
+    [
+        ("django_prodserver.backends.gunicorn.GunicornServer", 8000),
+        ("django_prodserver.backends.waitress.WaitressServer", 8080),
+    ],
+)
+def test_web_server_without_an_address_gets_port(
+    tmp_path: Path, backend: str, port: int
+) -> None:
+    """No address in ARGS: prodserver listens on 0.0.0.0:$PORT, so the
+    container gets PORT, and the Service and probes its port."""
+    setting = setting_of({"web": {"BACKEND": backend}})
+    export = ["prodserver", "--export=kubernetes", "--name-prefix=mysite-"]
+    result = manage_with_settings(tmp_path, setting, *export)
+    assert result.returncode == 0, result.stderr
+    assert "loopback" not in result.stdout
+    objects = yaml_documents(result.stdout)
+    web = container(by_kind(objects, "Deployment")["mysite-web"])
+    env = {variable["name"]: variable["value"] for variable in web["env"]}
+    assert env["PORT"] == str(port)
+    assert web["ports"] == [{"containerPort": port}]
+    assert web["readinessProbe"]["httpGet"]["port"] == port
+    service = by_kind(objects, "Service")["mysite-web"]
+    assert service["spec"]["ports"][0]["port"] == port

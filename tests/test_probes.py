@@ -1,0 +1,172 @@
+"""``prodserver NAME --probe``: healthy (exit 0) or not (exit 1, one line why),
+asked of real running and stopped processes."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from django_prodserver.backends.base import allowed_host
+from django_prodserver.backends.celery import node_name
+from django_prodserver.probes import (
+    CommandProbe,
+    HttpProbe,
+    check_command,
+    check_http,
+    connect_host,
+)
+from tests.processes import (
+    HOST,
+    WORKER_SETTINGS,
+    example_env,
+    launch,
+    manage,
+    prodserver,
+    wait_for_http,
+)
+
+HOSTNAME = socket.gethostname()
+
+
+def probe(
+    *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``manage.py prodserver ARGS --probe`` (before the arguments after ``--``)."""
+    split = args.index("--") if "--" in args else len(args)
+    options = [*args[:split], "--probe", *args[split:]]
+    return manage("prodserver", *options, env=env, timeout=120)
+
+
+# -- the pieces ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "hostname",
+    [None, "w1@%h", "w1@%n", "%h", "example.org", "w2@", "w3@%d.%n", "a@%%h"],
+)
+def test_node_names_are_celerys_own(hostname: str | None) -> None:
+    from celery.utils.nodenames import default_nodename, host_format
+
+    expected = host_format(default_nodename(hostname))
+    assert node_name(hostname, HOSTNAME) == expected
+
+
+@pytest.mark.parametrize(
+    ("host", "connect"),
+    [("0.0.0.0", "127.0.0.1"), ("", "127.0.0.1"), ("::", "::1"), ("[::1]", "::1")],
+)
+def test_every_interface_is_probed_on_the_loopback(host: str, connect: str) -> None:
+    assert connect_host(host) == connect
+
+
+@pytest.mark.parametrize(
+    ("hosts", "header"),
+    [
+        (["www.example.com", "127.0.0.1"], "www.example.com"),
+        ([".example.com"], "example.com"),
+        (["*"], ""),
+        (["localhost", "*"], ""),
+        (["bad host\n", "[::1]"], "[::1]"),
+        ([], ""),
+    ],
+)
+def test_host_header_is_one_allowed_hosts_accepts(
+    hosts: list[str], header: str
+) -> None:
+    with override_settings(ALLOWED_HOSTS=hosts):
+        assert allowed_host() == header
+
+
+def test_http_probe_of_nothing_listening(port: int) -> None:
+    healthy, reason = check_http(HttpProbe(HOST, port, "/"))
+    assert not healthy
+    assert reason.startswith(f"http://{HOST}:{port}/ did not answer: ")
+
+
+def test_command_probe_says_the_last_line_of_a_failure() -> None:
+    failing = CommandProbe(("sh", "-c", "echo one; echo two >&2; exit 69"), "check")
+    assert check_command(failing, {}) == (False, "check: exit 69: two")
+    assert check_command(CommandProbe(("true",), "check"), {}) == (
+        True,
+        "check: answered",
+    )
+    missing = CommandProbe(("/nonexistent/program",), "check")
+    healthy, reason = check_command(missing, {})
+    assert not healthy
+    assert reason.startswith("check: cannot start it: ")
+
+
+# -- the command ---------------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_web_server_running_then_stopped(tmp_path: Path, port: int) -> None:
+    bind = f"--bind={HOST}:{port}"
+    with launch(prodserver("web", "--", bind), tmp_path) as server:
+        wait_for_http(f"http://{HOST}:{port}/", server.proc)
+        healthy = probe("web", "--", bind)
+        assert healthy.returncode == 0, healthy.stderr
+        assert (
+            healthy.stdout == f"web is healthy: http://{HOST}:{port}/ answered 200 OK\n"
+        )
+        missing = probe("web", "--probe-path=/no-such-page/", "--", bind)
+        assert missing.returncode == 1
+        assert "answered 404 Not Found" in missing.stderr
+        server.signal(signal.SIGTERM)
+        assert server.wait() == 0
+    stopped = probe("web", "--", bind)
+    assert stopped.returncode == 1
+    [line] = stopped.stderr.splitlines()
+    assert line.startswith(f"CommandError: web is not healthy: http://{HOST}:{port}/ ")
+    assert "did not answer" in line
+
+
+@pytest.mark.integration
+def test_celery_worker_running_then_stopped(
+    tmp_path: Path, example_db: Path, redis_url: str
+) -> None:
+    env = example_env(EXAMPLE_DB=str(example_db), REDIS_URL=redis_url)
+    with launch(prodserver("worker", WORKER_SETTINGS), tmp_path, env=env) as worker:
+        worker.wait_for_text("ready.", timeout=60)
+        healthy = probe("worker", WORKER_SETTINGS, env=env)
+        assert healthy.returncode == 0, healthy.stderr
+        node = f"celery@{HOSTNAME}"
+        assert (
+            healthy.stdout
+            == f"worker is healthy: celery inspect ping {node}: answered\n"
+        )
+        worker.signal(signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0
+    stopped = probe("worker", WORKER_SETTINGS, env=env)
+    assert stopped.returncode == 1
+    [line] = stopped.stderr.splitlines()
+    assert line.startswith(
+        f"CommandError: worker is not healthy: celery inspect ping {node}"
+    )
+    assert "No nodes replied" in line
+
+
+def test_a_worker_without_a_check_says_so() -> None:
+    result = probe("tasks", WORKER_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "tasks: DjangoTasksWorker has no health check; "
+        "a running process is all there is to check\n"
+    )
+
+
+def test_probe_goes_with_one_process_and_no_other_mode() -> None:
+    several = manage("prodserver", "web", "tasks", WORKER_SETTINGS, "--probe")
+    assert several.returncode == 2
+    assert "--probe checks one process" in several.stderr
+    exported = manage("prodserver", "--export=procfile", "--probe")
+    assert exported.returncode == 2
+    assert "--probe checks a running process" in exported.stderr
+    bad_path = manage("prodserver", "web", "--probe", "--probe-path=healthz")
+    assert bad_path.returncode == 2
+    assert "expected a URL path such as /healthz/" in bad_path.stderr
