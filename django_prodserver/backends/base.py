@@ -20,14 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning
 
-from .. import check_ids, programs
+from .. import check_ids, messages, programs
 from ..addresses import Address, parse_bind, parse_port
-from ..entry import SETTING, ProcessConfig
+from ..entry import ProcessConfig
 from ..exceptions import ConfigurationError
 from ..options import (
     ArgsError,
@@ -41,6 +40,9 @@ from ..options import (
 )
 from ..signals import FORWARDABLE
 from ..text import did_you_mean
+
+if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
 
 #: How to give an entry its ``APP``.
 APP_HINT = 'Add "APP": "myproject.celery.app" (module path, then the attribute).'
@@ -83,6 +85,10 @@ class ProcessBackend:
         Whether the entry must have an ``APP`` key.
     ``own_args``
         ARGS keys that prodserver itself handles; they never reach the program.
+    ``needs_django_setup``
+        Whether the backend's code needs Django's app registry (models, app
+        configs): the ``prodserver`` console script then runs ``django.setup()``
+        before it checks the entry, as ``manage.py`` always does.
     """
 
     program: ClassVar[str | None] = None
@@ -95,6 +101,7 @@ class ProcessBackend:
     can_exec: ClassVar[bool] = True
     requires_app: ClassVar[bool] = False
     own_args: ClassVar[frozenset[str]] = frozenset()
+    needs_django_setup: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -148,11 +155,11 @@ class ProcessBackend:
 
     def warning(self, check_id: str, message: str, hint: str) -> CheckMessage:
         """A check warning about this entry (its name goes first)."""
-        return Warning(f"{self.config.label}: {message}", hint, SETTING, check_id)
+        return messages.warning(check_id, f"{self.config.label}: {message}", hint)
 
     def error(self, check_id: str, message: str, hint: str) -> CheckMessage:
         """A check error about this entry (its name goes first)."""
-        return Error(f"{self.config.label}: {message}", hint, SETTING, check_id)
+        return messages.error(check_id, f"{self.config.label}: {message}", hint)
 
     @property
     def args(self) -> dict[Any, ArgValue]:

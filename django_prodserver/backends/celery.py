@@ -18,16 +18,18 @@ which exec mode gives by construction. Beat handles TERM and INT only.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
-from django.core.checks import CheckMessage
 from django.utils.module_loading import import_string
 
 from .. import check_ids, programs
 from ..entry import SETTING
 from ..options import ArgValue, OptionRules
 from .base import WorkerBackend, dotted_to_target
+
+if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
 
 #: Options of the ``celery`` command itself, which precede the subcommand.
 GLOBAL_FLAGS = frozenset({"no-color", "quiet", "skip-checks"})
