@@ -16,19 +16,21 @@ orphan its workers: neither is ever forwarded.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.conf import settings
-from django.core.checks import CheckMessage
 
 from .. import check_ids
 from ..options import ArgValue, OptionRules
+from ..registry import app_installed
 from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,
     ManagementCommandBackend,
 )
+
+if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
 
 FLAGS = DJANGO_COMMAND_FLAGS | {"run-once"}
 NAME_KEYS = frozenset({"name", "cluster-name"})
@@ -68,7 +70,7 @@ class DjangoQ2Worker(ManagementCommandBackend):
         ]
 
     def check_django_q_app(self) -> list[CheckMessage]:
-        if apps.is_installed("django_q"):
+        if app_installed("django_q"):
             return []
         return [
             self.error(
