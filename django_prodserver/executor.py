@@ -19,7 +19,6 @@ from collections.abc import Sequence
 
 from .plan import Plan
 from .programs import python
-from .supervisor import HANDLED, PAYLOAD_VARIABLE, Payload
 
 #: Signals that Python ignores and an exec'd program would inherit as ignored.
 RESET_TO_DEFAULT = ("SIGPIPE", "SIGXFSZ")
@@ -31,7 +30,14 @@ def program_environ(plan: Plan) -> dict[str, str]:
 
 
 def close_django_connections() -> None:
-    """Close database connections so that no socket outlives the launcher's use."""
+    """Close database connections so that no socket outlives the launcher's use.
+
+    Without ``django.db`` imported (the console script, when nothing needed the
+    app registry), no connection was ever opened: importing it only to close
+    none would cost more than the rest of the exec.
+    """
+    if "django.db" not in sys.modules:
+        return
     from django.db import connections
 
     connections.close_all()
@@ -91,6 +97,9 @@ def supervisor_command(
     supervisor's ``PYTHONPATH``, and the payload tells the supervisor to put the
     launcher's own ``PYTHONPATH`` back for the children.
     """
+    # Only spawn mode needs the supervisor's code: an exec does without it.
+    from .supervisor import PAYLOAD_VARIABLE, Payload
+
     original = os.environ.get("PYTHONPATH")
     pythonpath = supervisor_pythonpath(original)
     changes = {} if pythonpath == original else {"PYTHONPATH": original}
@@ -117,6 +126,8 @@ def exec_supervisor(
     inherited), so one that arrives while Python starts is held for it rather
     than killing the launcher before the children exist.
     """
+    from .supervisor import HANDLED
+
     argv, env = supervisor_command(plans, stop_timeout, colour)
     prepare_exec()
     signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
