@@ -6,6 +6,8 @@ reads the settings only, and populates the registry (importing every installed
 app and its models, most of Django's start) only when something it is about to
 do needs it:
 
+- an entry has ``BEFORE`` steps: management commands, which run in the
+  launcher, as ``manage.py`` runs them;
 - an entry's backend class says so (``needs_django_setup = True``), or cannot
   even be imported without it (its module imports models);
 - a check asks whether an app is installed and ``INSTALLED_APPS`` alone does not
@@ -28,6 +30,8 @@ T = TypeVar("T")
 
 #: The backend class attribute that asks for ``django.setup()`` first.
 NEEDS_SETUP = "needs_django_setup"
+#: The entry key whose work needs Django set up: management commands.
+STEPS_KEY = "BEFORE"
 
 
 def registry_ready() -> bool:
@@ -60,12 +64,17 @@ def with_registry(work: Callable[[], T]) -> T:
 
 def entry_needs_registry(entry: object) -> bool:
     """Whether launching one raw ``PRODUCTION_PROCESSES`` entry needs the
-    registry: its backend class asks for it, or cannot be imported without it.
+    registry: it has ``BEFORE`` steps, or its backend class asks for it or
+    cannot be imported without it.
 
     Anything wrong with the entry is left for the checks, which report it.
     """
     try:
-        path = entry.get("BACKEND") if isinstance(entry, Mapping) else None
+        if not isinstance(entry, Mapping):
+            return False
+        if entry.get(STEPS_KEY):
+            return True
+        path = entry.get("BACKEND")
     except Exception:  # a mapping of the user's own: the checks report it
         return False
     if not isinstance(path, str):

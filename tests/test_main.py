@@ -24,6 +24,7 @@ from tests.processes import (
     console_script,
     example_env,
     launch,
+    records,
     script_python,
     setting_of,
     wait_for_http,
@@ -245,6 +246,31 @@ def test_spawn_mode_supervises_the_program(tmp_path: Path, port: int) -> None:
         assert wait_until(lambda: not launched.alive(), timeout=10), launched.alive()
 
 
+@pytest.mark.integration
+def test_before_steps_run_in_the_launcher_that_becomes_the_program(
+    tmp_path: Path, port: int, example_db: Path
+) -> None:
+    """``BEFORE`` needs Django set up: the step runs in the launcher (its record
+    has the launcher's PID), which then becomes gunicorn (the same PID)."""
+    entry = {
+        "BACKEND": GUNICORN,
+        "ARGS": {"bind": f"{HOST}:{port}"},
+        "BEFORE": ["note before-gunicorn"],
+    }
+    env = case_settings_env(tmp_path, setting_of({"web": entry}))
+    env["EXAMPLE_DB"] = str(example_db)
+    with launch(script_argv("web"), tmp_path, env=env) as launched:
+        status, body = wait_for_http(f"http://{HOST}:{port}/", launched.proc)
+        assert status == 200, body
+        assert isinstance(body, dict)
+        assert body["ppid"] == launched.pid
+        ((runner, pid, finished),) = records(example_db, "before-gunicorn")
+        assert (runner, pid) == ("step", launched.pid)
+        assert finished is not None
+        launched.signal(signal.SIGTERM)
+        assert launched.wait() == 0, launched.text()
+
+
 ENV_PROBE = '''
 from django_prodserver.backends import ProcessBackend
 
@@ -337,6 +363,7 @@ class LateConfig(AppConfig):
     name = "lateapp"
 '''
 
+GUNICORN = "django_prodserver.backends.gunicorn.GunicornServer"
 TASKS = "django_prodserver.backends.django_tasks.DjangoTasksWorker"
 Q2 = "django_prodserver.backends.django_q2.DjangoQ2Worker"
 APP_CLASSES = (
@@ -362,6 +389,12 @@ REGISTRY_CASES = {
         "INSTALLED_APPS = ['lateapp.apps.LateConfig', *INSTALLED_APPS]\n"
         + APP_CLASSES,
         {"q2": {"BACKEND": Q2, "ARGS": {"verbosity": 1}}},
+        True,
+    ),
+    # Management commands that run in the launcher.
+    "BEFORE steps": (
+        "",
+        {"web": {"BACKEND": GUNICORN, "BEFORE": ["note from-the-launcher"]}},
         True,
     ),
     "a backend that declares it": (

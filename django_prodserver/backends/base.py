@@ -33,10 +33,12 @@ from ..options import (
     ArgValue,
     OptionGroup,
     OptionRules,
+    group_values,
     join_options,
     positional_words,
     translate,
     translate_all,
+    word_groups,
 )
 from ..signals import FORWARDABLE
 from ..text import did_you_mean
@@ -85,6 +87,10 @@ class ProcessBackend:
         Whether the entry must have an ``APP`` key.
     ``own_args``
         ARGS keys that prodserver itself handles; they never reach the program.
+    ``oneshot``
+        Whether the entry runs once, to completion, rather than until it is
+        stopped (a release step): a launch of several processes runs it
+        first, and starts the others only if it succeeds.
     ``needs_django_setup``
         Whether the backend's code needs Django's app registry (models, app
         configs): the ``prodserver`` console script then runs ``django.setup()``
@@ -101,6 +107,7 @@ class ProcessBackend:
     can_exec: ClassVar[bool] = True
     requires_app: ClassVar[bool] = False
     own_args: ClassVar[frozenset[str]] = frozenset()
+    oneshot: ClassVar[bool] = False
     needs_django_setup: ClassVar[bool] = False
 
     def __init__(
@@ -141,6 +148,12 @@ class ProcessBackend:
         """Variables this backend sets for the program (``ENV`` still wins)."""
         return {}
 
+    def broker_url(self) -> str | None:
+        """The URL of the message broker the program connects to, which
+        ``WAIT_FOR: ["broker"]`` waits for; None if it has none. Read from
+        settings and :attr:`environ`, never by importing the program."""
+        return None
+
     def check_config(self) -> list[CheckMessage]:
         """System checks of this entry; extend with ``super().check_config()``
         and :meth:`warning` / :meth:`error`."""
@@ -175,10 +188,14 @@ class ProcessBackend:
     def translated(self) -> tuple[list[OptionGroup], list[ArgsError]]:
         """ARGS as option groups, and the items that cannot be translated
         (translated once: the checks report the errors, the command uses both)."""
+        if self.config.arg_words:
+            return word_groups(self.option_rules, self.config.arg_words), []
         return translate_all(self.option_rules, self.args)
 
     def configured(self) -> set[str]:
         """The canonical option names that ARGS set."""
+        if self.config.arg_words:
+            return {group.name for group in self.translated[0] if group.name}
         rules = self.option_rules
         return {rules.canonical(k) for k in self.args if isinstance(k, str)}
 
@@ -192,6 +209,8 @@ class ProcessBackend:
         values = {
             rules.canonical(k): v for k, v in self.args.items() if isinstance(k, str)
         }
+        if self.config.arg_words:
+            values = group_values(self.translated[0])
         for name, value in self.default_args().items():
             values.setdefault(rules.canonical(name), value)
         return values
@@ -279,7 +298,10 @@ class ProcessBackend:
             return []
         known = rules.all_names() | self.own_args
         messages: list[CheckMessage] = []
-        for key in self.config.args:
+        keys: list[object] = list(self.config.args)
+        if self.config.arg_words:  # ARGS as a string: the options it names
+            keys = [group.name for group in self.translated[0] if group.name]
+        for key in keys:
             if not isinstance(key, str):
                 continue
             name = rules.canonical(key)
@@ -433,6 +455,14 @@ class ManagementCommandBackend(WorkerBackend):
 
     def program_argv(self) -> list[str]:
         return programs.python_module_argv("django", self.command)
+
+
+#: django-prodserver 3.0's names of the base classes. A backend written for 3.0
+#: (its ``start_server()`` ran the program inside Django's process) must be
+#: rewritten to build the program's command line; the upgrade guide shows how.
+BaseProcessBackend = ProcessBackend
+BaseServerBackend = WebServerBackend
+BaseWorkerBackend = WorkerBackend
 
 
 def is_abstract(backend: type[ProcessBackend]) -> bool:
