@@ -96,8 +96,10 @@ ENTRY_POINTS = {"ours": "manage.py prodserver", "script": "prodserver script"}
 DRY_RUN_TARGETS = {"ours": 1.15, "script": 0.5}
 #: Exec launch: time to first 200 minus the bare program's, ÷ the floor, at most.
 OVERHEAD_TARGETS = {"ours": 1.1, "script": 0.5}
-#: Time to first 200, the console script ÷ the published package's, at most.
-SCRIPT_VS_PUBLISHED = 1.3
+#: Time to first 200, the console script ÷ the published package's, at most,
+#: for the servers that 3.0.0 starts with the same options (it runs granian
+#: through its Python API, with the options it maps).
+SCRIPT_VS_PUBLISHED = {"gunicorn": 1.3}
 
 
 def paired_median(
@@ -156,12 +158,13 @@ def overhead_goals(results: Mapping[str, Any]) -> list[Goal]:
 
 def launch_goals(results: Mapping[str, Any]) -> list[Goal]:
     goals = overhead_goals(results)
-    for server, runs in results.get("launch", {}).items():
+    for server, target in SCRIPT_VS_PUBLISHED.items():
+        runs = results.get("launch", {}).get(server, {})
         script, published = runs.get("script", []), runs.get("published", [])
         goals.append(
             Goal(
                 f"time to first 200, prodserver script ÷ published ({server})",
-                SCRIPT_VS_PUBLISHED,
+                target,
                 TIMES,
                 paired_median(script, published, "ready", lambda a, b: a / b),
                 f"{ms(median(script, 'ready'))} ÷ {ms(median(published, 'ready'))}",
