@@ -402,8 +402,6 @@ def print_dry_run(
     """Each entry's plans in launch order, after what the launcher does first
     (shell: comment lines; JSON: more keys, and an object with an empty argv
     for an entry without a program)."""
-    import json  # printing only: a launch does without
-
     for each in selected:
         if output_format == "shell":
             for line in lifecycle_lines(each):
@@ -411,6 +409,8 @@ def print_dry_run(
             for plan in each.plans:
                 console.write(plan.shell_line())
             continue
+        import json  # the JSON form only: a launch does without
+
         config = each.backend.config
         objects = [plan.as_dict() for plan in each.plans] or [
             {
