@@ -155,11 +155,10 @@ def load_settings() -> None:
         ) from exc
 
 
-def styled(role: str, colour: bool | None, stream: TextIO) -> Callable[[str], str]:
-    """Django's colour for ``role`` (its ``DJANGO_COLORS`` palettes included),
-    where a management command uses it: with ``--force-color``, or on a
-    terminal unless ``--no-color``."""
-    if colour is False or (colour is None and not stream.isatty()):
+def styled(role: str, on: bool) -> Callable[[str], str]:
+    """Django's style for ``role`` (its ``DJANGO_COLORS`` palettes included),
+    or plain text."""
+    if not on:
         return str
     from django.utils import termcolors
 
@@ -170,15 +169,18 @@ def styled(role: str, colour: bool | None, stream: TextIO) -> Callable[[str], st
     return termcolors.make_style(**colours)
 
 
-def write_line(stream: TextIO, text: str) -> None:
-    stream.write(text if text.endswith("\n") else f"{text}\n")
+def write_line(stream: TextIO, text: str, style: Callable[[str], str] = str) -> None:
+    """One line, styled as a management command styles it (the newline too)."""
+    stream.write(style(text if text.endswith("\n") else f"{text}\n"))
 
 
 def console(colour: bool | None) -> cli.Console:
-    warning = styled("WARNING", colour, sys.stderr)
+    # As a management command colours its warnings: with --force-color, or when
+    # its standard output is a terminal, unless --no-color.
+    warning = styled("WARNING", colour or (colour is None and sys.stdout.isatty()))
     return cli.Console(
         write=lambda text: write_line(sys.stdout, text),
-        warn=lambda text: write_line(sys.stderr, warning(text)),
+        warn=lambda text: write_line(sys.stderr, text, warning),
     )
 
 
@@ -209,7 +211,9 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     except ConfigurationError as exc:
         if options["traceback"]:
             raise
-        error = styled("ERROR", request.colour, sys.stderr)
-        write_line(sys.stderr, error(f"CommandError: {exc}"))
+        # And its error line where both outputs are terminals, unless --no-color.
+        terminals = sys.stdout.isatty() and sys.stderr.isatty()
+        error = styled("ERROR", request.colour is not False and terminals)
+        write_line(sys.stderr, f"CommandError: {exc}", error)
         return exc.returncode
     return 0

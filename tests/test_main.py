@@ -203,6 +203,66 @@ def test_failing_settings_are_one_line_and_a_traceback_on_request(
     assert "Traceback (most recent call last)" in shown.stderr
 
 
+def test_settings_that_import_what_is_missing_say_so(tmp_path: Path) -> None:
+    env = case_settings_env(tmp_path, "import nowhere_to_be_found")
+    done = run(script_argv("web", "--dry-run"), env=env)
+    assert done.returncode == 1
+    assert done.stderr == (
+        "CommandError: Cannot import the settings module 'case_settings': No "
+        "module named 'nowhere_to_be_found'. HINT: Install what the settings "
+        "import, or fix the import\n"
+    )
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="-P is new in Python 3.11")
+def test_safe_path_keeps_the_working_directory_off_the_path() -> None:
+    """``PYTHONSAFEPATH`` (``python -P``) asks for no working directory on the
+    path: then the project must come from ``--pythonpath`` or ``PYTHONPATH``."""
+    env = example_env(DJANGO_SETTINGS_MODULE="mysite.settings", PYTHONSAFEPATH="1")
+    done = run(script_argv("web", "--dry-run"), env=env)
+    assert done.returncode == 1
+    assert "No module named 'mysite'" in done.stderr
+    found = run(script_argv("web", "--dry-run", f"--pythonpath={EXAMPLE_DIR}"), env=env)
+    assert found.returncode == 0, found.stderr
+
+
+def test_colours_are_the_management_commands(tmp_path: Path) -> None:
+    """``--force-color`` colours warnings; the error line only on a terminal."""
+    env = case_settings_env(
+        tmp_path, setting_of({"web": {"BACKEND": GUNICORN, "ARGS": {"wokers": 2}}})
+    )
+    args = ("web", "--dry-run", "--force-color")
+    warned = run(script_argv(*args), env=env)
+    assert warned.returncode == 0, warned.stderr
+    assert warned.stderr.startswith("\x1b[")
+    assert "prodserver.W002" in warned.stderr
+    assert outcome(warned) == outcome(run(managed_argv(*args), env=env))
+    plain = run(script_argv(*args), env={**env, "DJANGO_COLORS": "nocolor"})
+    assert plain.stderr.startswith("prodserver.W002")
+    failed = ("nope", "--dry-run", "--force-color")
+    assert outcome(run(script_argv(*failed), env=env)) == outcome(
+        run(managed_argv(*failed), env=env)
+    )
+
+
+def test_a_reader_that_goes_away_is_no_traceback() -> None:
+    """``prodserver --all --dry-run | head -1``, the reader gone before it read."""
+    argv = script_argv("--all", "--dry-run", "--settings=mysite.settings_workers")
+    with subprocess.Popen(
+        argv,
+        cwd=EXAMPLE_DIR,
+        env=example_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in stderr
+
+
 # -- the program it becomes --------------------------------------------------------
 
 ENTRY_POINTS = {"script": script_argv, "python -m": module_argv}
