@@ -109,6 +109,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     results["spawn"] = figures.spawn(setup, args.rounds, workspace.LOGS)
     results["several"] = figures.several(setup, args.rounds, workspace.LOGS)
     results["imports"] = launch_profile.extra_imports(setup)
+    results["script_imports"] = launch_profile.script_imports(setup)
     results["unavailable"] = setup.unavailable
     results["versions"] = setup.versions
     results["meta"]["load"]["after"] = load()

@@ -8,9 +8,15 @@ from typing import Any
 
 from . import stats
 
-COLOURS = {"ours": "#2a7ab9", "bare": "#9aa5b1", "published": "#e07b39"}
+COLOURS = {
+    "ours": "#2a7ab9",
+    "script": "#53a548",
+    "bare": "#9aa5b1",
+    "published": "#e07b39",
+}
 LABELS = {
-    "ours": "prodserver 4",
+    "ours": "manage.py prodserver",
+    "script": "prodserver script",
     "bare": "bare program / django.setup()",
     "published": "prodserver 3.0.0",
 }
@@ -31,7 +37,7 @@ def launch_groups(results: Mapping[str, Any], key: str, scale: float) -> Groups:
 
 def several_group(results: Mapping[str, Any], key: str, scale: float) -> Groups:
     runs = results.get("several", {})
-    values = {c: stats.median(runs.get(c, []), key) for c in ("ours", "bare")}
+    values = {c: stats.median(runs.get(c, []), key) for c in ("ours", "script", "bare")}
     return {
         "all at once": {c: None if v is None else v * scale for c, v in values.items()}
     }
@@ -42,6 +48,7 @@ def panels(results: Mapping[str, Any]) -> list[tuple[str, Groups]]:
     dry_group: Groups = {
         "--dry-run": {
             "ours": scaled(stats.median(dry.get("ours", []), "time"), 1000),
+            "script": scaled(stats.median(dry.get("script", []), "time"), 1000),
             "bare": scaled(stats.median(dry.get("floor", []), "time"), 1000),
         }
     }
@@ -93,7 +100,7 @@ def draw(axis: Any, title: str, groups: Groups) -> None:
     names = list(groups)
     width = 0.8 / len(COLOURS)
     for offset, contender in enumerate(COLOURS):
-        xs = [i + (offset - 1) * width for i in range(len(names))]
+        xs = [i + (offset - (len(COLOURS) - 1) / 2) * width for i in range(len(names))]
         heights = [groups[name].get(contender) for name in names]
         bars = axis.bar(
             [x for x, h in zip(xs, heights, strict=True) if h is not None],
@@ -128,7 +135,7 @@ def write_chart(results: Mapping[str, Any], path: Path) -> None:
     for axis, (title, groups) in zip(flat, shown, strict=True):
         draw(axis, title, groups)
     handles, labels = flat[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=FONT)
+    figure.legend(handles, labels, loc="outside lower center", ncol=2, fontsize=FONT)
     meta = results.get("meta", {})
     figure.suptitle(
         f"django-prodserver benchmarks, {meta.get('date', '')}, "

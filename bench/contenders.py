@@ -1,10 +1,13 @@
 """The commands the benchmark compares, built once per run.
 
-For each web server there are three contenders, started with the same options:
+For each web server there are four contenders, started with the same options:
 
 ``ours``
     ``python manage.py prodserver NAME`` (exec mode) with a generated settings
     module whose ``PRODUCTION_PROCESSES`` names the server.
+``script``
+    ``prodserver NAME``, the console script, with the same settings, from the
+    project's directory (as a Dockerfile's ``WORKDIR``): no ``django.setup()``.
 ``bare``
     The program itself, with exactly the argv, environment and working directory
     that ``prodserver NAME --dry-run --format=json`` prints.
@@ -30,12 +33,12 @@ from . import workspace
 
 OURS_SETTINGS = "bench_ours"
 PUBLISHED_SETTINGS = "bench_published"
-CONTENDERS = ("ours", "bare", "published")
-#: What a launcher that skipped ``django.setup()`` would still pay: the settings
-#: and prodserver's own code (a lower bound, for the report).
+CONTENDERS = ("ours", "script", "bare", "published")
+#: What the console script cannot do without: the settings and prodserver's own
+#: code, imported, nothing run (a lower bound, for the report).
 SETTINGS_ONLY = (
     "from django.conf import settings; settings.PRODUCTION_PROCESSES; "
-    "import django_prodserver.launch, django_prodserver.backends.gunicorn"
+    "import django_prodserver.main, django_prodserver.backends.gunicorn"
 )
 WORKERS = 2
 
@@ -110,6 +113,7 @@ class Setup:
     ports: dict[str, int]
     floor: Command
     dry_run: Command
+    script_dry_run: Command
     settings_only: Command
     launches: dict[str, dict[str, Command]] = field(default_factory=dict)
     unavailable: dict[str, str] = field(default_factory=dict)
@@ -155,6 +159,13 @@ def manage_command(python: str, *args: str, settings: str = OURS_SETTINGS) -> Co
 def prodserver(*args: str) -> Command:
     """``python manage.py prodserver ARGS`` with our settings."""
     return manage_command(sys.executable, "prodserver", *args)
+
+
+def script(*args: str) -> Command:
+    """``prodserver ARGS``, the console script next to the running Python, with
+    our settings, from the example project's directory."""
+    path = programs.find_script("prodserver") or "prodserver"
+    return Command((path, *args), ours_env(), str(EXAMPLE_DIR))
 
 
 def dry_run_plan(name: str) -> dict[str, object]:
@@ -210,6 +221,7 @@ def prepare(with_published: bool = True) -> Setup:
             str(EXAMPLE_DIR),
         ),
         dry_run=prodserver("gunicorn", "--dry-run"),
+        script_dry_run=script("gunicorn", "--dry-run"),
         settings_only=Command(
             (sys.executable, "-c", SETTINGS_ONLY), ours_env(), str(EXAMPLE_DIR)
         ),
@@ -221,10 +233,11 @@ def prepare(with_published: bool = True) -> Setup:
         try:
             plan = dry_run_plan(server.name)
         except ValueError as exc:
-            for contender in ("ours", "bare"):
+            for contender in ("ours", "script", "bare"):
                 setup.unavailable[f"{server.name}/{contender}"] = str(exc)
         else:
             commands["ours"] = prodserver(server.name)
+            commands["script"] = script(server.name)
             commands["bare"] = bare_command(plan)
             assert isinstance(plan["argv"], list)
             args = published_args(plan["argv"])

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from .contenders import CONTENDERS, SERVERS, Command, Setup, prodserver
+from .contenders import CONTENDERS, SERVERS, Command, Setup, prodserver, script
 from .measure import Failure, Sample, measure_launch, time_to_exit
 
 T = TypeVar("T")
@@ -62,21 +62,29 @@ def warm_up(setup: Setup) -> None:
         command.argv[0]
         for commands in setup.launches.values()
         for name, command in commands.items()
-        if name != "bare"
+        if name in {"ours", "published"}
     }
     for python in sorted(pythons | {sys.executable}):
         subprocess.run([python, "-c", imports], capture_output=True, check=False)
-    for command in [setup.floor, setup.dry_run, setup.settings_only]:
+    for command in [
+        setup.floor,
+        setup.dry_run,
+        setup.script_dry_run,
+        setup.settings_only,
+    ]:
         timed_run(command)
 
 
 def dry_run(setup: Setup, rounds: int) -> dict[str, Series]:
-    """``prodserver NAME --dry-run`` and ``prodserver --list`` against
-    ``import django; django.setup()``."""
+    """``prodserver NAME --dry-run`` and ``prodserver --list``, through
+    ``manage.py`` and the console script, against ``import django;
+    django.setup()``."""
     commands = {
         "floor": setup.floor,
         "ours": setup.dry_run,
         "list": prodserver("--list"),
+        "script": setup.script_dry_run,
+        "script_list": script("--list"),
         "settings_only": setup.settings_only,
     }
     results: dict[str, Series] = {name: [] for name in commands}
@@ -135,11 +143,12 @@ def spawn(setup: Setup, rounds: int, logs: Path) -> Series:
 
 
 def several(setup: Setup, rounds: int, logs: Path) -> dict[str, Series]:
-    """Every available server at once: ``prodserver A B C`` against the bare
-    programs started together by the benchmark."""
+    """Every available server at once: ``prodserver A B C`` (through
+    ``manage.py`` and the console script) against the bare programs started
+    together by the benchmark."""
     names = [s.name for s in SERVERS if setup.command(s.name, "ours")]
     if len(names) < 2:
-        for contender in ("ours", "bare"):
+        for contender in ("ours", "script", "bare"):
             setup.unavailable[f"several/{contender}"] = (
                 "needs two of our web backends; this branch has "
                 + (", ".join(names) or "none")
@@ -148,6 +157,7 @@ def several(setup: Setup, rounds: int, logs: Path) -> dict[str, Series]:
     urls = [setup.url(name) for name in names]
     commands = {
         "ours": [prodserver(*names)],
+        "script": [script(*names)],
         "bare": [c for c in (setup.command(n, "bare") for n in names) if c],
     }
     results: dict[str, Series] = {name: [] for name in commands}

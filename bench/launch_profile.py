@@ -2,14 +2,17 @@
 
 Run as ``python -m bench.launch_profile``.
 
-Prints the modules that ``prodserver gunicorn --dry-run`` imports and the settings
-floor does not (``-X importtime`` self times), then the functions of the command
+Prints the modules that ``manage.py prodserver gunicorn --dry-run`` imports and
+the settings floor does not (``-X importtime`` self times), the modules that the
+console script's dry run imports beyond a bare interpreter (all of its imports
+are its cost: it runs no ``django.setup()``), then the functions of the command
 and of prodserver that take the most time after Django is set up (cProfile).
 """
 
 from __future__ import annotations
 
 import pstats
+import sys
 import tempfile
 from pathlib import Path
 
@@ -42,6 +45,22 @@ def extra_imports(setup: Setup, runs: int = 3) -> list[tuple[str, int]]:
     return sorted(extra, key=lambda item: -item[1])
 
 
+def script_imports(setup: Setup, runs: int = 3) -> list[tuple[str, int]]:
+    """Modules the console script's dry run imports beyond ``python -c pass``,
+    the slowest first. (Modules imported with ``importlib``, such as the settings
+    and the backends, are not timed by ``-X importtime``; what they import is.)"""
+    interpreter = Command(
+        (sys.executable, "-c", "pass"), setup.floor.env, setup.floor.cwd
+    )
+    bare = import_times(interpreter)
+    script = setup.script_dry_run
+    # The script's interpreter, with the options, then the script itself.
+    python = Command((sys.executable, *script.argv), script.env, script.cwd)
+    found = fastest_import_times(python, runs)
+    extra = [(name, us) for name, us in found.items() if name not in bare]
+    return sorted(extra, key=lambda item: -item[1])
+
+
 def hot_functions(setup: Setup, limit: int = 25) -> str:
     """cProfile of the dry run, restricted to the command and prodserver."""
     with tempfile.TemporaryDirectory() as directory:
@@ -64,6 +83,11 @@ def main() -> None:
     total = sum(us for _, us in extra) / 1000
     print(f"imports beyond django.setup(): {len(extra)} modules, {total:.1f} ms")
     for name, us in extra:
+        print(f"  {us / 1000:6.2f} ms  {name}")
+    script = script_imports(setup)
+    total = sum(us for _, us in script) / 1000
+    print(f"console script's imports: {len(script)} modules, {total:.1f} ms")
+    for name, us in script[:25]:
         print(f"  {us / 1000:6.2f} ms  {name}")
     print(hot_functions(setup))
 

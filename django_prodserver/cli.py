@@ -1,27 +1,28 @@
 """The prodserver command line: its options, and what it does with them.
 
-``manage.py prodserver`` parses these options and calls :func:`run`. The path
-is one way: read the setting, select the processes, check them
+``manage.py prodserver`` and the ``prodserver`` console script
+(:mod:`~django_prodserver.main`) parse these options and call :func:`run`. The
+path is one way: read the setting, select the processes, check them
 (:mod:`~django_prodserver.validation`), resolve them into plans
 (:mod:`~django_prodserver.resolver`), then print, export, exec or supervise.
-Every problem on the way is a :class:`ConfigurationError`; the command turns it
-into ``CommandError`` at its edge.
+Every problem on the way is a :class:`ConfigurationError`; the management
+command turns it into ``CommandError`` at its edge, the console script into the
+same line on standard error.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
+import sys
 from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
-from django.core.checks import CheckMessage
 
-from . import check_ids
+from . import check_ids, registry
 from .backends.base import ProcessBackend
 from .entry import EXAMPLE_BACKEND, SETTING
 from .environment import LaunchContext
@@ -34,6 +35,13 @@ from .validation import NAME_PATTERN, Report, check_entries, read_setting
 
 #: What ``--probe-path`` takes.
 URL_PATH = re.compile(r"/[!-~]*")
+
+if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
+
+
+#: The exit status of a command whose reader went away (128 + SIGPIPE).
+BROKEN_PIPE = 141
 
 
 def non_negative_seconds(text: str) -> float:
@@ -149,6 +157,15 @@ def split_extra_args(argv: list[str], start: int) -> tuple[list[str], list[str]]
         split = argv.index("--", start)
         return argv[:split], argv[split + 1 :]
     return argv, []
+
+
+def stop_on_broken_pipe() -> NoReturn:
+    """The reader of the output went away (``--dry-run | head -1``): stop
+    quietly, as a POSIX tool does, and let nothing write to the closed pipe
+    again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(BROKEN_PIPE)
 
 
 @dataclass(frozen=True)
@@ -336,14 +353,19 @@ def args_by_name(
 
 @dataclass
 class Selection:
-    """The selected entries, checked: what each runs, and what stops the others."""
+    """The selected entries, checked: what each runs, what stops the others, and
+    what to warn of."""
 
     names: list[object]
     context: LaunchContext
+    report: Report
     entries: dict[object, Selected] = field(default_factory=dict)
     broken: dict[object, str] = field(default_factory=dict)
     #: Each process's arguments after ``--``.
     extra_args: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    #: The error that stops a launch or a dry run, raised once warnings are out.
+    failure: ConfigurationError | None = None
 
     def in_launch_order(self) -> list[Selected]:
         return launch_order(list(self.entries.values()))
@@ -365,14 +387,34 @@ def select(request: Request, console: Console) -> Selection:
     """Select, check and resolve. Errors stop it, except for ``--list`` and
     ``--export``, which describe every entry: a broken one with its error."""
     processes = configured_processes()
-    context = LaunchContext.current(request.pythonpath)
-    selection = Selection(select_names(processes, request), context)
-    selection.extra_args = args_by_name(
-        [str(name) for name in selection.names], request.extra_args
+    names = select_names(processes, request)
+    # manage.py has set Django up; the console script does when an entry needs it.
+    registry.prepare(processes[name] for name in names)
+    selection = registry.with_registry(
+        lambda: check_and_resolve(processes, names, request)
     )
+    for text in selection.warnings:
+        console.warn(text)
+    if selection.failure is not None:
+        raise selection.failure
+    describing = request.list_processes or request.export or request.dry_run
+    if not (describing or request.probe):
+        require_installed(selection.report)
+    return selection
+
+
+def check_and_resolve(
+    processes: Mapping[Any, object], names: list[object], request: Request
+) -> Selection:
+    """The checks and plans of the selected entries. What to warn of is kept for
+    the caller to print: this runs once more if it turns out to need Django's
+    app registry before it is loaded (see :mod:`~django_prodserver.registry`)."""
+    context = LaunchContext.current(request.pythonpath)
+    extra_args = args_by_name([str(name) for name in names], request.extra_args)
     # A probe runs every few seconds: what resolving needs, nothing more.
     deep = not (request.skip_checks or request.probe)
-    report = check_entries(processes, selection.names, context, deep=deep)
+    report = check_entries(processes, names, context, deep=deep)
+    selection = Selection(names, context, report, extra_args=extra_args)
     silenced = silenced_checks()
     describing = request.list_processes or bool(request.export)
     if not describing:
@@ -385,24 +427,23 @@ def select(request: Request, console: Console) -> Selection:
             launching and message.id == check_ids.NOT_INSTALLED
         ):
             continue
-        console.warn(format_message(message))
+        selection.warnings.append(format_message(message))
     for entry in report.entries:
         errors = entry.errors(silenced)
         if errors or entry.backend is None:
             selection.broken[entry.name] = format_message(errors[0])
             continue
         try:
-            extra_args = selection.extra_args[str(entry.name)]
-            plans = resolve(entry.backend, context, extra_args)
+            own_args = extra_args[str(entry.name)]
+            plans = resolve(entry.backend, context, own_args)
         except ConfigurationError as exc:
             if not describing:
-                raise
+                selection.failure = exc
+                break
             selection.broken[entry.name] = str(exc)
-            console.warn(str(exc))
+            selection.warnings.append(str(exc))
             continue
         selection.entries[entry.name] = Selected(entry.backend, plans)
-    if launching:
-        require_installed(report)
     return selection
 
 
@@ -518,6 +559,8 @@ def print_dry_run(
             for plan in each.plans:
                 console.write(plan.shell_line())
             continue
+        import json  # the JSON form only: a launch does without
+
         config = each.backend.config
         objects = [plan.as_dict() for plan in each.plans] or [
             {

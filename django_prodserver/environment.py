@@ -73,13 +73,24 @@ def started_by_manage_py() -> str | None:
     return None
 
 
+def manage_py_directory() -> str | None:
+    """The project directory that ``manage.py`` stands for: the directory of
+    the ``manage.py`` that started this process, or else the working directory
+    when it holds one (the console script, started in the project's directory,
+    imports from there as ``manage.py`` would)."""
+    started = started_by_manage_py()
+    if started:
+        return os.path.dirname(started)
+    cwd = os.getcwd()
+    return cwd if os.path.isfile(os.path.join(cwd, "manage.py")) else None
+
+
 def project_roots(extra_paths: Sequence[str] = ()) -> list[str]:
     """Directories the child must be able to import from, most specific first."""
     roots = [os.path.abspath(p) for p in extra_paths if p]
     module = settings_module()
     settings_root = module_root(module) if module else None
-    manage_py = started_by_manage_py()
-    roots += [r for r in (settings_root, manage_py and os.path.dirname(manage_py)) if r]
+    roots += [r for r in (settings_root, manage_py_directory()) if r]
     return list(dict.fromkeys(roots))
 
 

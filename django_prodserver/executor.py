@@ -19,7 +19,10 @@ from collections.abc import Mapping, Sequence
 
 from .plan import Plan
 from .programs import python
-from .supervisor import HANDLED, PAYLOAD_VARIABLE, Payload
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .supervisor import Payload
 
 #: Signals that Python ignores and an exec'd program would inherit as ignored.
 RESET_TO_DEFAULT = ("SIGPIPE", "SIGXFSZ")
@@ -32,7 +35,14 @@ def program_environ(plan: Plan, environ: Mapping[str, str]) -> dict[str, str]:
 
 
 def close_django_connections() -> None:
-    """Close database connections so that no socket outlives the launcher's use."""
+    """Close database connections so that no socket outlives the launcher's use.
+
+    Without ``django.db`` imported (the console script, when nothing needed the
+    app registry), no connection was ever opened: importing it only to close
+    none would cost more than the rest of the exec.
+    """
+    if "django.db" not in sys.modules:
+        return
     from django.db import connections
 
     connections.close_all()
@@ -97,6 +107,9 @@ def supervisor_command(
     package whatever the working directory: unless the package is installed,
     its directory goes first on the supervisor's own ``PYTHONPATH``.
     """
+    # Only spawn mode needs the supervisor's code: an exec does without it.
+    from .supervisor import Payload
+
     original = environ.get("PYTHONPATH")
     pythonpath = supervisor_pythonpath(original)
     env = {k: v for k, v in environ.items() if k != "PYTHONPATH"}
@@ -125,6 +138,8 @@ def exec_supervisor(
     starts is held for it rather than killing the launcher before the children
     exist.
     """
+    from .supervisor import HANDLED, PAYLOAD_VARIABLE
+
     argv, env, payload = supervisor_command(plans, stop_timeout, environ, colour)
     fd = payload.to_descriptor()
     os.set_inheritable(fd, True)

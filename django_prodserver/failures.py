@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+from django.core.exceptions import AppRegistryNotReady
+
 from . import check_ids
 from .entry import ProcessConfig
 from .exceptions import ConfigurationError
@@ -29,6 +31,8 @@ def backend_errors(config: ProcessConfig, doing: str) -> Iterator[None]:
         raise ConfigurationError(
             message, exc.hint, exc.check_id or check_ids.BACKEND_FAILED
         ) from exc
+    except AppRegistryNotReady:
+        raise  # the launch sets Django up and tries again (see registry)
     except (Exception, SystemExit) as exc:
         raise ConfigurationError(
             f"{config.label}: BACKEND {config.backend!r} failed while {doing} "

@@ -12,15 +12,15 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.core.checks import CheckMessage, Error
-
 from . import check_ids
-from .entry import SETTING
 from .exceptions import ConfigurationError
+from .messages import error
 from .steps import split_step
 from .text import brief, did_you_mean
 
 if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
+
     from .backends.base import ProcessBackend
 
 BEFORE_HINT = (
@@ -31,10 +31,6 @@ WAIT_FOR_HINT = 'Write a list: "WAIT_FOR": ["database", "broker"].'
 WAIT_TIMEOUT_HINT = (
     'Write a number of seconds, "WAIT_TIMEOUT": 60, or None to wait without a limit.'
 )
-
-
-def error(check_id: str, message: str, hint: str) -> Error:
-    return Error(message, hint=hint, obj=SETTING, id=check_id)
 
 
 def check_lifecycle(

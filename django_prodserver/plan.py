@@ -6,8 +6,6 @@ stops plans. This module imports nothing of Django, so both can use it.
 
 from __future__ import annotations
 
-import json
-import shlex
 from collections.abc import Mapping, Sequence
 
 from .policy import RESTART_POLICIES
@@ -70,6 +68,8 @@ class Plan(Record):
         """``VAR=value … program arg …``, quoted so that a POSIX shell runs it as
         is (``env``: other variables to show than the plan's). The checks make
         sure that every variable name is one a shell can assign."""
+        import shlex  # printing only: a launch does without
+
         shown = self.env if env is None else env
         assignments = [f"{key}={shlex.quote(value)}" for key, value in shown.items()]
         return " ".join([*assignments, shlex.join(self.argv)])
@@ -85,6 +85,8 @@ class Plan(Record):
         }
 
     def json_line(self) -> str:
+        import json  # printing only: a launch does without
+
         return json.dumps(self.as_dict())
 
     def to_payload(self) -> dict[str, object]:

@@ -18,9 +18,9 @@ import re
 import shlex
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.checks import CheckMessage, Error, Warning
+from django.core.exceptions import AppRegistryNotReady
 from django.utils.module_loading import import_string
 
 from . import check_ids
@@ -39,9 +39,13 @@ from .entry import (
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .failures import backend_errors
+from .messages import are_messages, error, warning
 from .options import group_values, word_groups
 from .policy import RESTART_POLICIES
 from .text import brief, closest, did_you_mean, is_command_text
+
+if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 #: The longest process name: it becomes part of file names, systemd unit names
@@ -49,14 +53,6 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 MAX_NAME_LENGTH = 64
 #: What an ``ENV`` key must be: a POSIX environment variable name.
 ENV_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def error(check_id: str, message: str, hint: str) -> Error:
-    return Error(message, hint=hint, obj=SETTING, id=check_id)
-
-
-def warning(check_id: str, message: str, hint: str) -> Warning:
-    return Warning(message, hint=hint, obj=SETTING, id=check_id)
 
 
 @dataclass
@@ -404,9 +400,7 @@ def check_backend(entry: CheckedEntry) -> None:
     try:
         with backend_errors(backend.config, "checking the entry"):
             messages = backend.check_config()
-            if not isinstance(messages, list) or not all(
-                isinstance(m, CheckMessage) for m in messages
-            ):
+            if not are_messages(messages):
                 raise TypeError("check_config() must return a list of check messages")
     except ConfigurationError as exc:
         entry.add_failure(exc)
@@ -530,6 +524,8 @@ def read_entry(
     whose methods raise: that is a message too, never a traceback."""
     try:
         return check_entry(name, processes[name], context, deep)
+    except AppRegistryNotReady:
+        raise  # the launch sets Django up and checks again (see registry)
     except Exception as exc:
         entry = CheckedEntry(name)
         entry.add_failure(

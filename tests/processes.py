@@ -80,21 +80,23 @@ def manage_with_settings(
     """``manage.py ARGS`` with a settings module written to ``tmp_path``: the
     example project's settings, then the Python source ``setting``. ``files``
     are more modules to write there (name → source)."""
-    return manage(*args, env=case_settings(tmp_path, setting, files))
+    return manage(*args, env=case_settings_env(tmp_path, setting, files))
 
 
-def case_settings(
+def case_settings_env(
     tmp_path: Path, setting: str, files: Mapping[str, str] | None = None
 ) -> dict[str, str]:
-    """The environment of the example project with a settings module written to
-    ``tmp_path``: the example project's settings, then the Python source
-    ``setting``. ``files`` are more modules to write there (name → source)."""
+    """Write ``case_settings.py`` (the example project's settings, then the
+    Python source ``setting``) and ``files`` (name → source) to ``tmp_path``;
+    the environment that uses them."""
     source = "from mysite.settings import *  # noqa: F403\n\n" + textwrap.dedent(
         setting
     )
     (tmp_path / "case_settings.py").write_text(source)
     for name, text in (files or {}).items():
-        (tmp_path / name).write_text(textwrap.dedent(text))
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
     return example_env(DJANGO_SETTINGS_MODULE="case_settings", PYTHONPATH=str(tmp_path))
 
 
@@ -301,6 +303,26 @@ def launch(
 def prodserver(*args: str) -> list[str]:
     """argv of ``python manage.py prodserver ARGS`` for the example project."""
     return [sys.executable, str(MANAGE_PY), "prodserver", *args]
+
+
+def console_script() -> str:
+    """The ``prodserver`` console script installed with the running Python."""
+    from django_prodserver.programs import find_script
+
+    path = find_script("prodserver")
+    assert path, "the prodserver console script is not installed (pip install -e .)"
+    return path
+
+
+def script_python() -> str:
+    """The interpreter that the console script runs on (its ``#!`` line, or the
+    line pip writes after ``#!/bin/sh`` for a long path): ``manage.py`` run on
+    it gives the same plans, which name the interpreter."""
+    with open(console_script()) as script:
+        first, second = script.readline(), script.readline()
+    if first.startswith("#!/bin/sh"):
+        return second.split('"')[1]
+    return first.removeprefix("#!").strip()
 
 
 def backend_argv(

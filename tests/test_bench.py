@@ -66,21 +66,45 @@ def test_goal_verdicts(measured: float | None, unit: str, verdict: str) -> None:
     assert stats.Goal("g", target, unit, measured, "").verdict() == verdict
 
 
-def test_launch_goal_is_the_median_paired_overhead_over_the_floor() -> None:
+def test_launch_goals_are_paired_ratios_over_the_floor_and_the_published() -> None:
     results = {
         "dry_run": {"floor": [{"round": 0, "time": 0.25}]},
         "launch": {
             "gunicorn": {
                 "ours": [{"round": 0, "ready": 0.55, "rss": 26 * stats.MiB}],
+                "script": [{"round": 0, "ready": 0.40, "rss": 26 * stats.MiB}],
                 "bare": [{"round": 0, "ready": 0.30, "rss": 26 * stats.MiB}],
-                "published": [{"round": 0, "ready": 0.31, "rss": 52 * stats.MiB}],
+                "published": [{"round": 0, "ready": 0.32, "rss": 52 * stats.MiB}],
             }
         },
     }
-    overhead, memory = stats.launch_goals(results)
-    assert overhead.measured == pytest.approx(1.0)
+    ours, script, against_published, memory = stats.launch_goals(results)
+    assert ours.measured == pytest.approx(1.0)
+    assert script.measured == pytest.approx(0.4)
+    assert against_published.measured == pytest.approx(1.25)
     assert memory.measured == pytest.approx(0.5)
-    assert (overhead.met, memory.met) == (True, True)
+    assert (ours.met, script.met, against_published.met, memory.met) == (
+        True,
+        True,
+        True,
+        True,
+    )
+    assert "prodserver script" in script.name
+
+
+def test_dry_run_goals_hold_each_entry_point_to_its_target() -> None:
+    floor = [{"round": 0, "time": 0.30}, {"round": 1, "time": 0.32}]
+    results = {
+        "dry_run": {
+            "floor": floor,
+            "ours": [{"round": 0, "time": 0.33}, {"round": 1, "time": 0.352}],
+            "script": [{"round": 0, "time": 0.18}, {"round": 1, "time": 0.16}],
+        }
+    }
+    ours, script = stats.dry_run_goals(results)
+    assert ours.measured == pytest.approx(1.1)
+    assert script.measured == pytest.approx((0.6 + 0.5) / 2)
+    assert (ours.met, script.met) == (True, False)
 
 
 def test_write_doc_keeps_the_prose_around_the_results(tmp_path: Path) -> None:

@@ -14,11 +14,13 @@ import pytest
 from django_prodserver.environment import original_environ
 from tests.processes import (
     EXAMPLE_DIR,
-    case_settings,
     example_env,
     launch,
     manage,
     prodserver,
+)
+from tests.processes import (
+    case_settings_env as case_settings,
 )
 
 #: The example project in Tokyo, with processes that print their TZ (and the

@@ -21,13 +21,15 @@ from django_prodserver.supervisor import PAYLOAD_VARIABLE, Payload
 from tests.processes import (
     HOST,
     WebServer,
-    case_settings,
     get,
     launch,
     manage,
     prodserver,
     wait_for_http,
     wait_until,
+)
+from tests.processes import (
+    case_settings_env as case_settings,
 )
 
 CUSTOM = "--settings=mysite.settings_custom"

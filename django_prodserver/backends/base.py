@@ -23,15 +23,13 @@ import re
 import shlex
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.apps import apps
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning
 
-from .. import check_ids, programs
+from .. import check_ids, messages, programs
 from ..addresses import Address, parse_bind, parse_port
-from ..entry import SETTING, UNSET, ProcessConfig
+from ..entry import UNSET, ProcessConfig
 from ..exceptions import ConfigurationError
 from ..options import (
     ArgsError,
@@ -50,6 +48,9 @@ from ..options import (
 from ..probes import DEFAULT_PATH, HttpProbe, Probe, connect_host
 from ..signals import FORWARDABLE
 from ..text import did_you_mean
+
+if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
 
 #: How to give an entry its ``APP``.
 APP_HINT = 'Add "APP": "myproject.celery.app" (module path, then the attribute).'
@@ -121,6 +122,10 @@ class ProcessBackend:
         Whether the entry runs once, to completion, rather than until it is
         stopped (a release step): a launch of several processes runs it
         first, and starts the others only if it succeeds.
+    ``needs_django_setup``
+        Whether the backend's code needs Django's app registry (models, app
+        configs): the ``prodserver`` console script then runs ``django.setup()``
+        before it checks the entry, as ``manage.py`` always does.
     """
 
     program: ClassVar[str | None] = None
@@ -135,6 +140,7 @@ class ProcessBackend:
     own_args: ClassVar[frozenset[str]] = frozenset()
     single_instance: ClassVar[bool] = False
     oneshot: ClassVar[bool] = False
+    needs_django_setup: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -243,11 +249,11 @@ class ProcessBackend:
 
     def warning(self, check_id: str, message: str, hint: str) -> CheckMessage:
         """A check warning about this entry (its name goes first)."""
-        return Warning(f"{self.config.label}: {message}", hint, SETTING, check_id)
+        return messages.warning(check_id, f"{self.config.label}: {message}", hint)
 
     def error(self, check_id: str, message: str, hint: str) -> CheckMessage:
         """A check error about this entry (its name goes first)."""
-        return Error(f"{self.config.label}: {message}", hint, SETTING, check_id)
+        return messages.error(check_id, f"{self.config.label}: {message}", hint)
 
     @property
     def args(self) -> dict[Any, ArgValue]:
@@ -568,8 +574,11 @@ class ManagementCommandBackend(WorkerBackend):
 
     def check_app_installed(self, app: str, what: str, hint: str) -> list[CheckMessage]:
         """``prodserver.E011`` unless the Django ``app`` that provides the
-        command (``what``, for the message) is in ``INSTALLED_APPS``."""
-        if apps.is_installed(app):
+        command (``what``, for the message) is in ``INSTALLED_APPS`` (read
+        without loading the app registry, where the setting tells)."""
+        from ..registry import app_installed
+
+        if app_installed(app):
             return []
         return [
             self.error(

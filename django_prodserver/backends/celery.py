@@ -20,10 +20,9 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
-from django.core.checks import CheckMessage
 from django.utils.module_loading import import_string
 
 from .. import check_ids, programs
@@ -35,6 +34,9 @@ from .base import WorkerBackend, after_graceful_window, dotted_to_target, second
 #: The worker pools that end a task at its hard time limit, stopping or not (the
 #: solo and threads pools let it run on); ``processes`` is prefork's alias.
 TIME_LIMITED_POOLS = frozenset({"prefork", "processes", "gevent"})
+
+if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
 
 #: Options of the ``celery`` command itself, which precede the subcommand.
 GLOBAL_FLAGS = frozenset({"no-color", "quiet", "skip-checks"})

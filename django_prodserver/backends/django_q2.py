@@ -16,10 +16,9 @@ orphan its workers: neither is ever forwarded.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage
 
 from .. import check_ids
 from ..options import ArgValue, OptionRules
@@ -30,6 +29,9 @@ from .base import (
     after_graceful_window,
     seconds_value,
 )
+
+if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
 
 FLAGS = DJANGO_COMMAND_FLAGS | {"run-once"}
 NAME_KEYS = frozenset({"name", "cluster-name"})

@@ -21,19 +21,20 @@ from __future__ import annotations
 import socket
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
-
-from django.apps import apps
-from django.core.checks import CheckMessage
+from typing import TYPE_CHECKING, Any
 
 from .. import check_ids, programs
 from ..exceptions import ConfigurationError
 from ..options import ArgValue, OptionRules, join_options, translate
+from ..registry import app_installed
 from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,
     ManagementCommandBackend,
 )
+
+if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
 
 #: The Django apps that provide ``db_worker``, the newest first.
 DATABASE_APPS = ("django_tasks_db", "django_tasks.backends.database")
@@ -179,7 +180,7 @@ class DjangoTasksWorker(ManagementCommandBackend):
         ]
 
     def check_database_app(self) -> list[CheckMessage]:
-        if any(apps.is_installed(app) for app in DATABASE_APPS):
+        if any(app_installed(app) for app in DATABASE_APPS):
             return []
         present = [app for app in DATABASE_APPS if programs.is_installed(app)]
         if present:

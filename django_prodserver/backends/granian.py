@@ -8,13 +8,14 @@ so each backend names its interface. ``--blocking-threads`` and
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
-
-from django.core.checks import CheckMessage
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import check_ids
 from ..options import ArgValue, OptionRules
 from .base import WebServerBackend, after_graceful_window
+
+if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
 
 # From granian 2.x's click definitions (``granian --help``).
 NEGATABLE = frozenset(

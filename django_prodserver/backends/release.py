@@ -17,10 +17,13 @@ succeeds::
 
 from __future__ import annotations
 
-from django.core.checks import CheckMessage
+from typing import TYPE_CHECKING
 
 from .. import check_ids
 from .base import ProcessBackend
+
+if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
 
 
 class Release(ProcessBackend):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from argparse import ArgumentParser
 from collections.abc import Sequence
 from typing import Any
@@ -12,9 +10,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ... import __version__, cli
 from ...exceptions import ConfigurationError
-
-#: The exit status of a command whose reader went away (128 + SIGPIPE).
-BROKEN_PIPE = 141
 
 
 class Command(BaseCommand):
@@ -44,11 +39,7 @@ class Command(BaseCommand):
             output = super().execute(*args, **options)
             self.stdout.flush()
         except BrokenPipeError:
-            # The reader went away (`--dry-run | head -1`): stop quietly, as a
-            # POSIX tool does, and let nothing write to the closed pipe again.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise SystemExit(BROKEN_PIPE) from None
+            cli.stop_on_broken_pipe()
         return output
 
     def request(self, options: dict[str, Any]) -> cli.Request:

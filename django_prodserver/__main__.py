@@ -1,0 +1,8 @@
+"""``python -m django_prodserver``: the ``prodserver`` console script."""
+
+import sys
+
+from .main import main
+
+if __name__ == "__main__":
+    sys.exit(main(prog="python -m django_prodserver"))
