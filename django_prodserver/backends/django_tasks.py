@@ -28,7 +28,7 @@ from django.core.checks import CheckMessage
 
 from .. import check_ids, programs
 from ..exceptions import ConfigurationError
-from ..options import ArgValue, OptionRules, join_options, translate
+from ..options import ArgValue, OptionRules, join_options, positive_int, translate
 from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,
@@ -52,19 +52,6 @@ NEGATABLE = frozenset({"reload"})
 VALUE_OPTIONS = DJANGO_COMMAND_OPTIONS | {
     "queue-name", "exclude-queues", "interval", "backend", "max-tasks", "worker-id",
 }  # fmt: skip
-
-
-def positive_int(value: ArgValue) -> int | None:
-    """``4`` or ``"4"`` → 4; anything else, zero or less included → None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value)
-    else:
-        return None
-    return number if number >= 1 else None
 
 
 def pool_sizes(args: Mapping[Any, ArgValue]) -> dict[str, int | None]:
