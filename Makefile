@@ -19,7 +19,7 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[develop]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -52,7 +52,7 @@ docs: install
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 $(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	$(PY) -m pip install --quiet -e ".[develop,bench]"
 	touch $(BENCH_STAMP)
 
 # Benchmarks: measures ours against the bare programs and the published
