@@ -27,7 +27,8 @@ BAD_OPTION_VALUE = "prodserver.E008"
 BAD_APP = "prodserver.E009"
 #: ``ENV`` is not a dict of strings.
 BAD_ENV = "prodserver.E010"
-#: The worker's Django app is not in ``INSTALLED_APPS``.
+#: The Django app whose management command the backend runs is not in
+#: ``INSTALLED_APPS`` (or, for daphne's ``runserver``, not first).
 APP_NOT_INSTALLED = "prodserver.E011"
 #: The backend's own code failed, or built no command line.
 BACKEND_FAILED = "prodserver.E012"
@@ -37,6 +38,9 @@ CLUSTER_NAME_NEEDS_ALT_CLUSTERS = "prodserver.E013"
 MISSPELT_ENTRY_KEY = "prodserver.E014"
 #: A Celery entry's ``APP`` names no module that can be imported.
 CELERY_APP_NOT_FOUND = "prodserver.E015"
+#: A setting the program needs is not set (daphne's ``runserver``:
+#: ``ASGI_APPLICATION``).
+MISSING_SETTING = "prodserver.E016"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"
@@ -50,3 +54,5 @@ THREADS_BECOME_PROCESSES = "prodserver.W004"
 UNKNOWN_ENTRY_KEY = "prodserver.W005"
 #: Granian serves ASGI with one blocking thread only.
 ASGI_BLOCKING_THREADS = "prodserver.W006"
+#: Hypercorn with two workers or more drops the requests in flight on stop.
+HYPERCORN_WORKERS_DROP_REQUESTS = "prodserver.W007"

@@ -332,21 +332,27 @@ CLEAN_STOP = (0, -signal.SIGTERM)
 
 
 def check_serves_and_stops(
-    server: WebServer, tmp_path: Path, port: int, *extra: str
+    server: WebServer, tmp_path: Path, port: int, *extra: str, spawn: bool = False
 ) -> None:
     """The launched process serves a 200 as the server (or its master) and stops
-    on SIGTERM with nothing left running."""
-    with launch(server.argv(port, *extra), tmp_path) as launched:
+    on SIGTERM with nothing left running. With ``spawn``, the server is the
+    launched supervisor's child, and a clean stop is status 0."""
+    with launch(server.argv(port, *extra, spawn=spawn), tmp_path) as launched:
         status, body = wait_for_http(server.url(port), launched.proc)
         assert status == 200, body
         assert isinstance(body, dict)
         assert body["kind"] == ("async" if server.asgi else "sync")
         assert body["settings"] == server.settings
         served_by = body["pid"] if server.single_process else body["ppid"]
-        assert served_by == launched.pid
+        if spawn:
+            (program,) = launched.children()
+            assert served_by == program.pid
+        else:
+            assert served_by == launched.pid
         launched.remember_tree()
         launched.signal(signal.SIGTERM)
-        assert launched.wait() in CLEAN_STOP, launched.text()
+        clean = (0,) if spawn else CLEAN_STOP
+        assert launched.wait() in clean, launched.text()
         assert wait_until(lambda: not launched.alive(), timeout=10), launched.alive()
 
 
