@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,13 @@ from django_prodserver.backends.hypercorn import HypercornServer
 from tests.commands import entry_messages
 from tests.processes import (
     REAL_SERVER_CHECKS,
+    InFlight,
     RealServerCheck,
     WebServer,
     backend_argv,
+    launch,
     manage,
+    wait_for_http,
 )
 
 HYPERCORN = "django_prodserver.backends.hypercorn.HypercornServer"
@@ -117,6 +121,20 @@ HYPERCORN_SERVER = WebServer(
 @pytest.mark.parametrize("check", REAL_SERVER_CHECKS, ids=lambda c: c.__name__[6:])
 def test_real_server(check: RealServerCheck, tmp_path: Path, port: int) -> None:
     check(HYPERCORN_SERVER, tmp_path, port)
+
+
+@pytest.mark.integration
+def test_with_two_workers_sigterm_drops_the_request_in_flight(
+    tmp_path: Path, port: int
+) -> None:
+    """What prodserver.W007 says: with 2 workers the request gets no answer."""
+    argv = HYPERCORN_SERVER.argv(port, "--workers=2")
+    with launch(argv, tmp_path) as launched:
+        wait_for_http(HYPERCORN_SERVER.url(port), launched.proc)
+        with InFlight(HYPERCORN_SERVER.url(port, slow=True)) as request:
+            launched.signal(signal.SIGTERM)
+        assert launched.wait() == 0, launched.text()
+    assert request.status is None, request.body
 
 
 @pytest.mark.integration
