@@ -1,5 +1,7 @@
 # Development tasks. `make demo` and `make test` work on a fresh machine with
 # Python 3.10+ (redis-server is needed by the Celery tests: `.ci/run` installs it).
+# `make test` runs every tox environment, one after the other: lint, docs and one
+# per Django line, each on its Python (3.10 to 3.13; tox.ini, toxfile.py).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -8,7 +10,10 @@ DEMO_VENV ?= .venv-demo
 DEMO_DB ?= $(CURDIR)/tests/example/db.sqlite3
 DEMO_PORT ?= 8000
 DEMO_STAMP := $(DEMO_VENV)/.installed
-TOX_ENVS ?= lint,docs,django52,django42
+TOX_ENVS ?= ALL
+# TOX_PARALLEL=2: that many environments at a time (tox run-parallel), which
+# shows an environment's output only when it fails.
+TOX_PARALLEL ?=
 ROUNDS ?= 5
 BENCH_STAMP := $(VENV)/.bench-installed
 
@@ -41,7 +46,7 @@ demo-reset:
 	rm -f $(DEMO_DB)
 
 test: install
-	$(VENV)/bin/tox run -e $(TOX_ENVS)
+	$(VENV)/bin/tox $(if $(TOX_PARALLEL),run-parallel -p $(TOX_PARALLEL) --parallel-no-spinner,run) -e $(TOX_ENVS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -55,9 +60,9 @@ $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[develop,bench]"
 	touch $(BENCH_STAMP)
 
-# Benchmarks: measures ours against the bare programs and the published
-# package (installed into bench/.work/ on first use), rewrites docs/benchmarks.md
-# and its chart. Run it on a quiet machine; it is not part of `make test`.
+# Measures prodserver against the bare programs and the published 3.0.0 package
+# (installed into bench/.work/ on first use), rewrites docs/benchmarks.md and its
+# chart. Run it on a quiet machine; it is not part of `make test`.
 bench: $(BENCH_STAMP)
 	$(PY) -m bench --rounds $(ROUNDS)
 

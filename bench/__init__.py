@@ -1,4 +1,4 @@
-"""Benchmarks of django-prodserver (SPEC section 7): ``python -m bench``.
+"""Benchmarks of django-prodserver: ``python -m bench``.
 
 Every figure is measured side by side in one run, the contenders alternating in
 each round, against the bare program started with the same argv and against the

@@ -10,10 +10,12 @@ from . import stats
 
 COLOURS = {"ours": "#2a7ab9", "bare": "#9aa5b1", "published": "#e07b39"}
 LABELS = {
-    "ours": "prodserver (ours)",
-    "bare": "bare program / settings floor",
-    "published": "published 3.0.0",
+    "ours": "prodserver 4",
+    "bare": "bare program / django.setup()",
+    "published": "prodserver 3.0.0",
 }
+#: How each panel's bars are labelled: whole milliseconds, MiB to the tenth.
+FORMATS = {"ms": "%.0f", "MiB": "%.1f"}
 Groups = dict[str, dict[str, float | None]]
 
 
@@ -49,7 +51,7 @@ def panels(results: Mapping[str, Any]) -> list[tuple[str, Groups]]:
     }
     return [
         (
-            "Time to first HTTP 200 (ms)",
+            "Time to first HTTP 200 (ms); for --dry-run, until it exits",
             {
                 **dry_group,
                 **launch_groups(results, "ready", 1000),
@@ -65,7 +67,7 @@ def panels(results: Mapping[str, Any]) -> list[tuple[str, Groups]]:
             launch_groups(results, "pss_tree", 1 / stats.MiB),
         ),
         (
-            "SIGTERM to all exited (ms): request in flight; idle when all at once",
+            "SIGTERM to all exited (ms): a request in flight; idle when all at once",
             {
                 **launch_groups(results, "stop", 1000),
                 **several_group(results, "stop", 1000),
@@ -76,6 +78,15 @@ def panels(results: Mapping[str, Any]) -> list[tuple[str, Groups]]:
 
 def scaled(value: float | None, factor: float) -> float | None:
     return None if value is None else value * factor
+
+
+# The chart is shown at the width of the documentation's text, about 740 px:
+# one panel per row, drawn at 150 dpi on an 8-inch-wide figure (1200 px), so the
+# page scales it by about 0.6 and 12-point text stays about 15 px high there.
+WIDTH_INCHES = 8.0
+PANEL_INCHES = 3.1
+DPI = 150
+FONT = 12
 
 
 def draw(axis: Any, title: str, groups: Groups) -> None:
@@ -91,11 +102,13 @@ def draw(axis: Any, title: str, groups: Groups) -> None:
             color=COLOURS[contender],
             label=LABELS[contender],
         )
-        axis.bar_label(bars, fmt="%.0f", fontsize=7, padding=1)
-    axis.set_title(title, fontsize=10)
-    axis.set_xticks(range(len(names)), names, fontsize=8)
-    axis.tick_params(axis="y", labelsize=8)
-    axis.margins(y=0.15)
+        fmt = FORMATS["MiB"] if "(MiB)" in title else FORMATS["ms"]
+        axis.bar_label(bars, fmt=fmt, fontsize=FONT - 2, padding=2)
+    axis.set_title(title, fontsize=FONT + 1, loc="left")
+    axis.set_xticks(range(len(names)), names, fontsize=FONT)
+    axis.tick_params(axis="y", labelsize=FONT - 2)
+    axis.spines[["top", "right"]].set_visible(False)
+    axis.margins(y=0.18)
 
 
 def write_chart(results: Mapping[str, Any], path: Path) -> None:
@@ -104,18 +117,23 @@ def write_chart(results: Mapping[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    figure, axes = pyplot.subplots(2, 2, figsize=(11, 7.5))
+    shown = panels(results)
+    figure, axes = pyplot.subplots(
+        len(shown),
+        1,
+        figsize=(WIDTH_INCHES, PANEL_INCHES * len(shown) + 1.2),
+        layout="constrained",
+    )
     flat: Sequence[Any] = axes.flatten()
-    for axis, (title, groups) in zip(flat, panels(results), strict=True):
+    for axis, (title, groups) in zip(flat, shown, strict=True):
         draw(axis, title, groups)
     handles, labels = flat[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=9)
+    figure.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=FONT)
     meta = results.get("meta", {})
     figure.suptitle(
         f"django-prodserver benchmarks, {meta.get('date', '')}, "
         f"medians of {meta.get('rounds', '?')} rounds",
-        fontsize=11,
+        fontsize=FONT + 1,
     )
-    figure.tight_layout(rect=(0, 0.05, 1, 0.97))
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, dpi=DPI)
     pyplot.close(figure)

@@ -1,4 +1,4 @@
-"""Medians, paired ratios and the SPEC section 7 goals, from a run's raw results.
+"""Medians, paired ratios and the performance targets, from a run's raw results.
 
 A run's results are plain JSON (``bench/.work/results.json``): lists of samples
 per contender, each sample a dict with its ``round`` and either numbers or an
@@ -52,7 +52,7 @@ def errors(series: Series) -> list[str]:
 
 @dataclass(frozen=True)
 class Goal:
-    """One SPEC section 7 target and what this run measured for it."""
+    """One performance target and what this run measured for it."""
 
     name: str
     target: float
@@ -181,7 +181,7 @@ def several_goals(results: Mapping[str, Any]) -> list[Goal]:
             ratio(ready, slowest),
             f"{ms(ready)} ÷ {ms(slowest)}; sum of the single launches "
             f"{ms(sum_of_singles(results))}; the bare programs started at once "
-            f"{ms(median(bare, 'ready'))}, ours minus them {ms(overhead)}",
+            f"{ms(median(bare, 'ready'))}, prodserver minus them {ms(overhead)}",
         ),
         Goal(
             "several processes: SIGTERM to all exited (idle)", 1.0, "s", stop, ms(stop)

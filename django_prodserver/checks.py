@@ -33,13 +33,13 @@ def check_processes(processes: object) -> list[CheckMessage]:
     from .environment import LaunchContext
     from .exceptions import ConfigurationError
     from .resolver import resolve
-    from .validation import check_entries, check_setting
+    from .validation import check_entries, read_setting
 
-    problems = check_setting(processes)
+    setting, problems = read_setting(processes)
     if problems:
         return problems
     context = LaunchContext.current()
-    report = check_entries(processes, context=context)  # type: ignore[arg-type]
+    report = check_entries(setting, context=context)
     for entry in report.entries:
         if entry.backend is not None and not entry.errors():
             try:

@@ -11,7 +11,6 @@ into ``CommandError`` at its edge.
 from __future__ import annotations
 
 import os
-import shlex
 from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from .export import FORMATS as EXPORT_FORMATS
 from .plan import Plan
 from .resolver import resolve
 from .text import did_you_mean
-from .validation import Report, check_entries, check_setting
+from .validation import Report, check_entries, read_setting
 
 
 def non_negative_seconds(text: str) -> float:
@@ -83,6 +82,13 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
 
 
+def show_extra_args_in_usage(parser: ArgumentParser) -> None:
+    """argparse's own usage line, with the arguments after ``--`` that it
+    never sees (the command takes them out before parsing)."""
+    usage = parser.format_usage().strip().removeprefix("usage: ")
+    parser.usage = f"{usage} [-- PROGRAM_ARGS ...]".replace("%", "%%")
+
+
 def split_extra_args(argv: list[str], start: int) -> tuple[list[str], list[str]]:
     """``argv`` before the first ``--`` at or after ``start``, and what follows it."""
     if "--" in argv[start:]:
@@ -103,6 +109,8 @@ class Request:
     export: str | None = None
     spawn: bool = False
     stop_timeout: float | None = None
+    #: Prefix colours: ``--force-color`` (True), ``--no-color`` (False), or None.
+    colour: bool | None = None
     skip_checks: bool = False
     extra_args: Sequence[str] = ()
     pythonpath: Sequence[str] = ()
@@ -126,11 +134,18 @@ class Request:
             export=export,
             spawn=bool(options.get("spawn")),
             stop_timeout=options.get("stop_timeout"),
+            colour=colour_option(options),
             skip_checks=bool(options.get("skip_checks")),
             extra_args=list(options.get("extra_args") or extra_args),
             pythonpath=[options["pythonpath"]] if options.get("pythonpath") else [],
             options=dict(options),
         )
+
+
+def colour_option(options: Mapping[str, Any]) -> bool | None:
+    if options.get("no_color"):
+        return False
+    return True if options.get("force_color") else None
 
 
 @dataclass(frozen=True)
@@ -149,11 +164,10 @@ def configured_processes() -> Mapping[Any, object]:
             f'{SETTING} = {{"web": {{"BACKEND": "{EXAMPLE_BACKEND}"}}}} '
             "to your settings"
         )
-    processes = getattr(settings, SETTING)
-    problems = check_setting(processes)
+    processes, problems = read_setting(getattr(settings, SETTING))
     if problems:
         raise ConfigurationError(format_message(problems[0]))
-    return processes  # type: ignore[no-any-return]
+    return processes
 
 
 def select_names(processes: Mapping[Any, object], request: Request) -> list[object]:
@@ -203,15 +217,33 @@ def raise_errors(report: Report, silenced: frozenset[str]) -> None:
         raise ConfigurationError(text) from failure
 
 
-def plan(request: Request, console: Console) -> tuple[list[object], list[Plan]]:
-    """Select, check and resolve: the selected names and their plans."""
+@dataclass
+class Selection:
+    """The selected entries, checked: their plans, and what stops the others."""
+
+    names: list[object]
+    context: LaunchContext
+    plans: dict[object, list[Plan]] = field(default_factory=dict)
+    broken: dict[object, str] = field(default_factory=dict)
+
+    def all_plans(self) -> list[Plan]:
+        return [plan for plans in self.plans.values() for plan in plans]
+
+
+def select(request: Request, console: Console) -> Selection:
+    """Select, check and resolve. Errors stop it, except for ``--list`` and
+    ``--export``, which describe every entry: a broken one with its error."""
     processes = configured_processes()
-    names = select_names(processes, request)
     context = LaunchContext.current(request.pythonpath)
-    report = check_entries(processes, names, context, deep=not request.skip_checks)
+    selection = Selection(select_names(processes, request), context)
+    report = check_entries(
+        processes, selection.names, context, deep=not request.skip_checks
+    )
     silenced = silenced_checks()
-    raise_errors(report, silenced)
-    launching = not (request.dry_run or request.list_processes or request.export)
+    describing = request.list_processes or bool(request.export)
+    if not describing:
+        raise_errors(report, silenced)
+    launching = not (describing or request.dry_run)
     for message in report.messages:
         # A missing program stops a launch with its own error: warn of it once.
         if message.id in silenced or (
@@ -219,15 +251,23 @@ def plan(request: Request, console: Console) -> tuple[list[object], list[Plan]]:
         ):
             continue
         console.warn(format_message(message))
-    plans = [
-        plan
-        for entry in report.entries
-        if entry.backend is not None
-        for plan in resolve(entry.backend, context, request.extra_args)
-    ]
+    for entry in report.entries:
+        errors = entry.errors(silenced)
+        if errors or entry.backend is None:
+            selection.broken[entry.name] = format_message(errors[0])
+            continue
+        try:
+            plans = resolve(entry.backend, context, request.extra_args)
+        except ConfigurationError as exc:
+            if not describing:
+                raise
+            selection.broken[entry.name] = str(exc)
+            console.warn(str(exc))
+            continue
+        selection.plans[entry.name] = plans
     if launching:
         require_installed(report)
-    return names, plans
+    return selection
 
 
 def require_installed(report: Report) -> None:
@@ -239,36 +279,51 @@ def require_installed(report: Report) -> None:
 
 def run(request: Request, console: Console) -> None:
     """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
-    names, plans = plan(request, console)
+    selection = select(request, console)
     if request.export:
-        print_export(request, [str(name) for name in names], console)
+        print_export(request, selection, console)
     elif request.list_processes:
-        print_list(plans, console)
+        print_list(selection, console)
     elif request.dry_run:
-        for each in plans:
-            line = (
-                each.json_line()
-                if request.output_format == "json"
-                else each.shell_line()
-            )
-            console.write(line)
+        for each in selection.all_plans():
+            json_form = request.output_format == "json"
+            console.write(each.json_line() if json_form else each.shell_line())
     else:
-        launch(plans, request)
+        launch(selection.all_plans(), request)
 
 
-def print_export(request: Request, names: list[str], console: Console) -> None:
+def print_export(request: Request, selection: Selection, console: Console) -> None:
     from .export import render
     from .export.deployment import deployment  # only here: launches do without
 
-    deploy = deployment(names, request.options, request.extra_args)
-    console.write(render(request.export or "", deploy).rstrip("\n"))
+    names = [str(name) for name in selection.names if name in selection.plans]
+    for name, problem in selection.broken.items():
+        console.write(f"# {name} is left out: {one_line(problem)}")
+    if names:
+        deploy = deployment(names, request.options, request.extra_args)
+        console.write(render(request.export or "", deploy).rstrip("\n"))
 
 
-def print_list(plans: list[Plan], console: Console) -> None:
-    width = max(len(plan.name) for plan in plans)
-    for plan in plans:
-        console.write(f"{plan.name:<{width}}  {plan.backend}")
-        console.write(f"{'':<{width}}  {shlex.join(plan.argv)}")
+def print_list(selection: Selection, console: Console) -> None:
+    """Each process by the name that runs it, its backend, and its command lines
+    with the variables that set it apart (those every process gets are left out)."""
+    width = max(len(str(name)) for name in selection.names)
+    common = selection.context.variables
+    for name in selection.names:
+        label = f"{name!s:<{width}}"
+        if name in selection.broken:
+            console.write(f"{label}  {one_line(selection.broken[name])}")
+            continue
+        plans = selection.plans[name]
+        count = f"  ({len(plans)} processes)" if len(plans) > 1 else ""
+        console.write(f"{label}  {plans[0].backend}{count}")
+        for plan in plans:
+            own = {k: v for k, v in plan.env.items() if common.get(k) != v}
+            console.write(f"{'':<{width}}  {plan.shell_line(own)}")
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def launch(plans: list[Plan], request: Request) -> None:
@@ -283,6 +338,6 @@ def launch(plans: list[Plan], request: Request) -> None:
         if exec_one:
             executor.exec_plan(plans[0])
         else:
-            executor.exec_supervisor(plans, request.stop_timeout)
+            executor.exec_supervisor(plans, request.stop_timeout, request.colour)
     except OSError as exc:
         raise ConfigurationError(f"cannot start {what}: {exc}") from exc

@@ -82,7 +82,7 @@ def supervisor_pythonpath(original: str | None) -> str | None:
 
 
 def supervisor_command(
-    plans: Sequence[Plan], stop_timeout: float | None
+    plans: Sequence[Plan], stop_timeout: float | None, colour: bool | None = None
 ) -> tuple[list[str], dict[str, str]]:
     """The supervisor's argv and environment for ``plans``.
 
@@ -96,7 +96,7 @@ def supervisor_command(
     changes = {} if pythonpath == original else {"PYTHONPATH": original}
     env = {
         **os.environ,
-        PAYLOAD_VARIABLE: Payload(plans, stop_timeout, changes).encode(),
+        PAYLOAD_VARIABLE: Payload(plans, stop_timeout, changes, colour).encode(),
     }
     if pythonpath is not None:
         env["PYTHONPATH"] = pythonpath
@@ -108,14 +108,16 @@ def supervisor_command(
     return [*argv, *(plan.name for plan in plans)], env
 
 
-def exec_supervisor(plans: Sequence[Plan], stop_timeout: float | None) -> None:
+def exec_supervisor(
+    plans: Sequence[Plan], stop_timeout: float | None, colour: bool | None = None
+) -> None:
     """Become the supervisor of ``plans``. Returns only by raising ``OSError``.
 
     The signals the supervisor handles stay blocked across ``exec`` (the mask is
     inherited), so one that arrives while Python starts is held for it rather
     than killing the launcher before the children exist.
     """
-    argv, env = supervisor_command(plans, stop_timeout)
+    argv, env = supervisor_command(plans, stop_timeout, colour)
     prepare_exec()
     signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
     try:

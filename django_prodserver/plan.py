@@ -68,9 +68,12 @@ class Plan(Record):
         fields = {name: getattr(self, name) for name in self.__slots__}
         return Plan(**{**fields, **changes})
 
-    def shell_line(self) -> str:
-        """``VAR=value … program arg …``, quoted so that a POSIX shell runs it as is."""
-        assignments = [f"{key}={shlex.quote(value)}" for key, value in self.env.items()]
+    def shell_line(self, env: Mapping[str, str] | None = None) -> str:
+        """``VAR=value … program arg …``, quoted so that a POSIX shell runs it as
+        is (``env``: other variables to show than the plan's). The checks make
+        sure that every variable name is one a shell can assign."""
+        shown = self.env if env is None else env
+        assignments = [f"{key}={shlex.quote(value)}" for key, value in shown.items()]
         return " ".join([*assignments, shlex.join(self.argv)])
 
     def as_dict(self) -> dict[str, object]:

@@ -97,13 +97,20 @@ class Printer:
         environ: Mapping[str, str] = os.environ,
         stdout: int = 1,
         stderr: int = 2,
+        colour: bool | None = None,
     ) -> None:
+        """``colour``: True or False as ``--force-color``/``--no-color`` ask,
+        None to colour a terminal only (and not when ``NO_COLOR`` is set)."""
         self.width = max(len(name) for name in [*names, SYSTEM])
         self.colour_of = {
             name: COLOURS[index % len(COLOURS)] for index, name in enumerate(names)
         }
-        self.stdout = Output(stdout, use_colour(stdout, environ))
-        self.stderr = Output(stderr, use_colour(stderr, environ))
+        colours = [
+            use_colour(fd, environ) if colour is None else colour
+            for fd in (stdout, stderr)
+        ]
+        self.stdout = Output(stdout, colours[0])
+        self.stderr = Output(stderr, colours[1])
 
     def prefix(self, name: str, output: Output) -> bytes:
         label = f"{name:<{self.width}} |"

@@ -9,6 +9,8 @@ when the backend's own code fails.
 
 from __future__ import annotations
 
+import re
+import signal
 from collections.abc import Iterable, Mapping, Sequence
 
 from . import check_ids
@@ -20,6 +22,9 @@ from .failures import backend_errors
 from .plan import Plan
 from .text import brief
 
+#: A variable name the shell line can assign, as the checks require of ``ENV``.
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
 
 def checked_commands(config: ProcessConfig, commands: object) -> list[list[str]]:
     """The backend's argvs, after making sure they are lists of strings."""
@@ -30,6 +35,7 @@ def checked_commands(config: ProcessConfig, commands: object) -> list[list[str]]
             isinstance(argv, (list, tuple))
             and argv
             and all(isinstance(word, str) and "\0" not in word for word in argv)
+            and argv[0]
             for argv in commands
         )
     ):
@@ -37,21 +43,45 @@ def checked_commands(config: ProcessConfig, commands: object) -> list[list[str]]
     raise ConfigurationError(
         f"{config.label}: BACKEND {config.backend!r} built {brief(commands)}, "
         "not a command line",
-        "build_argv() must return a non-empty list of strings.",
+        "build_argv() must return a non-empty list of strings, the program first.",
         check_ids.BACKEND_FAILED,
     )
 
 
 def checked_environment(config: ProcessConfig, env: object) -> dict[str, str]:
     if isinstance(env, Mapping) and all(
-        isinstance(k, str) and isinstance(v, str) for k, v in env.items()
+        isinstance(k, str)
+        and VARIABLE_NAME.fullmatch(k)
+        and isinstance(v, str)
+        and "\0" not in v
+        for k, v in env.items()
     ):
         return dict(env)
     raise ConfigurationError(
         f"{config.label}: BACKEND {config.backend!r} set the environment {brief(env)}",
-        "environment() must return a dict of strings to strings.",
+        "environment() must return a dict of variable names to strings.",
         check_ids.BACKEND_FAILED,
     )
+
+
+def checked_signals(config: ProcessConfig, backend: ProcessBackend) -> None:
+    """The backend's signal names must be signals of this system."""
+    names = [backend.stop_signal, *backend.accepted_signals]
+    unknown = [
+        name
+        for name in names
+        if not (
+            isinstance(name, str)
+            and isinstance(getattr(signal, name, None), signal.Signals)
+        )
+    ]
+    if unknown:
+        raise ConfigurationError(
+            f"{config.label}: BACKEND {config.backend!r} names the signal "
+            f"{brief(unknown[0])}, which this system does not have",
+            "stop_signal and accepted_signals take names such as 'SIGTERM'.",
+            check_ids.BACKEND_FAILED,
+        )
 
 
 def resolve(
@@ -66,6 +96,7 @@ def resolve(
     with backend_errors(config, "building the command"):
         commands = checked_commands(config, backend.commands(list(extra_args)))
         own = checked_environment(config, backend.environment())
+        checked_signals(config, backend)
     env = {**context.variables, **own, **config.env}
     several = len(commands) > 1
     names = numbered(config.name, len(commands)) if several else [config.name]

@@ -56,9 +56,12 @@ class Payload:
         plans: Sequence[Plan],
         stop_timeout: float | None = None,
         environ_changes: Mapping[str, str | None] | None = None,
+        colour: bool | None = None,
     ) -> None:
         self.plans = list(plans)
         self.stop_timeout = stop_timeout
+        #: ``--force-color`` (True), ``--no-color`` (False), or neither (None).
+        self.colour = colour
         #: Variables the command changed for the supervisor itself (None: unset),
         #: put back for the children.
         self.environ_changes = dict(environ_changes or {})
@@ -69,6 +72,7 @@ class Payload:
                 "processes": [plan.to_payload() for plan in self.plans],
                 "stop_timeout": self.stop_timeout,
                 "environ_changes": self.environ_changes,
+                "colour": self.colour,
             }
         )
 
@@ -79,11 +83,13 @@ class Payload:
             plans = [Plan.from_payload(item) for item in data["processes"]]
             timeout = data["stop_timeout"]
             changes = data["environ_changes"]
+            colour = data.get("colour")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"malformed {PAYLOAD_VARIABLE}: {exc}") from exc
         if not plans:
             raise ValueError(f"{PAYLOAD_VARIABLE} names no process")
-        return cls(plans, None if timeout is None else float(timeout), changes)
+        timeout = None if timeout is None else float(timeout)
+        return cls(plans, timeout, changes, None if colour is None else bool(colour))
 
     def launcher_environ(self, environ: Mapping[str, str]) -> dict[str, str]:
         """The launcher's environment (which the children get), from the
@@ -115,6 +121,7 @@ class Supervisor:
         plans: Sequence[Plan],
         environ: Mapping[str, str],
         stop_timeout: float | None = None,
+        colour: bool | None = None,
     ) -> None:
         self.children = {plan.name: Child(plan, environ) for plan in plans}
         self.several = len(self.children) > 1
@@ -123,7 +130,8 @@ class Supervisor:
         self.policy = Policy(
             [policy_process(child, stop_timeout) for child in self.children.values()]
         )
-        self.printer = Printer(list(self.children)) if self.several else None
+        names = list(self.children)
+        self.printer = Printer(names, colour=colour) if self.several else None
         self.selector = selectors.DefaultSelector()
         self.drain_until: float | None = None
         self.wakeup = os.pipe()
@@ -341,7 +349,10 @@ def main() -> int:
         return 2
     become_subreaper()
     environ = payload.launcher_environ(os.environ)
-    return Supervisor(payload.plans, environ, payload.stop_timeout).run()
+    supervisor = Supervisor(
+        payload.plans, environ, payload.stop_timeout, payload.colour
+    )
+    return supervisor.run()
 
 
 if __name__ == "__main__":

@@ -31,6 +31,11 @@ from .failures import backend_errors
 from .text import brief, closest
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+#: The longest process name: it becomes part of file names, systemd unit names
+#: and Celery node names, and prefixes every line of output.
+MAX_NAME_LENGTH = 64
+#: What an ``ENV`` key must be: a POSIX environment variable name.
+ENV_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def error(check_id: str, message: str, hint: str) -> Error:
@@ -75,27 +80,35 @@ class Report:
         return [m for entry in self.entries for m in entry.messages] + self.shared
 
 
-def check_setting(processes: object) -> list[CheckMessage]:
-    if isinstance(processes, Mapping):
-        return []
-    return [
-        error(
-            check_ids.SETTING_NOT_A_DICT,
-            f"{SETTING} must be a dict of process names to entries, "
-            f"not {type(processes).__name__}",
-            f'Write {SETTING} = {{"web": {{"BACKEND": "{EXAMPLE_BACKEND}"}}}}.',
-        )
-    ]
+def read_setting(processes: object) -> tuple[dict[Any, object], list[CheckMessage]]:
+    """``PRODUCTION_PROCESSES`` as a plain dict, read once; or E001 when it is not
+    a dict, or a mapping of the user's own that fails to be read."""
+    hint = f'Write {SETTING} = {{"web": {{"BACKEND": "{EXAMPLE_BACKEND}"}}}}.'
+    if not isinstance(processes, Mapping):
+        kind = type(processes).__name__
+        problem = f"must be a dict of process names to entries, not {kind}"
+    else:
+        try:
+            return dict(processes.items()), []
+        except Exception as exc:
+            problem = f"cannot be read ({type(exc).__name__}: {brief(str(exc))})"
+    return {}, [error(check_ids.SETTING_NOT_A_DICT, f"{SETTING} {problem}", hint)]
 
 
 def check_name(name: object) -> list[CheckMessage]:
-    if isinstance(name, str) and NAME_PATTERN.fullmatch(name):
+    hint = "Use letters, digits, '_' and '-' only, e.g. 'web' or 'priority_worker'."
+    if not (isinstance(name, str) and NAME_PATTERN.fullmatch(name)):
+        problem = "a name must be a plain word"
+    elif len(name) > MAX_NAME_LENGTH:
+        problem = f"a name has at most {MAX_NAME_LENGTH} characters"
+        hint = "Use a shorter name."
+    else:
         return []
     return [
         error(
             check_ids.BAD_ENTRY,
-            f"{SETTING} has a process named {brief(name)}; a name must be a plain word",
-            "Use letters, digits, '_' and '-' only, e.g. 'web' or 'priority_worker'.",
+            f"{SETTING} has a process named {brief(name)}; {problem}",
+            hint,
         )
     ]
 
@@ -114,6 +127,15 @@ def import_backend(
         ]
     try:
         backend = import_string(path)
+    except SystemExit as exc:  # the module's code ended the process: its failure
+        return None, [
+            error(
+                check_ids.BACKEND_FAILED,
+                f"{label}: BACKEND {path!r} failed while being imported "
+                f"(SystemExit: {exc})",
+                "Fix the backend's module: importing it must not exit.",
+            )
+        ]
     except Exception as exc:  # importing user code may raise anything
         reason = str(exc)
         if not isinstance(exc, ImportError):
@@ -163,7 +185,7 @@ def suggest_backend(path: str) -> str:
     module_path, _, attr = path.rpartition(".")
     try:
         module = importlib.import_module(module_path)
-    except Exception:  # the module itself is the problem: nothing to suggest
+    except (Exception, SystemExit):  # the module is the problem: nothing to suggest
         return ""
     classes = [
         name
@@ -211,8 +233,11 @@ def check_env(label: str, env: object) -> list[CheckMessage]:
         ]
     messages: list[CheckMessage] = []
     for key, value in env.items():
-        if not (isinstance(key, str) and key and not {"=", "\0"} & set(key)):
-            problem = f"{label}['ENV'] has {brief(key)}, which is not a variable name"
+        if not (isinstance(key, str) and ENV_NAME_PATTERN.fullmatch(key)):
+            problem = (
+                f"{label}['ENV'] has {brief(key)}, which is not a variable name "
+                "(letters, digits and '_', not starting with a digit)"
+            )
         elif not isinstance(value, str):
             problem = f"{label}['ENV'][{key!r}] must be a string, not {brief(value)}"
         elif "\0" in value:
@@ -362,6 +387,26 @@ def check_entry(
     return entry
 
 
+def read_entry(
+    name: object, processes: Mapping[Any, object], context: LaunchContext, deep: bool
+) -> CheckedEntry:
+    """:func:`check_entry`, for an entry that may be a mapping of the user's own
+    whose methods raise: that is a message too, never a traceback."""
+    try:
+        return check_entry(name, processes[name], context, deep)
+    except Exception as exc:
+        entry = CheckedEntry(name)
+        entry.add_failure(
+            ConfigurationError(
+                f"{SETTING}[{brief(name)}] cannot be read "
+                f"({type(exc).__name__}: {brief(str(exc))})",
+                "Write the entry as a plain dict.",
+                check_ids.BACKEND_FAILED,
+            )
+        )
+        return entry
+
+
 def listen_addresses(entry: CheckedEntry) -> list[Address]:
     """Where a web server entry listens (see ``WebServerBackend.listen_addresses``)."""
     backend = entry.backend
@@ -431,7 +476,7 @@ def check_entries(
     web servers' addresses (prodserver.W003)."""
     context = context or LaunchContext.current()
     selected = processes if names is None else names
-    report = Report([check_entry(n, processes[n], context, deep) for n in selected])
+    report = Report([read_entry(n, processes, context, deep) for n in selected])
     if deep:
         listeners = [
             (entry.backend.config.label, listen_addresses(entry))

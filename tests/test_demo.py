@@ -46,6 +46,8 @@ def test_demo_serves_and_runs_an_enqueued_task(
                 if r["key"] == "from-the-test" and r["finished"]
             ]
 
+        # The task's effect: the worker wrote the record, once, and finished it
+        # (what django-tasks logs about it differs between its versions).
         assert wait_until(finished, timeout=30), demo.text()
         (record,) = finished()
         web_pid = body["ppid"]  # the gunicorn master, a child of the launcher
@@ -56,4 +58,3 @@ def test_demo_serves_and_runs_an_enqueued_task(
         output = demo.text()
     assert "web        | " in output
     assert "tasks      | " in output
-    assert "state=SUCCEEDED" in output or "state=SUCCESSFUL" in output

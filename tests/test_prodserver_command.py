@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import subprocess
 import sys
@@ -13,7 +14,14 @@ from django.core.management import CommandError
 from django.test import override_settings
 
 from tests.commands import json_plans, run
-from tests.processes import EXAMPLE_DIR, MANAGE_PY, example_env, manage
+from tests.processes import (
+    EXAMPLE_DIR,
+    MANAGE_PY,
+    example_env,
+    manage,
+    manage_with_settings,
+    setting_of,
+)
 
 GUNICORN = "django_prodserver.backends.gunicorn.GunicornServer"
 TWO_PROCESSES = {
@@ -233,14 +241,87 @@ def test_not_installed_program_is_a_one_line_error(tmp_path: Path) -> None:
         "importlib.util.find_spec = find_spec\n"
     )
     env = example_env(PYTHONPATH=str(tmp_path))
-    result = subprocess.run(
-        [sys.executable, str(MANAGE_PY), "prodserver", "web", "--skip-checks"],
-        cwd=EXAMPLE_DIR, env=env, capture_output=True, text=True, timeout=60,
-        check=False,
-    )  # fmt: skip
-    assert result.returncode == 1
-    assert (
-        'gunicorn is not installed: pip install "django-prodserver[gunicorn]"'
-        in result.stderr
+    for checks in (["--skip-checks"], []):
+        result = subprocess.run(
+            [sys.executable, str(MANAGE_PY), "prodserver", "web", *checks],
+            cwd=EXAMPLE_DIR, env=env, capture_output=True, text=True, timeout=60,
+            check=False,
+        )  # fmt: skip
+        assert result.returncode == 1
+        assert (
+            'gunicorn is not installed: pip install "django-prodserver[gunicorn]"'
+            in result.stderr
+        )
+        assert result.stderr.count("is not installed") == 1  # said once
+        assert "Traceback" not in result.stderr
+
+
+def test_version_is_prodservers_own() -> None:
+    from django_prodserver import __version__
+
+    result = manage("prodserver", "--version")
+    assert result.stdout.strip() == __version__
+
+
+def test_help_shows_the_arguments_after_the_double_dash() -> None:
+    result = manage("prodserver", "--help")
+    assert result.returncode == 0
+    usage = result.stdout.split("\n\n")[0]
+    assert usage.rstrip().endswith("[NAME ...] [-- PROGRAM_ARGS ...]")
+
+
+def test_a_reader_that_goes_away_is_no_traceback() -> None:
+    """``prodserver --dry-run | head -1``: the reader closes the pipe early."""
+    argv = [sys.executable, str(MANAGE_PY), "prodserver", "--all", "--dry-run"]
+    with subprocess.Popen(
+        [*argv, "--settings=mysite.settings_workers"],
+        cwd=EXAMPLE_DIR,
+        env=example_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        proc.stdout.close()  # before anything was read
+        stderr = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 141  # 128 + SIGPIPE, as a POSIX tool
+    assert "Traceback" not in stderr
+    assert "BrokenPipeError" not in stderr
+
+
+def test_list_shows_runnable_names_and_the_environment_that_differs() -> None:
+    result = manage("prodserver", "--list", "--settings=mysite.settings_workers")
+    assert result.returncode == 0, result.stderr
+    names = [line.split()[0] for line in result.stdout.splitlines() if line[:1] != " "]
+    assert names == ["web", "worker", "beat", "tasks", "tasks_pool", "q2", "q2_other"]
+    entries = re.split(r"\n(?=\S)", result.stdout.strip())
+    pool = next(entry for entry in entries if entry.startswith("tasks_pool "))
+    assert "(2 processes)" in pool.splitlines()[0]
+    assert [line.count("db_worker") for line in pool.splitlines()[1:]] == [1, 1]
+    other = next(entry for entry in entries if entry.startswith("q2_other "))
+    assert "Q_CLUSTER_NAME=other " in other
+    assert "DJANGO_SETTINGS_MODULE" not in result.stdout  # every process has it
+
+
+def test_list_and_export_describe_a_broken_entry(tmp_path: Path) -> None:
+    setting = setting_of(
+        {
+            "web": {"BACKEND": GUNICORN},
+            "broken": {"BACKEND": "nowhere.Server"},
+        }
     )
-    assert "Traceback" not in result.stderr
+    listed = manage_with_settings(tmp_path, setting, "prodserver", "--list")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("web ")
+    assert "\nbroken  prodserver.E004: Cannot import BACKEND 'nowhere.Server'" in (
+        listed.stdout
+    )
+    exported = manage_with_settings(
+        tmp_path, setting, "prodserver", "--export", "procfile"
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.startswith("# broken is left out: prodserver.E004: ")
+    assert "\nweb: python" in exported.stdout
+    run = manage_with_settings(tmp_path, setting, "prodserver", "broken", "--dry-run")
+    assert run.returncode == 1
+    assert "prodserver.E004" in run.stderr

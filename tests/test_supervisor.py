@@ -167,6 +167,18 @@ def test_ctrl_c_on_a_terminal_reaches_the_child_once() -> None:
     assert text.count("got SIGINT") == 1
 
 
+@pytest.mark.parametrize(("option", "coloured"), [((), True), (("--no-color",), False)])
+def test_prefix_colours_on_a_terminal_follow_no_color(
+    option: tuple[str, ...], coloured: bool
+) -> None:
+    with terminal(spawn("echo", "other", *option)) as console:
+        console.read("ready", count=2)
+        os.kill(console.pid, signal.SIGTERM)
+        text = console.read("other stopped")
+        assert console.wait() == 0
+    assert ("\x1b[" in text) is coloured
+
+
 def test_sigkill_of_the_launcher_leaves_no_child(tmp_path: Path) -> None:
     """Killed at moments around the child's start: while Django starts, while
     the supervisor starts, right after the fork, and once the child runs."""
@@ -411,10 +423,13 @@ class Terminal:
         self.received = bytearray()
         self.seen: set[int] = set()
 
-    def read(self, needle: str, timeout: float = 30) -> str:
-        """Read the terminal until ``needle`` has appeared; return all read."""
+    def read(self, needle: str, timeout: float = 30, count: int = 1) -> str:
+        """Read the terminal until ``needle`` has appeared ``count`` times;
+        return all read."""
         deadline = time.monotonic() + timeout
-        while needle.encode() not in self.received and time.monotonic() < deadline:
+        while (
+            self.received.count(needle.encode()) < count and time.monotonic() < deadline
+        ):
             self.remember_tree()
             ready, _, _ = select.select([self.master], [], [], 0.1)
             if ready:

@@ -4,6 +4,9 @@ subprocess: a non-zero exit, the problem on stderr, no traceback."""
 
 from __future__ import annotations
 
+import shlex
+import subprocess
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -57,6 +60,28 @@ class AddressRaises(WebServerBackend):
 
     def listen_addresses(self) -> list[tuple[str, int]]:
         raise ZeroDivisionError("no address")
+
+
+class UnknownStopSignal(GunicornServer):
+    stop_signal = "SIGFOO"
+
+
+class BuildsEmptyWord(ProcessBackend):
+    def build_argv(self, options: list[str]) -> list[str]:
+        return [""]
+
+
+class RaisingMapping(Mapping[str, object]):
+    """A mapping of the user's own whose every read fails."""
+
+    def __getitem__(self, key: str) -> object:
+        raise RuntimeError("no reading")
+
+    def __iter__(self) -> Iterator[str]:
+        raise RuntimeError("no reading")
+
+    def __len__(self) -> int:
+        return 1
 
 
 def not_a_class() -> None:
@@ -300,6 +325,55 @@ CASES = [
         "--worker",
     ),
     case("W005", web(ARGS={}, OPTIONS={}), "prodserver.W005", "['web']", "'OPTIONS'"),
+    # hostile input: every case a message with its id, never a traceback
+    case(
+        "E010-env-key-runs-a-command",
+        web(ENV={"X;touch /tmp/PWNED;Y": "v"}),
+        "prodserver.E010",
+        "not a variable name",
+    ),
+    case("E010-env-key-digit", web(ENV={"1A": "v"}), "prodserver.E010", "'1A'"),
+    case("E002-final-newline", {"web\n": {"BACKEND": GUNICORN}}, "prodserver.E002"),
+    case(
+        "E002-long-name",
+        {"w" * 65: {"BACKEND": GUNICORN}},
+        "prodserver.E002",
+        "at most 64 characters",
+    ),
+    case("E008-huge-int", web(ARGS={"workers": 10**5000}), "prodserver.E008"),
+    case("E008-nan", web(ARGS={"workers": float("nan")}), "prodserver.E008", "nan"),
+    case("E008-inf", web(ARGS={"timeout": float("inf")}), "prodserver.E008", "inf"),
+    case(
+        "E008-huge-in-list",
+        web(ARGS={"bind": ["a:1", 10**400]}),
+        "prodserver.E008",
+        "'bind'",
+    ),
+    case(
+        "E012-unknown-signal",
+        web(BACKEND=f"{HERE}.UnknownStopSignal"),
+        "prodserver.E012",
+        "'SIGFOO'",
+    ),
+    case(
+        "E012-empty-program",
+        web(BACKEND=f"{HERE}.BuildsEmptyWord"),
+        "prodserver.E012",
+        "not a command line",
+    ),
+    case(
+        "E012-raising-entry",
+        {"web": RaisingMapping()},
+        "prodserver.E012",
+        "['web'] cannot be read",
+        "RuntimeError",
+    ),
+    case(
+        "E012-raising-args",
+        web(ARGS=RaisingMapping()),
+        "prodserver.E012",
+        "['web'] cannot be read",
+    ),
     case("E014-ARG", web(ARG={}), "prodserver.E014", "['web']", "'ARG'"),
     case("E014-Args", web(Args={}), "prodserver.E014", "'Args'"),
     case("E014-BACKENDS", web(BACKENDS="x"), "prodserver.E014", "'BACKENDS'"),
@@ -747,3 +821,63 @@ def test_a_misspelt_args_key_stops_the_command(tmp_path: Path) -> None:
     check = manage_with_settings(tmp_path, setting, "check")
     assert check.returncode == 1
     assert "prodserver.E014" in check.stderr
+
+
+HOSTILE_SETTINGS = [
+    pytest.param(
+        f"PRODUCTION_PROCESSES = {{'web': {{'BACKEND': '{GUNICORN}', "
+        "'ARGS': {'w': 10**5000}}}",
+        id="huge",
+    ),
+    pytest.param(
+        "PRODUCTION_PROCESSES = {'web': {'BACKEND': 'case_backends.Exits'}}",
+        id="module-exits",
+    ),
+    pytest.param(
+        "from collections import UserDict\n\n"
+        "class Raising(UserDict):\n"
+        "    def __iter__(self):\n"
+        "        raise RuntimeError('no reading')\n\n"
+        "PRODUCTION_PROCESSES = Raising(web={})\n",
+        id="raising-setting",
+    ),
+]
+COMMANDS = [("check",), ("prodserver", "web", "--dry-run"), ("prodserver", "--list")]
+
+
+@pytest.mark.parametrize("setting", HOSTILE_SETTINGS)
+def test_hostile_settings_end_in_one_line_not_a_traceback(
+    tmp_path: Path, setting: str
+) -> None:
+    files = {"case_backends.py": "import sys\n\nsys.exit(3)\n"}
+    for args in COMMANDS:
+        result = manage_with_settings(tmp_path, setting, *args, files=files)
+        output = result.stdout + result.stderr
+        assert "Traceback" not in output, output
+        assert "prodserver.E0" in output, output
+        # --list names a broken entry with its error, and succeeds
+        listed = args[-1] == "--list" and "web " in result.stdout
+        assert result.returncode == (0 if listed else 1), (args, result)
+
+
+def test_dry_run_shell_line_of_every_accepted_env_runs_nothing(tmp_path: Path) -> None:
+    """The ``ENV`` values are assigned by ``sh``, never run, whatever they hold."""
+    marker = tmp_path / "PWNED"
+    env = {"A_B": f"$(touch {marker})", "C": f"`touch {marker}`;touch {marker}\n"}
+    setting = setting_of({"web": {"BACKEND": GUNICORN, "ENV": env}})
+    result = manage_with_settings(tmp_path, setting, "prodserver", "web", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    script = result.stdout.rstrip("\n")
+    # Run the line with the program replaced: `env` shows what sh assigned.
+    argv = shlex.split(script)
+    words = [w for w in argv if "=" not in w or w.startswith("-")]
+    program = script.rindex(shlex.join(words))
+    shown = subprocess.run(
+        ["sh", "-c", script[:program] + " env"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"A_B={env['A_B']}" in shown.stdout
+    assert f"C={env['C']}" in shown.stdout
+    assert not marker.exists()

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from argparse import ArgumentParser
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import cli
+from ... import __version__, cli
 from ...exceptions import ConfigurationError
+
+#: The exit status of a command whose reader went away (128 + SIGPIPE).
+BROKEN_PIPE = 141
 
 
 class Command(BaseCommand):
@@ -28,6 +33,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         cli.add_arguments(parser)
+        cli.show_extra_args_in_usage(parser)
+
+    def get_version(self) -> str:
+        return __version__
+
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        try:
+            output = super().execute(*args, **options)
+            self.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`--dry-run | head -1`): stop quietly, as a
+            # POSIX tool does, and let nothing write to the closed pipe again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(BROKEN_PIPE) from None
+        return output
 
     def handle(self, *args: str, **options: Any) -> None:
         request = cli.Request.from_options(options, self.extra_args)
