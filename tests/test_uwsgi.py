@@ -113,6 +113,21 @@ def test_port_default_and_overrides(
     assert backend_argv(UWSGIServer, args, extra, environ) == [*expected, HOOK]
 
 
+def test_a_compiled_uwsgi_needs_no_binary_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ``uwsgi`` package's program (not a Python script) re-executes itself."""
+    compiled = tmp_path / "uwsgi"
+    compiled.write_bytes(b"\x7fELF\x02\x01\x01")
+    monkeypatch.setattr(programs, "find_script", lambda name: str(compiled))
+    monkeypatch.setattr(programs, "is_installed", lambda name: False)
+    assert UWSGIServer.is_installed()
+    backend = UWSGIServer(ProcessConfig("web", UWSGI, None, {}))
+    (argv,) = backend.commands([])
+    assert argv[0] == str(compiled)
+    assert not [word for word in argv if word.startswith("--binary-path")]
+
+
 def test_the_hook_is_added_to_those_of_args() -> None:
     argv = backend_argv(UWSGIServer, {"hook-master-start": "exec:true"})
     assert argv[0] == "--hook-master-start=exec:true"

@@ -10,10 +10,11 @@ gracefully, and what prodserver therefore adds unless ARGS set it:
   SIGTERM is a "brutal reload" (workers killed with their requests, then the
   master re-executes itself). With this hook, SIGTERM is a graceful stop: the
   workers finish their requests, then uWSGI exits 0. This hook is always added.
-- ``--binary-path=PYTHON``: the interpreter that runs ``uwsgi``. uWSGI
-  re-executes itself on a reload (HUP) and finds the base interpreter rather
-  than the virtualenv's, which cannot import ``pyuwsgi``: the reload would exit
-  with status 1.
+- ``--binary-path=PYTHON``: the interpreter that runs ``uwsgi``. pyuwsgi's
+  uWSGI re-executes itself on a reload (HUP) and finds the base interpreter
+  rather than the virtualenv's, which cannot import ``pyuwsgi``: the reload
+  would exit with status 1. (Not added for a compiled ``uwsgi`` program, from
+  the ``uwsgi`` package, which re-executes itself.)
 - ``--need-app``: exit when the application cannot be imported. Without it,
   uWSGI keeps running without an application and answers every request with
   a 500.
@@ -84,6 +85,16 @@ def is_tcp(value: str) -> bool:
     return not value.startswith(("/", ".", "@", "=")) and "/" not in value
 
 
+def is_compiled(program: str) -> bool:
+    """Whether ``program`` is a compiled uWSGI (the ``uwsgi`` package's) rather
+    than pyuwsgi's Python script, which starts with ``#!``."""
+    try:
+        with open(program, "rb") as file:
+            return not file.read(2).startswith(b"#!")
+    except OSError:  # not found here: a dry run elsewhere
+        return False
+
+
 class UWSGIServer(WebServerBackend):
     """uWSGI serving ``WSGI_APPLICATION`` (or ``APP``), stopped gracefully by
     SIGTERM (see the module's documentation for what is added and why)."""
@@ -127,7 +138,8 @@ class UWSGIServer(WebServerBackend):
         if not (from_file or configured & LISTEN_OPTIONS):
             defaults.setdefault("http-socket", "{}:{}".format(*self.default_address))
         defaults["need-app"] = True
-        defaults["binary-path"] = programs.python()
+        if not is_compiled(self.program_argv()[0]):
+            defaults["binary-path"] = programs.python()
         return defaults
 
     def build_argv(self, options: list[str]) -> list[str]:
@@ -140,6 +152,11 @@ class UWSGIServer(WebServerBackend):
         # pyuwsgi is an extension module: ``python -m pyuwsgi`` cannot run it,
         # so without its script the bare name is the best guess.
         return [programs.find_script("uwsgi") or "uwsgi"]
+
+    @classmethod
+    def is_installed(cls) -> bool:
+        """pyuwsgi, or the compiled ``uwsgi`` of the ``uwsgi`` package."""
+        return super().is_installed() or programs.find_script("uwsgi") is not None
 
     def listen_addresses(self) -> list[Address]:
         """The TCP addresses of every listening option (``:8000`` is every
