@@ -54,5 +54,9 @@ THREADS_BECOME_PROCESSES = "prodserver.W004"
 UNKNOWN_ENTRY_KEY = "prodserver.W005"
 #: Granian serves ASGI with one blocking thread only.
 ASGI_BLOCKING_THREADS = "prodserver.W006"
+#: ``BACKEND`` is a path of django-prodserver 3.0 that another replaces.
+DEPRECATED_BACKEND_PATH = "prodserver.W007"
+#: ``ARGS`` is a string (as 3.0 took it) rather than a dict.
+ARGS_AS_STRING = "prodserver.W008"
 #: Hypercorn with two workers or more drops the requests in flight on stop.
-HYPERCORN_WORKERS_DROP_REQUESTS = "prodserver.W007"
+HYPERCORN_WORKERS_DROP_REQUESTS = "prodserver.W009"

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage
 
 from . import check_ids
+from .backends.base import ProcessBackend
 from .entry import EXAMPLE_BACKEND, SETTING
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
@@ -116,6 +117,9 @@ class Request:
     pythonpath: Sequence[str] = ()
     #: The command's options as parsed, for the exported command lines.
     options: Mapping[str, Any] = field(default_factory=dict)
+    #: django-prodserver 3.0's commands: the kind of backend they run (e.g.
+    #: "server" and WebServerBackend), and without a name, the first entry.
+    kind: tuple[str, type[ProcessBackend]] | None = None
 
     @classmethod
     def from_options(
@@ -181,8 +185,8 @@ def select_names(processes: Mapping[Any, object], request: Request) -> list[obje
     if request.run_all:
         return list(processes)
     if not request.names:
-        if len(processes) == 1:
-            return list(processes)
+        if len(processes) == 1 or request.kind:
+            return list(processes)[:1]
         raise ConfigurationError(
             f"Name the process to run, or use --all. {SETTING} has: {available}",
             returncode=2,
@@ -243,6 +247,7 @@ def select(request: Request, console: Console) -> Selection:
     describing = request.list_processes or bool(request.export)
     if not describing:
         raise_errors(report, silenced)
+        check_kind(report, request)
     launching = not (describing or request.dry_run)
     for message in report.messages:
         # A missing program stops a launch with its own error: warn of it once.
@@ -268,6 +273,22 @@ def select(request: Request, console: Console) -> Selection:
     if launching:
         require_installed(report)
     return selection
+
+
+def check_kind(report: Report, request: Request) -> None:
+    """``manage.py server`` runs web servers only, ``worker`` workers only."""
+    if request.kind is None:
+        return
+    kind, backend_class = request.kind
+    for entry in report.entries:
+        if entry.backend is None or isinstance(entry.backend, backend_class):
+            continue
+        other = "worker" if kind == "server" else "server"
+        raise ConfigurationError(
+            f"BACKEND {entry.backend.config.backend!r} of {entry.name!r} is not a "
+            f"{kind} backend: run `manage.py prodserver {entry.name}` (or `manage.py "
+            f"{other} {entry.name}`)"
+        )
 
 
 def require_installed(report: Report) -> None:

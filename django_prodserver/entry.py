@@ -25,6 +25,9 @@ class ProcessConfig:
     app: str | None = None
     args: Mapping[Any, ArgValue] = field(default_factory=dict)
     env: Mapping[str, str] = field(default_factory=dict)
+    #: ``ARGS`` given as a string (as django-prodserver 3.0 took them), split
+    #: like a shell would: the options as written.
+    arg_words: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:

@@ -256,6 +256,50 @@ def names_in_argv(rules: OptionRules, tokens: Iterable[str]) -> set[str]:
     return names
 
 
+def word_groups(rules: OptionRules, words: Sequence[str]) -> list[OptionGroup]:
+    """Options written as command-line words (``--bind 0.0.0.0:8000 --preload``),
+    grouped by option: a word that is not an option is the value of the option
+    before it, unless that one is a known flag or has its value already."""
+    groups: list[OptionGroup] = []
+    for word in words:
+        names = names_in_argv(rules, [word]) if word.startswith("-") else set()
+        last = groups[-1] if groups else None
+        takes_value = (
+            last is not None
+            and len(last.tokens) == 1
+            and "=" not in last.tokens[0]
+            and last.tokens[0].startswith("--")
+            and not rules.is_flag(last.name)
+        )
+        if names:
+            groups.append(OptionGroup(names.pop(), (word,)))
+        elif last is not None and takes_value:
+            groups[-1] = OptionGroup(last.name, (*last.tokens, word))
+        else:
+            groups.append(OptionGroup("", (word,)))
+    return groups
+
+
+def group_values(groups: Sequence[OptionGroup]) -> dict[str, ArgValue]:
+    """Each named group's value, as ARGS would give it: the word after ``=`` or
+    after the option, True for a bare flag, a list for a repeated option."""
+    values: dict[str, list[str | bool]] = {}
+    for group in groups:
+        if not group.name or group.positional:
+            continue
+        first = group.tokens[0]
+        value: str | bool = True
+        if len(group.tokens) > 1:
+            value = group.tokens[1]
+        elif first.startswith("--") and "=" in first:
+            value = first.split("=", 1)[1]
+        values.setdefault(group.name, []).append(value)
+    return {
+        name: found[0] if len(found) == 1 else [str(v) for v in found]
+        for name, found in values.items()
+    }
+
+
 def build_options(
     rules: OptionRules,
     args: Mapping[Any, ArgValue],

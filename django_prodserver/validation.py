@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import shlex
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,10 +25,12 @@ from django.utils.module_loading import import_string
 from . import check_ids
 from .addresses import Address, addresses_overlap
 from .backends.base import APP_HINT, ProcessBackend, WebServerBackend, is_abstract
+from .backends.deprecated import replacement
 from .entry import ENTRY_KEYS, EXAMPLE_BACKEND, SETTING, ProcessConfig
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .failures import backend_errors
+from .options import group_values, word_groups
 from .text import brief, closest
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
@@ -172,6 +175,12 @@ def backend_class_problem(backend: object) -> str:
         return f"is a {type(backend).__name__}, not a backend class"
     if not issubclass(backend, ProcessBackend):
         return f"is the class {dotted_name(backend)}, not a prodserver backend"
+    if is_abstract(backend) and hasattr(backend, "start_server"):
+        return (
+            "is written for django-prodserver 3.0, which ran the program inside "
+            "Django's process (start_server()); it must now build the program's "
+            "command line (see 'Upgrading from 3.0' in the documentation)"
+        )
     if is_abstract(backend):
         return (
             "names no program and does not define build_argv(): it is a base "
@@ -207,6 +216,32 @@ def check_args_type(label: str, args: object) -> list[CheckMessage]:
             f"{label}['ARGS'] must be a dict of option names to values, "
             f"not {type(args).__name__}",
             'Write "ARGS": {"bind": "0.0.0.0:8000", "workers": 4}.',
+        )
+    ]
+
+
+def split_args(
+    label: str, backend: type[ProcessBackend], args: str
+) -> tuple[tuple[str, ...], list[CheckMessage]]:
+    """``ARGS`` given as a string, as django-prodserver 3.0 took them: split like
+    a shell would, with a warning that shows the dict to write instead."""
+    try:
+        words = tuple(shlex.split(args))
+    except ValueError as exc:
+        return (), [
+            error(
+                check_ids.ARGS_NOT_A_DICT,
+                f"{label}['ARGS'] is a string that cannot be split ({exc})",
+                'Write "ARGS" as a dict: {"bind": "0.0.0.0:8000", "workers": 4}.',
+            )
+        ]
+    values = group_values(word_groups(backend.option_rules, words))
+    return words, [
+        warning(
+            check_ids.ARGS_AS_STRING,
+            f"{label}['ARGS'] is a string; it is split like a shell would and "
+            "used as the program's options",
+            f'Write it as a dict: "ARGS": {values!r}.',
         )
     ]
 
@@ -361,7 +396,22 @@ def check_entry(
     entry.messages += problems
     if backend_class is None:
         return entry
+    new_path = replacement(raw["BACKEND"])
+    if new_path:
+        entry.messages.append(
+            warning(
+                check_ids.DEPRECATED_BACKEND_PATH,
+                f"{label}['BACKEND'] {raw['BACKEND']!r} is a path of "
+                "django-prodserver 3.0; it runs the same backend",
+                f'Write "BACKEND": "{new_path}".',
+            )
+        )
     args, env, app = raw.get("ARGS", {}), raw.get("ENV", {}), raw.get("APP")
+    words: tuple[str, ...] = ()
+    if isinstance(args, str):
+        words, problems = split_args(label, backend_class, args)
+        entry.messages += problems
+        args = {}
     entry.messages += check_args_type(label, args)
     backend = None
     if isinstance(args, Mapping):
@@ -373,6 +423,7 @@ def check_entry(
             app if isinstance(app, str) else None,
             args,
             env if isinstance(env, Mapping) else {},
+            words,
         )
         backend = build_backend(entry, config, backend_class, context)
     if backend is not None:

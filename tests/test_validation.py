@@ -193,7 +193,7 @@ CASES = [
         "['web']['ARGS']",
         "not list",
     ),
-    case("E006-str", web(ARGS="--workers=4"), "prodserver.E006", "not str"),
+    case("E006-list", web(ARGS=["--workers=4"]), "prodserver.E006", "not list"),
     case(
         "E007-space",
         web(ARGS={"max requests": 5}),

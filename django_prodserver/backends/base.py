@@ -34,10 +34,12 @@ from ..options import (
     ArgValue,
     OptionGroup,
     OptionRules,
+    group_values,
     join_options,
     positional_words,
     translate,
     translate_all,
+    word_groups,
 )
 from ..signals import FORWARDABLE
 from ..text import did_you_mean
@@ -168,15 +170,21 @@ class ProcessBackend:
     def translated(self) -> tuple[list[OptionGroup], list[ArgsError]]:
         """ARGS as option groups, and the items that cannot be translated
         (translated once: the checks report the errors, the command uses both)."""
+        if self.config.arg_words:
+            return word_groups(self.option_rules, self.config.arg_words), []
         return translate_all(self.option_rules, self.args)
 
     def configured(self) -> set[str]:
         """The canonical option names that ARGS set."""
+        if self.config.arg_words:
+            return {group.name for group in self.translated[0] if group.name}
         rules = self.option_rules
         return {rules.canonical(k) for k in self.args if isinstance(k, str)}
 
     def configured_values(self) -> dict[str, ArgValue]:
         """Each option's value in ARGS, by canonical name (no defaults)."""
+        if self.config.arg_words:
+            return group_values(self.translated[0])
         rules = self.option_rules
         return {
             rules.canonical(k): v for k, v in self.args.items() if isinstance(k, str)
@@ -277,7 +285,10 @@ class ProcessBackend:
             return []
         known = rules.all_names() | self.own_args
         messages: list[CheckMessage] = []
-        for key in self.config.args:
+        keys: list[object] = list(self.config.args)
+        if self.config.arg_words:  # ARGS as a string: the options it names
+            keys = [group.name for group in self.translated[0] if group.name]
+        for key in keys:
             if not isinstance(key, str):
                 continue
             name = rules.canonical(key)
@@ -431,6 +442,14 @@ class ManagementCommandBackend(WorkerBackend):
 
     def program_argv(self) -> list[str]:
         return programs.python_module_argv("django", self.command)
+
+
+#: django-prodserver 3.0's names of the base classes. A backend written for 3.0
+#: (its ``start_server()`` ran the program inside Django's process) must be
+#: rewritten to build the program's command line; the upgrade guide shows how.
+BaseProcessBackend = ProcessBackend
+BaseServerBackend = WebServerBackend
+BaseWorkerBackend = WorkerBackend
 
 
 def is_abstract(backend: type[ProcessBackend]) -> bool:

@@ -97,6 +97,10 @@ class GranianServer(WebServerBackend):
         }
 
 
+#: django-prodserver 3.0's name of the base class.
+GranianServerBase = GranianServer
+
+
 class GranianWSGIServer(GranianServer):
     """Granian serving ``WSGI_APPLICATION`` (or ``APP``) with ``--interface wsgi``."""
 

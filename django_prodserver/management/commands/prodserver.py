@@ -50,8 +50,12 @@ class Command(BaseCommand):
             raise SystemExit(BROKEN_PIPE) from None
         return output
 
+    def request(self, options: dict[str, Any]) -> cli.Request:
+        """What the command line asks for."""
+        return cli.Request.from_options(options, self.extra_args)
+
     def handle(self, *args: str, **options: Any) -> None:
-        request = cli.Request.from_options(options, self.extra_args)
+        request = self.request(options)
         console = cli.Console(
             write=self.stdout.write,
             warn=lambda text: self.stderr.write(text, self.style.WARNING),

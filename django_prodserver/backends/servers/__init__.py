@@ -1,0 +1,2 @@
+"""The web server backends under their django-prodserver 3.0 paths (deprecated:
+see :mod:`django_prodserver.backends.deprecated`)."""

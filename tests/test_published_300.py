@@ -1,0 +1,90 @@
+"""Configurations written for django-prodserver 3.0 work on this release as written.
+
+Every configuration of 3.0's README and documentation (``mysite.published_300``)
+passes the checks with no more than the warnings that name what to write instead
+(its backend paths, ``prodserver.W007``; ``ARGS`` as a string, ``prodserver.W008``),
+and each old path runs what the new one runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from django.utils.module_loading import import_string
+from mysite.published_300 import CONFIGURATIONS
+
+from django_prodserver.backends.deprecated import replacement
+from django_prodserver.checks import check_processes
+from tests.commands import plans_of
+
+#: The messages an upgraded configuration may get: the deprecation warnings; a
+#: program that this test environment does not install; and the two warnings
+#: that say how a value of 3.0's documentation is adapted (db_worker's
+#: ``threads`` become processes; granian runs ASGI with one blocking thread).
+ALLOWED = {
+    "prodserver.W007", "prodserver.W008", "prodserver.W001",
+    "prodserver.W004", "prodserver.W006",
+}  # fmt: skip
+#: The docs' Celery app is the reader's own: the example project's stands in
+#: (a fragment of a Celery page gets it too: the page sets it elsewhere).
+APP = "mysite.celery.app"
+
+
+def as_in_this_project(processes: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        name: {**entry, "APP": APP} if ".celery." in entry["BACKEND"] else dict(entry)
+        for name, entry in processes.items()
+    }
+
+
+def missing_backends(processes: Mapping[str, Any]) -> list[str]:
+    """Backends the configuration names that this checkout does not have yet."""
+    paths = [replacement(e["BACKEND"]) or e["BACKEND"] for e in processes.values()]
+    return [path for path in paths if not importable(path)]
+
+
+def importable(path: str) -> bool:
+    try:
+        import_string(path)
+    except ImportError:
+        return False
+    return True
+
+
+CASES = [
+    pytest.param(processes, id=f"{index}: {source}")
+    for index, (source, processes) in enumerate(CONFIGURATIONS)
+]
+
+
+def test_every_configuration_is_collected() -> None:
+    assert len(CONFIGURATIONS) >= 90
+    paths = {e["BACKEND"] for _, p in CONFIGURATIONS for e in p.values()}
+    assert "django_prodserver.backends.servers.gunicorn.GunicornServer" in paths
+    assert "django_prodserver.backends.workers.celery.CeleryWorker" in paths
+
+
+@pytest.mark.parametrize("processes", CASES)
+def test_passes_the_checks_with_deprecation_warnings_only(
+    processes: Mapping[str, Any],
+) -> None:
+    if missing_backends(processes):
+        pytest.skip(f"not in this checkout: {missing_backends(processes)}")
+    messages = check_processes(as_in_this_project(processes))
+    assert {m.id for m in messages} <= ALLOWED, [str(m) for m in messages]
+
+
+@pytest.mark.parametrize("processes", CASES)
+def test_an_old_path_runs_what_the_new_path_runs(processes: Mapping[str, Any]) -> None:
+    if missing_backends(processes):
+        pytest.skip(f"not in this checkout: {missing_backends(processes)}")
+    for name, entry in as_in_this_project(processes).items():
+        new = replacement(entry["BACKEND"])
+        if new is None:
+            continue
+        (old_plan,) = plans_of(entry, name=name)
+        (new_plan,) = plans_of({**entry, "BACKEND": new}, name=name)
+        assert old_plan["argv"] == new_plan["argv"]
+        assert old_plan["env"] == new_plan["env"]
