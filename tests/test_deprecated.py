@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.utils.module_loading import import_string
 
@@ -22,7 +23,10 @@ OLD_GUNICORN = "django_prodserver.backends.servers.gunicorn.GunicornServer"
 def test_an_old_path_is_the_same_backend_with_a_warning(old: str, new: str) -> None:
     assert import_string(old) is import_string(new)
     entry = {"BACKEND": old, "APP": "mysite.celery.app"}
-    messages = check_processes({"p": entry})
+    # runserver_plus is a command of django-extensions.
+    apps = [*settings.INSTALLED_APPS, "django_extensions"]
+    with override_settings(INSTALLED_APPS=apps):
+        messages = check_processes({"p": entry})
     assert [m.id for m in messages] == ["prodserver.W007"]
     assert messages[0].hint == f'Write "BACKEND": "{new}".'
 

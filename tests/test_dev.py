@@ -16,7 +16,7 @@ from django_prodserver.backends.dev.base import RunserverBackend, addrport_addre
 from django_prodserver.backends.dev.daphne import DaphneRunserver
 from django_prodserver.backends.dev.django_runserver import DjangoRunserver
 from django_prodserver.backends.dev.werkzeug import RunserverPlus
-from tests.commands import entry_messages
+from tests.commands import entry_messages, plans_of
 from tests.processes import (
     HOST,
     WebServer,
@@ -185,6 +185,40 @@ def test_unknown_option_did_you_mean(backend: str, key: str, suggestion: str) ->
         (message,) = entry_messages("web", {"BACKEND": backend, "ARGS": {key: 1}})
     assert message.id == "prodserver.W002"
     assert message.hint == f"Did you mean {suggestion!r}?"
+
+
+@pytest.mark.parametrize(
+    ("backend", "key", "hint"),
+    [
+        (RUNSERVER_PLUS, "use_debugger", "Remove the key."),
+        (RUNSERVER_PLUS, "processes", "Remove the key."),
+        (DAPHNE_RUNSERVER, "ping_interval", "Remove the key."),
+        (DAPHNE_RUNSERVER, "unix_socket", "Remove the key."),
+    ],
+)
+def test_keys_of_the_published_in_process_servers_are_left_out(
+    backend: str, key: str, hint: str
+) -> None:
+    """3.0 ran its own development servers in Django's process, with options
+    the commands do not have: those keys are left out, with a warning."""
+    entry = {"BACKEND": backend, "ARGS": {key: None, "addrport": "8000"}}
+    apps = ["daphne", *installed_apps(), "django_extensions"]
+    with override_settings(INSTALLED_APPS=apps, ASGI_APPLICATION="x.asgi.app"):
+        (message,) = entry_messages("web", entry)
+        (plan,) = plans_of(entry)
+    assert message.id == "prodserver.W002"
+    assert "django-prodserver 3.0" in message.msg
+    assert "left out" in message.msg
+    argv = plan["argv"]
+    assert isinstance(argv, list)
+    assert argv[-1] == "8000"
+    option = "--" + key.replace("_", "-")
+    assert not [word for word in argv if word.startswith(option)]
+
+
+def test_static_options_set_to_false_are_not_reported() -> None:
+    entry = {"BACKEND": RUNSERVER, "ARGS": {"nostatic": False, "insecure": False}}
+    assert entry_messages("web", entry) == []
 
 
 def installed_apps() -> list[str]:

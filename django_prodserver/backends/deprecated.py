@@ -24,6 +24,9 @@ REPLACEMENTS = {
         f"{_B}.django_tasks.DjangoTasksWorker"
     ),
     f"{_B}.workers.django_q2.DjangoQ2Worker": f"{_B}.django_q2.DjangoQ2Worker",
+    f"{_B}.servers.flower.CeleryFlower": f"{_B}.celery.CeleryFlower",
+    f"{_B}.workers.celery.CeleryFlower": f"{_B}.celery.CeleryFlower",
+    f"{_B}.dev.werkzeug.WerkzeugRunserver": f"{_B}.dev.werkzeug.RunserverPlus",
 }
 
 

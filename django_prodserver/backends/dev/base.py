@@ -26,6 +26,7 @@ from django.core.checks import CheckMessage
 from ... import check_ids, programs
 from ...addresses import Address, parse_host_port, parse_port
 from ...options import TRUE_WORDS, ArgValue, OptionRules
+from ...text import did_you_mean
 from ..base import DJANGO_COMMAND_FLAGS, DJANGO_COMMAND_OPTIONS, WebServerBackend
 
 #: The flags of Django's ``runserver`` (``-6`` is ``ipv6``).
@@ -111,6 +112,10 @@ class RunserverBackend(WebServerBackend):
     command_app: ClassVar[str | None] = None
     #: Whether ``nostatic`` and ``insecure`` are options without staticfiles.
     static_flags_always: ClassVar[bool] = False
+    #: ARGS keys of django-prodserver 3.0's own development server (which ran
+    #: in Django's process) that the command has no option for: left out of
+    #: the command line, with a warning.
+    own_args: ClassVar[frozenset[str]] = frozenset()
 
     def program_argv(self) -> list[str]:
         return programs.python_module_argv("django", self.command)
@@ -153,6 +158,22 @@ class RunserverBackend(WebServerBackend):
             *super().check_config(),
             *self.check_command_app(),
             *self.check_static_flags(),
+            *self.check_published_keys(),
+        ]
+
+    def check_published_keys(self) -> list[CheckMessage]:
+        """prodserver.W002 for the keys of 3.0's server that are left out."""
+        rules = self.option_rules
+        return [
+            self.warning(
+                check_ids.UNKNOWN_OPTION,
+                f"ARGS key {key!r} was an option of django-prodserver 3.0's own "
+                f"development server; {self.command} has no such option, so it is "
+                "left out",
+                did_you_mean(key.replace("_", "-"), rules.known, "Remove the key."),
+            )
+            for key in self.config.args
+            if isinstance(key, str) and key.replace("_", "-") in self.own_args
         ]
 
     def check_command_app(self) -> list[CheckMessage]:
@@ -180,7 +201,8 @@ class RunserverBackend(WebServerBackend):
                 f"{STATICFILES!r} in INSTALLED_APPS; it is passed on as --{key}",
                 f'Remove the key, or add "{STATICFILES}" to INSTALLED_APPS.',
             )
-            for key in sorted(self.configured() & STATIC_FLAGS)
+            for key in sorted(STATIC_FLAGS)
+            if is_set(self.configured_values(), key)
         ]
 
 

@@ -35,6 +35,14 @@ class DaphneRunserver(RunserverBackend):
     module = "daphne"
     extra = "daphne"
     option_rules = runserver_rules(FLAGS, VALUE_OPTIONS)
+    own_args = frozenset(
+        {
+            "websocket-timeout", "websocket-connect-timeout", "ping-interval",
+            "ping-timeout", "application-close-timeout", "request-buffer-size",
+            "server-name", "root-path", "unix-socket", "fd", "endpoints",
+            "proxy-headers", "access-log",
+        }
+    )  # fmt: skip
 
     def check_command_app(self) -> list[CheckMessage]:
         """prodserver.E011 unless daphne's app provides ``runserver``."""

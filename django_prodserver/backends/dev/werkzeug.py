@@ -45,6 +45,17 @@ class RunserverPlus(RunserverBackend):
         FLAGS, VALUE_OPTIONS, ALIASES, without=frozenset({"skip-checks"})
     )
 
+    own_args = frozenset(
+        {
+            "processes", "passthrough-errors", "use-debugger", "trusted-hosts",
+            "evalex", "ssl-dev-cert-dir",
+        }
+    )  # fmt: skip
+
     @classmethod
     def is_installed(cls) -> bool:
         return super().is_installed() and programs.is_installed("werkzeug")
+
+
+#: The name of :class:`RunserverPlus` in django-prodserver 3.0 (deprecated).
+WerkzeugRunserver = RunserverPlus
