@@ -1,7 +1,8 @@
 # Development tasks. `make demo` and `make test` work on a fresh machine with
-# Python 3.10+ (redis-server is needed by the Celery tests: `.ci/run` installs it).
-# `make test` runs every tox environment, one after the other: lint, docs and one
-# per Django line, each on its Python (3.10 to 3.13; tox.ini, toxfile.py).
+# Python 3.10+ (redis-server and PostgreSQL are needed by the Celery and lifecycle
+# tests: `.ci/run` installs them). `make test` runs every tox environment, one
+# after the other: lint, docs and one per Django line, each on its Python (3.10
+# to 3.13; tox.ini, toxfile.py).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python

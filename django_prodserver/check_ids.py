@@ -38,9 +38,19 @@ CLUSTER_NAME_NEEDS_ALT_CLUSTERS = "prodserver.E013"
 MISSPELT_ENTRY_KEY = "prodserver.E014"
 #: A Celery entry's ``APP`` names no module that can be imported.
 CELERY_APP_NOT_FOUND = "prodserver.E015"
+#: ``BEFORE`` is not a list of management command lines.
+BAD_BEFORE = "prodserver.E016"
+#: A ``BEFORE`` step names a management command that does not exist.
+UNKNOWN_COMMAND = "prodserver.E017"
+#: ``WAIT_FOR`` is not a list of strings.
+BAD_WAIT_FOR = "prodserver.E018"
+#: A ``WAIT_FOR`` target that names nothing prodserver can wait for.
+UNKNOWN_WAIT_TARGET = "prodserver.E019"
+#: ``WAIT_TIMEOUT`` is not a number of seconds above 0, or None.
+BAD_WAIT_TIMEOUT = "prodserver.E020"
 #: A setting the program needs is not set (daphne's ``runserver``:
 #: ``ASGI_APPLICATION``).
-MISSING_SETTING = "prodserver.E016"
+MISSING_SETTING = "prodserver.E021"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"

@@ -10,6 +10,7 @@ into ``CommandError`` at its edge.
 
 from __future__ import annotations
 
+import json
 import os
 from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Callable, Mapping, Sequence
@@ -154,10 +155,32 @@ def colour_option(options: Mapping[str, Any]) -> bool | None:
 
 @dataclass(frozen=True)
 class Console:
-    """Where the command prints: its output, and warnings."""
+    """Where the command prints: its output, warnings, and what the launcher
+    does before the programs start (waits, steps)."""
 
     write: Callable[[str], None]
     warn: Callable[[str], None]
+    note: Callable[[str], None] | None = None
+
+
+@dataclass(frozen=True)
+class Selected:
+    """One selected entry: its backend, and the plans of its program (none for
+    a release entry, whose steps are its work)."""
+
+    backend: ProcessBackend
+    plans: list[Plan]
+
+    @property
+    def prepared(self) -> bool:
+        """Whether the launcher has something to do for it first."""
+        config = self.backend.config
+        return bool(self.backend.oneshot or config.before or config.wait_for)
+
+
+def launch_order(selected: list[Selected]) -> list[Selected]:
+    """One-shot entries (release steps) first, each group in its given order."""
+    return sorted(selected, key=lambda each: not each.backend.oneshot)
 
 
 def configured_processes() -> Mapping[Any, object]:
@@ -223,15 +246,15 @@ def raise_errors(report: Report, silenced: frozenset[str]) -> None:
 
 @dataclass
 class Selection:
-    """The selected entries, checked: their plans, and what stops the others."""
+    """The selected entries, checked: what each runs, and what stops the others."""
 
     names: list[object]
     context: LaunchContext
-    plans: dict[object, list[Plan]] = field(default_factory=dict)
+    entries: dict[object, Selected] = field(default_factory=dict)
     broken: dict[object, str] = field(default_factory=dict)
 
-    def all_plans(self) -> list[Plan]:
-        return [plan for plans in self.plans.values() for plan in plans]
+    def in_launch_order(self) -> list[Selected]:
+        return launch_order(list(self.entries.values()))
 
 
 def select(request: Request, console: Console) -> Selection:
@@ -269,7 +292,7 @@ def select(request: Request, console: Console) -> Selection:
             selection.broken[entry.name] = str(exc)
             console.warn(str(exc))
             continue
-        selection.plans[entry.name] = plans
+        selection.entries[entry.name] = Selected(entry.backend, plans)
     if launching:
         require_installed(report)
     return selection
@@ -306,39 +329,86 @@ def run(request: Request, console: Console) -> None:
     elif request.list_processes:
         print_list(selection, console)
     elif request.dry_run:
-        for each in selection.all_plans():
-            json_form = request.output_format == "json"
-            console.write(each.json_line() if json_form else each.shell_line())
+        print_dry_run(selection.in_launch_order(), request.output_format, console)
     else:
-        launch(selection.all_plans(), request)
+        launch(selection.in_launch_order(), request, console)
 
 
 def print_export(request: Request, selection: Selection, console: Console) -> None:
     from .export import render
     from .export.deployment import deployment  # only here: launches do without
 
-    names = [str(name) for name in selection.names if name in selection.plans]
+    names = [str(name) for name in selection.names if name in selection.entries]
+    oneshot = [name for name in names if selection.entries[name].backend.oneshot]
     for name, problem in selection.broken.items():
         console.write(f"# {name} is left out: {one_line(problem)}")
     if names:
-        deploy = deployment(names, request.options, request.extra_args)
+        deploy = deployment(names, request.options, request.extra_args, oneshot)
         console.write(render(request.export or "", deploy).rstrip("\n"))
 
 
+def lifecycle_lines(each: Selected) -> list[str]:
+    """What the launcher does for the entry first, a phrase a line."""
+    if not each.prepared:
+        return []
+    from . import lifecycle
+
+    return lifecycle.describe(each.backend)
+
+
+def print_dry_run(
+    selected: list[Selected], output_format: str, console: Console
+) -> None:
+    """Each entry's plans in launch order, after what the launcher does first
+    (shell: comment lines; JSON: more keys, and an object with an empty argv
+    for an entry without a program)."""
+    for each in selected:
+        if output_format == "shell":
+            for line in lifecycle_lines(each):
+                console.write(f"# {each.backend.name}: {line}")
+            for plan in each.plans:
+                console.write(plan.shell_line())
+            continue
+        config = each.backend.config
+        objects = [plan.as_dict() for plan in each.plans] or [
+            {
+                "name": config.name,
+                "backend": config.backend,
+                "argv": [],
+                "env": {},
+                "cwd": os.getcwd(),
+            }
+        ]
+        extra: dict[str, object] = {}
+        if each.prepared:
+            from . import lifecycle
+
+            extra = lifecycle.as_json(each.backend)
+        for data in objects:
+            console.write(json.dumps({**data, **extra}))
+
+
 def print_list(selection: Selection, console: Console) -> None:
-    """Each process by the name that runs it, its backend, and its command lines
-    with the variables that set it apart (those every process gets are left out)."""
-    width = max(len(str(name)) for name in selection.names)
+    """Each process by the name that runs it, its backend, then what the
+    launcher does first and its command lines, with the variables that set it
+    apart (those every process gets are left out). In launch order."""
+    names = [
+        *(each.backend.config.name for each in selection.in_launch_order()),
+        *selection.broken,
+    ]
+    width = max(len(str(name)) for name in names)
     common = selection.context.variables
-    for name in selection.names:
+    for name in names:
         label = f"{name!s:<{width}}"
         if name in selection.broken:
             console.write(f"{label}  {one_line(selection.broken[name])}")
             continue
-        plans = selection.plans[name]
-        count = f"  ({len(plans)} processes)" if len(plans) > 1 else ""
-        console.write(f"{label}  {plans[0].backend}{count}")
-        for plan in plans:
+        each = selection.entries[name]
+        count = f"  ({len(each.plans)} processes)" if len(each.plans) > 1 else ""
+        console.write(f"{label}  {each.backend.config.backend}{count}")
+        for line in lifecycle_lines(each):
+            console.write(f"{'':<{width}}  {line}")
+        for plan in each.plans:
             own = {k: v for k, v in plan.env.items() if common.get(k) != v}
             console.write(f"{'':<{width}}  {plan.shell_line(own)}")
 
@@ -347,10 +417,20 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def launch(plans: list[Plan], request: Request) -> None:
-    """Exec the one program, or the supervisor of several. Returns only by raising."""
+def launch(selected: list[Selected], request: Request, console: Console) -> None:
+    """Run what comes first (release entries, waits, steps), then exec the one
+    program or the supervisor of several. Returns only by raising, or when
+    there is no program to start (release entries only)."""
     if os.name != "posix":
         raise ConfigurationError("prodserver runs programs on POSIX systems only")
+    if any(each.prepared for each in selected):
+        from .lifecycle import run_before_programs
+
+        note = console.note or console.warn
+        run_before_programs([(each.backend, each.plans) for each in selected], note)
+    plans = [p for each in selected if not each.backend.oneshot for p in each.plans]
+    if not plans:
+        return
     from . import executor
 
     exec_one = len(plans) == 1 and plans[0].can_exec and not request.spawn

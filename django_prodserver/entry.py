@@ -10,8 +10,12 @@ from .options import ArgValue
 
 #: The setting prodserver reads.
 SETTING = "PRODUCTION_PROCESSES"
+#: The keys that say what happens before the program starts (see ``lifecycle``).
+LIFECYCLE_KEYS = frozenset({"BEFORE", "WAIT_FOR", "WAIT_TIMEOUT"})
 #: The keys an entry takes.
-ENTRY_KEYS = frozenset({"BACKEND", "APP", "ARGS", "ENV"})
+ENTRY_KEYS = frozenset({"BACKEND", "APP", "ARGS", "ENV"}) | LIFECYCLE_KEYS
+#: How long ``WAIT_FOR`` waits, in seconds, when ``WAIT_TIMEOUT`` is not set.
+DEFAULT_WAIT_TIMEOUT = 60.0
 #: The backend the messages show as an example.
 EXAMPLE_BACKEND = "django_prodserver.backends.gunicorn.GunicornServer"
 
@@ -28,6 +32,12 @@ class ProcessConfig:
     #: ``ARGS`` given as a string (as django-prodserver 3.0 took them), split
     #: like a shell would: the options as written.
     arg_words: tuple[str, ...] = ()
+    #: ``BEFORE``: management commands to run first, each as its words.
+    before: tuple[tuple[str, ...], ...] = ()
+    #: ``WAIT_FOR``: what must answer before anything runs.
+    wait_for: tuple[str, ...] = ()
+    #: ``WAIT_TIMEOUT``: how long to wait for it (None: no limit).
+    wait_timeout: float | None = DEFAULT_WAIT_TIMEOUT
 
     @property
     def label(self) -> str:

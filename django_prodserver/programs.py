@@ -14,6 +14,7 @@ import re
 import sys
 import sysconfig
 from functools import cache
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 
 
@@ -27,6 +28,14 @@ def scripts_dirs() -> tuple[str, ...]:
     return tuple(dict.fromkeys(d for d in dirs if d))
 
 
+def top_level_spec(name: str) -> ModuleSpec | None:
+    """Where a top-level module is, found without importing anything."""
+    try:
+        return importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+
+
 def is_installed(dotted: str) -> bool:
     """Whether a module can be imported, without importing it or its packages.
 
@@ -34,10 +43,7 @@ def is_installed(dotted: str) -> bool:
     package is only located, and the rest is looked up in its directories.
     """
     top, *rest = dotted.split(".")
-    try:
-        spec = importlib.util.find_spec(top)
-    except (ImportError, ValueError):
-        return False
+    spec = top_level_spec(top)
     if spec is None:
         return False
     if not rest:
@@ -49,6 +55,28 @@ def is_installed(dotted: str) -> bool:
         if (directory / last).is_dir() or (directory / f"{last}.py").is_file():
             return True
     return False
+
+
+def module_file(dotted: str) -> str | None:
+    """The source file of a module, without importing it or its packages (an
+    imported module's own ``__file__``); None if there is none to read."""
+    module = sys.modules.get(dotted)
+    if module is not None:
+        found = getattr(module, "__file__", None)
+        return found if isinstance(found, str) else None
+    top, *rest = dotted.split(".")
+    spec = top_level_spec(top)
+    if spec is None:
+        return None
+    if not rest:
+        return spec.origin if spec.has_location else None
+    *packages, last = rest
+    for location in spec.submodule_search_locations or ():
+        directory = Path(location).joinpath(*packages)
+        for candidate in (directory / f"{last}.py", directory / last / "__init__.py"):
+            if candidate.is_file():
+                return str(candidate)
+    return None
 
 
 def normalized(name: str) -> str:

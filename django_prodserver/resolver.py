@@ -94,7 +94,10 @@ def resolve(
     """
     config = backend.config
     with backend_errors(config, "building the command"):
-        commands = checked_commands(config, backend.commands(list(extra_args)))
+        built = backend.commands(list(extra_args))
+        if backend.oneshot and built == []:
+            return []  # a release entry without a program: its steps are its work
+        commands = checked_commands(config, built)
         own = checked_environment(config, backend.environment())
         checked_signals(config, backend)
     env = {**context.variables, **own, **config.env}

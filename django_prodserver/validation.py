@@ -26,7 +26,13 @@ from . import check_ids
 from .addresses import Address, addresses_overlap
 from .backends.base import APP_HINT, ProcessBackend, WebServerBackend, is_abstract
 from .backends.deprecated import replacement
-from .entry import ENTRY_KEYS, EXAMPLE_BACKEND, SETTING, ProcessConfig
+from .entry import (
+    ENTRY_KEYS,
+    EXAMPLE_BACKEND,
+    LIFECYCLE_KEYS,
+    SETTING,
+    ProcessConfig,
+)
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .failures import backend_errors
@@ -413,6 +419,12 @@ def check_entry(
         entry.messages += problems
         args = {}
     entry.messages += check_args_type(label, args)
+    lifecycle: dict[str, Any] = {}
+    if raw.keys() & LIFECYCLE_KEYS:  # their checks load only when needed
+        from .lifecycle_checks import check_lifecycle
+
+        lifecycle, problems = check_lifecycle(label, raw, deep)
+        entry.messages += problems
     backend = None
     if isinstance(args, Mapping):
         # Built before ENV and APP are checked, so that ARGS are checked too;
@@ -424,10 +436,15 @@ def check_entry(
             args,
             env if isinstance(env, Mapping) else {},
             words,
+            **lifecycle,
         )
         backend = build_backend(entry, config, backend_class, context)
     if backend is not None:
         entry.messages += check_args(backend)
+        if backend.config.wait_for:
+            from .lifecycle_checks import check_wait_targets
+
+            entry.messages += check_wait_targets(backend)
     entry.messages += check_env(label, env)
     entry.messages += check_app(label, backend_class, app)
     if entry.errors():

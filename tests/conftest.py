@@ -9,8 +9,10 @@ import pytest
 
 from tests.processes import (
     EXAMPLE_DIR,
+    PostgresServer,
     example_env,
     free_port,
+    postgres_bindir,
     redis_server,
     redis_server_program,
 )
@@ -41,6 +43,20 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     directory.mkdir()
     with redis_server(directory) as url:
         yield url
+
+
+@pytest.fixture
+def postgres() -> Iterator[PostgresServer]:
+    """A private PostgreSQL cluster, created but not started: the test starts it
+    (``postgres.start()``) when it wants the database to come up."""
+    bindir = postgres_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    server = PostgresServer(bindir)
+    try:
+        yield server
+    finally:
+        server.remove()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -413,15 +414,18 @@ def redis_server_program() -> str | None:
 
 
 @contextlib.contextmanager
-def redis_server(directory: Path, timeout: float = 20) -> Iterator[str]:
-    """A private ``redis-server`` on a free loopback port; yields its URL.
+def redis_server(
+    directory: Path, timeout: float = 20, port: int | None = None
+) -> Iterator[str]:
+    """A private ``redis-server`` on a free loopback port (or ``port``); yields
+    its URL.
 
     Nothing is saved (``--save ''``, no AOF) and its files go to ``directory``.
     It is stopped by its PID.
     """
     program = redis_server_program()
     assert program is not None, "redis-server is not installed"
-    port = free_port()
+    port = port or free_port()
     log = (directory / "redis.log").open("wb")
     proc = subprocess.Popen(
         [
@@ -477,3 +481,110 @@ def records(db: Path, key: str) -> list[tuple[str, int, str | None]]:
         db, "SELECT runner, pid, finished_at FROM jobs_record WHERE key = ?", key
     )
     return [(str(r), int(p), None if f is None else str(f)) for r, p, f in rows]  # type: ignore[call-overload]
+
+
+def postgres_bindir() -> Path | None:
+    """The directory of PostgreSQL's server programs (Debian keeps them out of
+    ``PATH``, one directory per major version: the newest)."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda path: (
+            int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0
+        ),
+    )
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+class PostgresServer:
+    """A private PostgreSQL cluster for one test: created at once, started and
+    stopped when the test says, on a free loopback port, stopped by its PID.
+
+    PostgreSQL refuses to run as root: then its files belong to, and it runs
+    as, the ``postgres`` user (or ``nobody``). Anyone connects as ``postgres``
+    without a password.
+    """
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.port = free_port()
+        self.user = self.system_user()
+        # Not under pytest's tmp_path: its parents are private to root.
+        self.root = Path(tempfile.mkdtemp(prefix="prodserver-pg-"))
+        self.data = self.root / "data"
+        self.log = self.root / "postgres.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        if self.user:
+            shutil.chown(self.root, self.user)
+        self.run_as(
+            [str(bindir / "initdb"), "-D", str(self.data), "-U", "postgres",
+             "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"],
+        )  # fmt: skip
+
+    @staticmethod
+    def system_user() -> str | None:
+        """Whom to run PostgreSQL as: None for the current user unless root."""
+        if os.geteuid() != 0:
+            return None
+        import pwd
+
+        for name in ("postgres", "nobody"):
+            with contextlib.suppress(KeyError):
+                pwd.getpwnam(name)
+                return name
+        raise AssertionError("no user to run PostgreSQL as")
+
+    def run_as(self, argv: list[str]) -> None:
+        result = subprocess.run(
+            argv, user=self.user, capture_output=True, text=True, timeout=120,
+            cwd=self.root, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts sessions."""
+        assert self.proc is None, "already started"
+        log = self.log.open("ab")
+        self.proc = subprocess.Popen(
+            [str(self.bindir / "postgres"), "-D", str(self.data),
+             "-p", str(self.port), "-c", f"listen_addresses={HOST}",
+             "-k", str(self.root), "-c", "fsync=off"],
+            user=self.user, cwd=self.root, stdin=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        log.close()
+        ready = [
+            str(self.bindir / "pg_isready"),
+            "-q",
+            "-h",
+            HOST,
+            "-p",
+            str(self.port),
+        ]
+        wait_until(
+            lambda: (
+                subprocess.run(ready, check=False).returncode == 0
+                or self.proc is None
+                or self.proc.poll() is not None
+            ),
+            timeout=60,
+        )
+        assert subprocess.run(ready, check=False).returncode == 0, self.log.read_text()
+
+    def stop(self, timeout: float = 30) -> None:
+        """Fast shutdown (SIGINT) by its PID; SIGKILL if it hangs."""
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=timeout)
+        self.proc = None
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -259,7 +259,7 @@ def test_runserver_plus_needs_django_extensions() -> None:
             "'django.contrib.staticfiles' comes before it",
         ),
         ([STATICFILES, "daphne"][::-1], True, [], ""),
-        (["daphne"], False, ["prodserver.E016"], "ASGI_APPLICATION"),
+        (["daphne"], False, ["prodserver.E021"], "ASGI_APPLICATION"),
     ],
 )  # fmt: skip
 def test_daphne_runserver_needs_daphne_first_and_an_asgi_application(

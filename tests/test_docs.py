@@ -81,6 +81,11 @@ def write_settings(tmp_path: Path, code: str) -> str:
     (package / "settings.py").write_text("from mysite.settings import *  # noqa\n")
     preamble = "" if "import *" in code else "from mysite.settings import *  # noqa\n"
     (package / "sample.py").write_text(preamble + code)
+    # cookiecutter-django's layout, which some pages follow: config/celery_app.py
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    (config / "__init__.py").write_text("")
+    (config / "celery_app.py").write_text("from mysite.celery import app\n")
     return "docsample.sample"
 
 

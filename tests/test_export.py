@@ -114,6 +114,48 @@ def test_export_of_named_processes_only() -> None:
     assert list(commands) == ["api_v2"]
 
 
+RELEASE = "django_prodserver.backends.release.Release"
+WITH_RELEASES = {
+    "web": {"BACKEND": GUNICORN},
+    "migrate": {"BACKEND": RELEASE, "BEFORE": ["migrate --noinput"]},
+    "cache_table": {"BACKEND": RELEASE, "BEFORE": ["createcachetable"]},
+}
+
+
+@override_settings(PRODUCTION_PROCESSES=WITH_RELEASES)
+def test_procfile_release_line_runs_the_one_shot_processes() -> None:
+    commands = parse_procfile(exported("--export", "procfile"))
+    assert list(commands) == ["release", "web"]
+    assert commands["release"][2:] == ["prodserver", "migrate", "cache_table"]
+    assert commands["web"][2:] == ["prodserver", "web"]
+    only = parse_procfile(exported("--export", "procfile", "cache_table"))
+    assert only["release"][2:] == ["prodserver", "cache_table"]
+
+
+@pytest.mark.integration
+def test_procfile_release_line_migrates_when_run(tmp_path: Path) -> None:
+    setting = {"release": {"BACKEND": RELEASE, "BEFORE": ["migrate --noinput"]}}
+    source = "from mysite.settings import *  # noqa: F403\n\n"
+    (tmp_path / "release_settings.py").write_text(
+        f"{source}PRODUCTION_PROCESSES = {setting!r}\n"
+    )
+    db = tmp_path / "fresh.sqlite3"
+    env = example_env(
+        DJANGO_SETTINGS_MODULE="release_settings",
+        PYTHONPATH=str(tmp_path),
+        EXAMPLE_DB=str(db),
+    )
+    result = manage("prodserver", "--export=procfile", env=env)
+    assert result.returncode == 0, result.stderr
+    release = parse_procfile(result.stdout)["release"]
+    ran = subprocess.run(
+        release, cwd=EXAMPLE_DIR, env=with_python_on_path(env), capture_output=True,
+        text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert "Applying jobs.0001_initial... OK" in ran.stdout
+
+
 @pytest.mark.integration
 def test_procfile_line_serves_when_run(tmp_path: Path, port: int) -> None:
     result = manage("prodserver", "--export=procfile", "--", f"--bind={HOST}:{port}")

@@ -37,6 +37,29 @@ def test_a_dotted_name_does_not_import_its_package() -> None:
     assert python_output(code) == "[]"
 
 
+def test_module_file_reads_where_a_module_is() -> None:
+    import json.decoder
+
+    assert programs.module_file("json.decoder") == json.decoder.__file__
+    assert programs.module_file("json") == json.__file__
+    assert programs.module_file("no_such_package_here.x") is None
+    assert programs.module_file("json.no_such_module") is None
+    assert programs.module_file("sys") is None  # built in: no file
+
+
+def test_module_file_does_not_import_its_package() -> None:
+    code = (
+        "import sys; from django_prodserver.programs import module_file; "
+        "print(module_file('django_q.management.commands.qcluster')); "
+        "print(module_file('django_q.management')); "
+        "print(sorted(m for m in sys.modules if m.startswith('django_q')))"
+    )
+    qcluster, package, imported = python_output(code).splitlines()
+    assert qcluster.endswith("django_q/management/commands/qcluster.py")
+    assert package.endswith("django_q/management/__init__.py")
+    assert imported == "[]"
+
+
 @pytest.mark.parametrize(
     ("distribution", "module"),
     [("gunicorn", None), ("django", None), ("PyYAML", "yaml"), ("psutil", None)],

@@ -85,6 +85,10 @@ class ProcessBackend:
         Whether the entry must have an ``APP`` key.
     ``own_args``
         ARGS keys that prodserver itself handles; they never reach the program.
+    ``oneshot``
+        Whether the entry runs once, to completion, rather than until it is
+        stopped (a release step): a launch of several processes runs it
+        first, and starts the others only if it succeeds.
     """
 
     program: ClassVar[str | None] = None
@@ -97,6 +101,7 @@ class ProcessBackend:
     can_exec: ClassVar[bool] = True
     requires_app: ClassVar[bool] = False
     own_args: ClassVar[frozenset[str]] = frozenset()
+    oneshot: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -135,6 +140,12 @@ class ProcessBackend:
     def environment(self) -> dict[str, str]:
         """Variables this backend sets for the program (``ENV`` still wins)."""
         return {}
+
+    def broker_url(self) -> str | None:
+        """The URL of the message broker the program connects to, which
+        ``WAIT_FOR: ["broker"]`` waits for; None if it has none. Read from
+        settings and :attr:`environ`, never by importing the program."""
+        return None
 
     def check_config(self) -> list[CheckMessage]:
         """System checks of this entry; extend with ``super().check_config()``

@@ -176,6 +176,17 @@ class CeleryBackend(WorkerBackend):
             )
         ]
 
+    def broker_url(self) -> str | None:
+        """``CELERY_BROKER_URL`` of the environment, else the broker the app's
+        module or settings configure (see :mod:`.celery_broker`); a ``broker``
+        in ARGS wins over both."""
+        configured = self.option_values().get("broker")
+        if isinstance(configured, str) and configured:
+            return configured
+        from . import celery_broker  # only for WAIT_FOR: not on every launch
+
+        return celery_broker.broker_url(self.config.app, self.environ)
+
 
 def app_modules(app: str) -> set[str]:
     """The modules ``APP`` may name: ``a.b:c`` → a.b; ``a.b.c`` → a.b.c or a.b."""

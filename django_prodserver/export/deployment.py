@@ -21,6 +21,8 @@ class Deployment:
     absolute. ``settings_option``, ``pythonpath``, ``spawn`` and a
     ``stop_timeout`` other than the default were given to the export command:
     every exported command repeats them, and ``extra_args`` after ``--``.
+    ``oneshot`` names the processes that run once, to completion, before the
+    others start (release steps), in their order.
     """
 
     names: tuple[str, ...]
@@ -35,12 +37,19 @@ class Deployment:
     pythonpath: str | None = None
     spawn: bool = False
     extra_args: tuple[str, ...] = ()
+    oneshot: tuple[str, ...] = ()
+
+    @property
+    def long_running(self) -> tuple[str, ...]:
+        """The processes that run until they are stopped."""
+        return tuple(name for name in self.names if name not in self.oneshot)
 
     def path(self, path: str, relative: bool) -> str:
         return os.path.relpath(path, self.cwd) if relative else path
 
-    def command(self, name: str, python: str, relative: bool) -> list[str]:
-        """argv of ``python manage.py prodserver NAME …`` for one process.
+    def command(self, name: str, python: str, relative: bool, *more: str) -> list[str]:
+        """argv of ``python manage.py prodserver NAME …`` for one process (or,
+        with ``more`` names, for several: one-shot ones run one after another).
 
         ``relative`` writes paths relative to ``cwd`` (a Procfile or an image
         runs from the project directory); otherwise they are absolute. Without a
@@ -49,11 +58,12 @@ class Deployment:
         """
         settings, pythonpath = self.settings_option, self.pythonpath
         if self.manage_py is None:
-            prefix = [python, "-m", "django", "prodserver", name]
+            prefix = [python, "-m", "django", "prodserver", name, *more]
             settings = settings or self.settings
             pythonpath = pythonpath or self.project_root
         else:
-            prefix = [python, self.path(self.manage_py, relative), "prodserver", name]
+            manage_py = self.path(self.manage_py, relative)
+            prefix = [python, manage_py, "prodserver", name, *more]
         options = [f"--settings={settings}"] if settings else []
         if pythonpath:
             options.append(f"--pythonpath={self.path(pythonpath, relative)}")
@@ -76,7 +86,10 @@ def stop_timeout_of(options: Mapping[str, object]) -> float:
 
 
 def deployment(
-    names: Sequence[str], options: Mapping[str, object], extra: Sequence[str] = ()
+    names: Sequence[str],
+    options: Mapping[str, object],
+    extra: Sequence[str] = (),
+    oneshot: Sequence[str] = (),
 ) -> Deployment:
     """Describe the deployment of ``names`` as this command invocation runs them."""
     pythonpath = str(options["pythonpath"]) if options.get("pythonpath") else None
@@ -95,6 +108,7 @@ def deployment(
         pythonpath=os.path.abspath(pythonpath) if pythonpath else None,
         spawn=bool(options.get("spawn")),
         extra_args=tuple(extra),
+        oneshot=tuple(name for name in names if name in oneshot),
     )
 
 

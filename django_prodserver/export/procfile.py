@@ -1,4 +1,8 @@
-"""A Procfile: one ``name: command`` line per process (Heroku, honcho, foreman)."""
+"""A Procfile: one ``name: command`` line per process (Heroku, honcho, foreman).
+
+One-shot processes (release steps) become the one ``release:`` line, which
+Heroku and Dokku run once per deploy, before the new processes start.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,15 @@ from .deployment import Deployment
 
 
 def render(deploy: Deployment) -> str:
-    """One ``name: command`` line per process, the command quoted for a shell."""
-    lines = [
+    """``release:`` for the one-shot processes, then one ``name: command`` line
+    per process, the commands quoted for a shell."""
+    lines = []
+    if deploy.oneshot:
+        first, *more = deploy.oneshot
+        release = deploy.command(first, "python", True, *more)
+        lines.append(f"release: {shlex.join(release)}")
+    lines += [
         f"{name}: {shlex.join(deploy.command(name, 'python', relative=True))}"
-        for name in deploy.names
+        for name in deploy.long_running
     ]
     return "\n".join(lines) + "\n"

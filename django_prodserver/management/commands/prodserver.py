@@ -59,6 +59,7 @@ class Command(BaseCommand):
         console = cli.Console(
             write=self.stdout.write,
             warn=lambda text: self.stderr.write(text, self.style.WARNING),
+            note=self.stderr.write,
         )
         try:
             cli.run(request, console)

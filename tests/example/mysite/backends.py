@@ -2,7 +2,8 @@
 
 ``StatusProbe`` runs ``cat /proc/self/status``: the tests read from it which PID
 the program got and which signals it inherited as ignored. The ``SignalEcho``
-family runs :mod:`mysite.signal_echo` for the spawn-mode tests.
+family runs :mod:`mysite.signal_echo` for the spawn-mode tests; ``ReleaseScript``
+is a one-shot program.
 """
 
 import sys
@@ -84,6 +85,28 @@ class SignalEchoPool(SignalEcho):
     def commands(self, extra_args: list[str]) -> list[list[str]]:
         count = int(self.config.args.get("processes", 1) or 1)
         return [self.build_argv(self.options(extra_args)) for _ in range(count)]
+
+
+RELEASE_SCRIPT = """
+import signal, sys, time
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(print("release script stopped")))
+print("release script ran", flush=True)
+time.sleep(float(sys.argv[2]))
+sys.exit(int(sys.argv[1]))
+"""
+
+
+class ReleaseScript(ProcessBackend):
+    """A one-shot program, as a release script of one's own would be: it prints,
+    sleeps ``ARGS["sleep"]`` seconds, then exits with ``ARGS["exit"]`` (0 by
+    default); SIGTERM ends it with 0."""
+
+    oneshot = True
+
+    def commands(self, extra_args: list[str]) -> list[list[str]]:
+        args = self.config.args
+        status, sleep = str(args.get("exit", 0)), str(args.get("sleep", 0))
+        return [[sys.executable, "-c", RELEASE_SCRIPT, status, sleep]]
 
 
 # The backends that "Writing a backend" in the documentation shows, word for word.

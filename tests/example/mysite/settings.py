@@ -24,6 +24,7 @@ else:
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    "django.contrib.staticfiles",
     "django_prodserver",
     "django_q",
     *TASKS_APPS,
@@ -40,6 +41,8 @@ DATABASES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+STATIC_URL = "static/"
+STATIC_ROOT = os.environ.get("EXAMPLE_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 USE_TZ = True
 
 # The task queues of the example project (jobs/): their workers are in

@@ -26,6 +26,15 @@ def index(request: HttpRequest) -> JsonResponse:
     return JsonResponse(identity("sync"))
 
 
+def database(request: HttpRequest) -> JsonResponse:
+    """Reads the database: how many task records it holds (a 500 before
+    ``migrate`` has created the table)."""
+    # Imported here: some test settings serve these views without the jobs app.
+    from jobs.models import Record
+
+    return JsonResponse({**identity("sync"), "records": Record.objects.count()})
+
+
 def slow(request: HttpRequest) -> JsonResponse:
     """Answers after ``?seconds=`` (default 2): an in-flight request for stop tests."""
     delay = seconds(request)

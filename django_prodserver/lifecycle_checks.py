@@ -1,0 +1,182 @@
+"""Checks of what an entry does before its program: ``BEFORE``, ``WAIT_FOR``
+and ``WAIT_TIMEOUT`` (prodserver.E016 to E020).
+
+Loaded only for entries that have one of these keys. Like the other checks,
+these functions return messages and never raise, whatever the keys hold; what
+they parse on the way becomes the entry's :class:`ProcessConfig` fields.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.checks import CheckMessage, Error
+
+from . import check_ids
+from .entry import SETTING
+from .exceptions import ConfigurationError
+from .steps import split_step
+from .text import brief, did_you_mean
+
+if TYPE_CHECKING:
+    from .backends.base import ProcessBackend
+
+BEFORE_HINT = (
+    'Write management command lines: "BEFORE": ["migrate --noinput", '
+    '"collectstatic --noinput"] (a step may also be a list of words).'
+)
+WAIT_FOR_HINT = 'Write a list: "WAIT_FOR": ["database", "broker"].'
+WAIT_TIMEOUT_HINT = (
+    'Write a number of seconds, "WAIT_TIMEOUT": 60, or None to wait without a limit.'
+)
+
+
+def error(check_id: str, message: str, hint: str) -> Error:
+    return Error(message, hint=hint, obj=SETTING, id=check_id)
+
+
+def check_lifecycle(
+    label: str, entry: Mapping[Any, Any], deep: bool = True
+) -> tuple[dict[str, Any], list[CheckMessage]]:
+    """The ``ProcessConfig`` fields of the lifecycle keys that are well formed,
+    and the messages about them. ``deep`` also looks up each step's command."""
+    fields: dict[str, Any] = {}
+    messages: list[CheckMessage] = []
+    if "BEFORE" in entry:
+        steps, problems = check_before(label, entry["BEFORE"])
+        if deep and not problems:
+            problems = check_commands(label, steps)
+        fields["before"], messages = steps, messages + problems
+    if "WAIT_FOR" in entry:
+        targets, problems = check_wait_for(label, entry["WAIT_FOR"])
+        fields["wait_for"], messages = targets, messages + problems
+    if "WAIT_TIMEOUT" in entry:
+        timeout, problems = check_wait_timeout(label, entry["WAIT_TIMEOUT"])
+        messages += problems
+        if not problems:
+            fields["wait_timeout"] = timeout
+    return fields, messages
+
+
+def check_before(
+    label: str, before: object
+) -> tuple[tuple[tuple[str, ...], ...], list[CheckMessage]]:
+    """prodserver.E016: ``BEFORE`` is not a list of command lines."""
+    if not isinstance(before, (list, tuple)):
+        problem = f"{label}['BEFORE'] must be a list of management command lines, "
+        return (), [
+            error(check_ids.BAD_BEFORE, problem + f"not {brief(before)}", BEFORE_HINT)
+        ]
+    steps: list[tuple[str, ...]] = []
+    messages: list[CheckMessage] = []
+    for index, step in enumerate(before):
+        try:
+            steps.append(split_step(step))
+        except ValueError as exc:
+            messages.append(
+                error(
+                    check_ids.BAD_BEFORE,
+                    f"{label}['BEFORE'][{index}] {brief(step)} {exc}",
+                    BEFORE_HINT,
+                )
+            )
+    return tuple(steps), messages
+
+
+def check_commands(
+    label: str, steps: tuple[tuple[str, ...], ...]
+) -> list[CheckMessage]:
+    """prodserver.E017: a step whose command does not exist (found without
+    running it: Django lists every app's commands)."""
+    from django.core.management import get_commands
+
+    commands = get_commands()
+    return [
+        error(
+            check_ids.UNKNOWN_COMMAND,
+            f"{label}['BEFORE'] runs {words[0]!r}, which is not a management "
+            "command of this project",
+            did_you_mean(
+                words[0],
+                commands,
+                "`manage.py help` lists the commands; the app that defines it "
+                "may be missing from INSTALLED_APPS.",
+            ),
+        )
+        for words in steps
+        if words[0] not in commands
+    ]
+
+
+def check_wait_for(
+    label: str, wait_for: object
+) -> tuple[tuple[str, ...], list[CheckMessage]]:
+    """prodserver.E018: ``WAIT_FOR`` is not a list of strings."""
+    if not isinstance(wait_for, (list, tuple)):
+        return (), [
+            error(
+                check_ids.BAD_WAIT_FOR,
+                f"{label}['WAIT_FOR'] must be a list, not {brief(wait_for)}",
+                WAIT_FOR_HINT,
+            )
+        ]
+    bad = [item for item in wait_for if not (isinstance(item, str) and item)]
+    if bad:
+        return (), [
+            error(
+                check_ids.BAD_WAIT_FOR,
+                f"{label}['WAIT_FOR'] has {brief(bad[0])}; each item must be a "
+                "non-empty string",
+                WAIT_FOR_HINT,
+            )
+        ]
+    return tuple(wait_for), []
+
+
+def check_wait_timeout(
+    label: str, timeout: object
+) -> tuple[float | None, list[CheckMessage]]:
+    """prodserver.E020: ``WAIT_TIMEOUT`` is not a number of seconds above 0."""
+    if timeout is None:
+        return None, []
+    if (
+        isinstance(timeout, (int, float))
+        and not isinstance(timeout, bool)
+        and math.isfinite(timeout)
+        and timeout > 0
+    ):
+        return float(timeout), []
+    return None, [
+        error(
+            check_ids.BAD_WAIT_TIMEOUT,
+            f"{label}['WAIT_TIMEOUT'] must be a number of seconds above 0, "
+            f"not {brief(timeout)}",
+            WAIT_TIMEOUT_HINT,
+        )
+    ]
+
+
+def check_wait_targets(backend: ProcessBackend) -> list[CheckMessage]:
+    """prodserver.E019: a ``WAIT_FOR`` target that names nothing to wait for
+    (an unknown word or alias, a URL prodserver cannot knock on, a backend
+    without a broker)."""
+    from .targets import TargetError, endpoints
+
+    config = backend.config
+    messages: list[CheckMessage] = []
+    for target in config.wait_for:
+        try:
+            endpoints(target, backend)
+        except TargetError as exc:
+            messages.append(
+                error(
+                    check_ids.UNKNOWN_WAIT_TARGET,
+                    f"{config.label}['WAIT_FOR']: {exc.message}",
+                    exc.hint,
+                )
+            )
+        except ConfigurationError as exc:
+            messages.append(error(exc.check_id, exc.message, exc.hint))
+    return messages

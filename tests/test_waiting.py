@@ -1,0 +1,204 @@
+"""Knocking on services: each probe against a real server that is up, down, or
+not ready; and how often the wait says so (on a clock of its own)."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import socket
+import struct
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from django_prodserver.targets import Endpoint
+from django_prodserver.waiting import (
+    REPORT_EVERY,
+    NotUp,
+    TimedOut,
+    Waiter,
+    probe,
+    reason,
+)
+from tests.processes import HOST, PostgresServer, free_port
+
+
+def tcp(port: int, protocol: str = "tcp", **more: str) -> Endpoint:
+    return Endpoint("the service", protocol, HOST, port, **more)
+
+
+@contextlib.contextmanager
+def listener(answer: bytes = b"") -> Iterator[int]:
+    """A loopback server that sends ``answer`` to each connection, then closes it."""
+    server = socket.create_server((HOST, 0))
+    port = server.getsockname()[1]
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _ = server.accept()
+                with connection:
+                    connection.recv(1024)
+                    connection.sendall(answer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield port
+    finally:
+        with contextlib.suppress(OSError):
+            server.shutdown(socket.SHUT_RDWR)  # wakes the thread in accept()
+        server.close()
+        thread.join(5)
+
+
+def test_tcp_is_up_when_it_accepts_and_down_when_refused() -> None:
+    with listener() as port:
+        probe(tcp(port))
+    with pytest.raises(ConnectionRefusedError) as caught:
+        probe(tcp(free_port()))
+    assert reason(caught.value) == "Connection refused"
+
+
+def test_a_unix_socket(tmp_path: Path) -> None:
+    path = str(tmp_path / "service.sock")
+    endpoint = Endpoint("the service", "tcp", unix=path)
+    with pytest.raises(FileNotFoundError):
+        probe(endpoint)
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(path)
+        server.listen()
+        probe(endpoint)
+
+
+def test_redis_is_up_when_it_answers_ping(redis_url: str) -> None:
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    probe(tcp(port, "redis"))
+    with listener(b"-NOAUTH Authentication required.\r\n") as protected:
+        probe(tcp(protected, "redis"))  # a running server that wants a password
+
+
+def test_redis_loading_its_data_is_not_up_yet() -> None:
+    loading = b"-LOADING Redis is loading the dataset in memory\r\n"
+    with listener(loading) as port, pytest.raises(NotUp) as caught:
+        probe(tcp(port, "redis"))
+    assert str(caught.value) == "LOADING Redis is loading the dataset in memory"
+
+
+def test_postgresql_is_up_once_it_accepts_sessions(postgres: PostgresServer) -> None:
+    endpoint = tcp(postgres.port, "postgres", user="postgres", database="postgres")
+    with pytest.raises(ConnectionRefusedError):
+        probe(endpoint)
+    postgres.start()
+    probe(endpoint)
+    # Someone it does not know is still an answer: the server is up.
+    probe(endpoint._replace(user="nobody_here", database="nothing"))
+
+
+def postgres_error(code: str, message: str) -> bytes:
+    fields = b"SFATAL\0C" + code.encode() + b"\0M" + message.encode() + b"\0\0"
+    return b"E" + struct.pack("!i", len(fields) + 4) + fields
+
+
+def test_postgresql_starting_up_is_not_up_yet() -> None:
+    starting = postgres_error("57P03", "the database system is starting up")
+    with listener(starting) as port, pytest.raises(NotUp) as caught:
+        probe(tcp(port, "postgres"))
+    assert str(caught.value) == "the database system is starting up"
+    refused = postgres_error("28000", "no pg_hba.conf entry")
+    with listener(refused) as port:
+        probe(tcp(port, "postgres"))
+
+
+class Answer(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        status = int(self.path.strip("/") or 200)
+        self.send_response(status)
+        self.send_header("Location", "/")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def http_port() -> Iterator[int]:
+    server = http.server.ThreadingHTTPServer((HOST, 0), Answer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+@pytest.mark.parametrize("status", [200, 204, 301, 302])
+def test_http_is_up_on_a_2xx_or_3xx_answer(http_port: int, status: int) -> None:
+    probe(tcp(http_port, "http", path=f"/{status}"))
+
+
+@pytest.mark.parametrize("status", [404, 500, 503])
+def test_http_is_not_up_on_an_error(http_port: int, status: int) -> None:
+    with pytest.raises(NotUp, match=f"it answered HTTP {status}"):
+        probe(tcp(http_port, "http", path=f"/{status}"))
+
+
+class Clock:
+    """A clock that only moves when the waiter sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.now += seconds
+
+
+def test_the_wait_says_so_at_most_every_two_seconds_then_gives_up() -> None:
+    clock, said = Clock(), []
+    waiter = Waiter("web", 9, said.append, clock=clock, sleep=clock.sleep)
+    port = free_port()
+    with pytest.raises(TimedOut) as caught:
+        waiter.wait(tcp(port))
+    assert clock.now == pytest.approx(9)
+    assert caught.value.error == "Connection refused"
+    assert caught.value.endpoint.port == port
+    assert said[0] == (
+        f"web: waiting for the service at {HOST}:{port} (Connection refused; 0 s of 9)"
+    )
+    assert 4 <= len(said) <= 5  # 0, 2+, 4+, 6+ (8+)
+    assert all("Connection refused" in line for line in said)
+
+
+def test_the_wait_says_when_what_it_awaited_is_up() -> None:
+    clock, said = Clock(), []
+    waiter = Waiter("web", None, said.append, clock=clock, sleep=clock.sleep)
+    with listener() as port:
+        waiter.wait(tcp(port))  # up at once: nothing to say
+        assert said == []
+    # Down, then up: the same port taken by a server after a few tries.
+    port = free_port()
+    attempts = []
+
+    def sleep(seconds: float) -> None:
+        attempts.append(seconds)
+        clock.sleep(seconds)
+        if len(attempts) == 3:
+            server.listen()
+
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind((HOST, port))
+    with server:
+        Waiter("web", None, said.append, clock=clock, sleep=sleep).wait(tcp(port))
+    assert said == [
+        f"web: waiting for the service at {HOST}:{port} (Connection refused; 0 s)",
+        f"web: the service at {HOST}:{port} is up",
+    ]
+    assert attempts == [0.1, 0.2, 0.4]  # a pause that grows
+    assert REPORT_EVERY == 2.0
