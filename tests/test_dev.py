@@ -4,7 +4,9 @@ cleanly, and the whole development stack started with one command."""
 
 from __future__ import annotations
 
+import re
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import pytest
 from django.test import override_settings
 
 from django_prodserver.backends.base import ProcessConfig
+from django_prodserver.backends.dev import daphne as dev_daphne
 from django_prodserver.backends.dev.base import RunserverBackend, addrport_address
 from django_prodserver.backends.dev.daphne import DaphneRunserver
 from django_prodserver.backends.dev.django_runserver import DjangoRunserver
@@ -24,6 +27,7 @@ from tests.processes import (
     check_serves_and_stops,
     example_env,
     launch,
+    manage_with_settings,
     prodserver,
     records,
     shell,
@@ -36,6 +40,7 @@ RUNSERVER = f"{DEV}.django_runserver.DjangoRunserver"
 DAPHNE_RUNSERVER = f"{DEV}.daphne.DaphneRunserver"
 RUNSERVER_PLUS = f"{DEV}.werkzeug.RunserverPlus"
 STATICFILES = "django.contrib.staticfiles"
+ASGI_APPLICATION = "mysite.asgi.application"
 
 
 # -- command lines -------------------------------------------------------------
@@ -169,6 +174,25 @@ def test_signals(backend: type[RunserverBackend]) -> None:
 # -- checks --------------------------------------------------------------------
 
 
+@pytest.fixture
+def development_project(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Settings as a development project has them for every development server:
+    django-extensions installed, ``ASGI_APPLICATION`` set, and daphne's runserver
+    taken as the one that runs. (daphne's app is not loaded into the test
+    process: it would install its reactor and a system check for good.)"""
+    monkeypatch.setattr(dev_daphne, "provider_of", lambda command: "daphne")
+    apps = [*installed_apps(), "django_extensions"]
+    with override_settings(INSTALLED_APPS=apps, ASGI_APPLICATION=ASGI_APPLICATION):
+        yield
+
+
+def installed_apps() -> list[str]:
+    from django.conf import settings
+
+    return list(settings.INSTALLED_APPS)
+
+
+@pytest.mark.usefixtures("development_project")
 @pytest.mark.parametrize(
     ("backend", "key", "suggestion"),
     [
@@ -180,35 +204,33 @@ def test_signals(backend: type[RunserverBackend]) -> None:
     ],
 )
 def test_unknown_option_did_you_mean(backend: str, key: str, suggestion: str) -> None:
-    settings = {"INSTALLED_APPS": ["daphne", *installed_apps(), "django_extensions"]}
-    with override_settings(ASGI_APPLICATION="mysite.asgi.application", **settings):
-        (message,) = entry_messages("web", {"BACKEND": backend, "ARGS": {key: 1}})
+    (message,) = entry_messages("web", {"BACKEND": backend, "ARGS": {key: 1}})
     assert message.id == "prodserver.W002"
     assert message.hint == f"Did you mean {suggestion!r}?"
 
 
+@pytest.mark.usefixtures("development_project")
 @pytest.mark.parametrize(
-    ("backend", "key", "hint"),
+    ("backend", "key"),
     [
-        (RUNSERVER_PLUS, "use_debugger", "Remove the key."),
-        (RUNSERVER_PLUS, "processes", "Remove the key."),
-        (DAPHNE_RUNSERVER, "ping_interval", "Remove the key."),
-        (DAPHNE_RUNSERVER, "unix_socket", "Remove the key."),
+        (RUNSERVER_PLUS, "use_debugger"),
+        (RUNSERVER_PLUS, "processes"),
+        (DAPHNE_RUNSERVER, "ping_interval"),
+        (DAPHNE_RUNSERVER, "unix_socket"),
     ],
 )
 def test_keys_of_the_published_in_process_servers_are_left_out(
-    backend: str, key: str, hint: str
+    backend: str, key: str
 ) -> None:
     """3.0 ran its own development servers in Django's process, with options
     the commands do not have: those keys are left out, with a warning."""
     entry = {"BACKEND": backend, "ARGS": {key: None, "addrport": "8000"}}
-    apps = ["daphne", *installed_apps(), "django_extensions"]
-    with override_settings(INSTALLED_APPS=apps, ASGI_APPLICATION="x.asgi.app"):
-        (message,) = entry_messages("web", entry)
-        (plan,) = plans_of(entry)
+    (message,) = entry_messages("web", entry)
+    (plan,) = plans_of(entry)
     assert message.id == "prodserver.W002"
     assert "django-prodserver 3.0" in message.msg
     assert "left out" in message.msg
+    assert message.hint == "Remove the key."
     argv = plan["argv"]
     assert isinstance(argv, list)
     assert argv[-1] == "8000"
@@ -221,21 +243,15 @@ def test_static_options_set_to_false_are_not_reported() -> None:
     assert entry_messages("web", entry) == []
 
 
-def installed_apps() -> list[str]:
-    from django.conf import settings
-
-    return list(settings.INSTALLED_APPS)
-
-
+@pytest.mark.usefixtures("development_project")
 @pytest.mark.parametrize("backend", [RUNSERVER, DAPHNE_RUNSERVER])
 def test_static_options_need_staticfiles(backend: str) -> None:
     entry = {"BACKEND": backend, "ARGS": {"nostatic": True}}
-    apps = ["daphne", *installed_apps()]
-    with override_settings(ASGI_APPLICATION="mysite.asgi.application"):
-        with override_settings(INSTALLED_APPS=apps):
-            (message,) = entry_messages("web", entry)
-        with override_settings(INSTALLED_APPS=["daphne", *apps[1:], STATICFILES]):
-            assert entry_messages("web", entry) == []
+    assert STATICFILES in installed_apps()
+    assert entry_messages("web", entry) == []
+    without = [app for app in installed_apps() if app != STATICFILES]
+    with override_settings(INSTALLED_APPS=without):
+        (message,) = entry_messages("web", entry)
     assert message.id == "prodserver.W002"
     assert STATICFILES in message.msg
 
@@ -252,26 +268,33 @@ def test_runserver_plus_needs_django_extensions() -> None:
 @pytest.mark.parametrize(
     ("apps", "asgi", "ids", "problem"),
     [
-        (["daphne"], True, [], ""),
-        ([], True, ["prodserver.E011"], "it is not installed"),
+        ('["daphne", *INSTALLED_APPS]', True, [], ""),
+        ("INSTALLED_APPS", True, ["prodserver.E011"], "it is not installed"),
         (
-            [STATICFILES, "daphne"], True, ["prodserver.E011"],
+            '[*INSTALLED_APPS, "daphne"]', True, ["prodserver.E011"],
             "'django.contrib.staticfiles' comes before it",
         ),
-        ([STATICFILES, "daphne"][::-1], True, [], ""),
-        (["daphne"], False, ["prodserver.E021"], "ASGI_APPLICATION"),
+        ('["daphne", *INSTALLED_APPS]', False, ["prodserver.E021"], "ASGI_APPLICATION"),
     ],
 )  # fmt: skip
 def test_daphne_runserver_needs_daphne_first_and_an_asgi_application(
-    apps: list[str], asgi: bool, ids: list[str], problem: str
+    apps: str, asgi: bool, ids: list[str], problem: str, tmp_path: Path
 ) -> None:
-    settings: dict[str, Any] = {"INSTALLED_APPS": [*apps, *installed_apps()]}
-    if asgi:
-        settings["ASGI_APPLICATION"] = "mysite.asgi.application"
-    with override_settings(**settings):
-        messages = entry_messages("web", {"BACKEND": DAPHNE_RUNSERVER})
-    assert [m.id for m in messages] == ids
-    assert all(problem in m.msg for m in messages)
+    """Checked by ``manage.py check`` in a project of its own (daphne's app, once
+    loaded, stays in the process that loaded it)."""
+    processes = {"web": {"BACKEND": DAPHNE_RUNSERVER}}
+    setting = (
+        "from mysite.settings import INSTALLED_APPS\n"
+        f"INSTALLED_APPS = {apps}\n"
+        + (f"ASGI_APPLICATION = {ASGI_APPLICATION!r}\n" if asgi else "")
+        + f"PRODUCTION_PROCESSES = {processes!r}\n"
+    )
+    result = manage_with_settings(tmp_path, setting, "check", "--tag", "prodserver")
+    output = result.stdout + result.stderr
+    found = re.findall(r"\((prodserver\.[EW]\d+)\) (.*)", output)
+    assert [found_id for found_id, _ in found] == ids, output
+    assert all(problem in text for _, text in found)
+    assert result.returncode == (1 if ids else 0), output
 
 
 # -- real servers --------------------------------------------------------------

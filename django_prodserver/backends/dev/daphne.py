@@ -13,6 +13,7 @@ check`` verifies both. ARGS take runserver's options and daphne's:
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage
 
@@ -49,7 +50,10 @@ class DaphneRunserver(RunserverBackend):
         provider = provider_of("runserver")
         if provider == "daphne":
             return []
-        problem = f"{provider!r} comes before it" if provider else "it is not installed"
+        if apps.is_installed("daphne"):
+            problem = f"{provider!r} comes before it"
+        else:
+            problem = "it is not installed"
         return [
             self.error(
                 check_ids.APP_NOT_INSTALLED,
