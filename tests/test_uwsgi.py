@@ -85,7 +85,7 @@ def defaults(app: bool = True, address: str | None = "127.0.0.1:8000") -> list[s
     ],
 )  # fmt: skip
 def test_argv(args: dict[str, Any], expected: list[str]) -> None:
-    assert backend_argv(UWSGIServer, args) == [*expected, HOOK]
+    assert backend_argv(UWSGIServer, args) == [HOOK, *expected]
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_argv(args: dict[str, Any], expected: list[str]) -> None:
 def test_port_default_and_overrides(
     args: dict[str, Any], extra: list[str], environ: dict[str, str], expected: list[str]
 ) -> None:
-    assert backend_argv(UWSGIServer, args, extra, environ) == [*expected, HOOK]
+    assert backend_argv(UWSGIServer, args, extra, environ) == [HOOK, *expected]
 
 
 def test_a_compiled_uwsgi_needs_no_binary_path(
@@ -130,8 +130,7 @@ def test_a_compiled_uwsgi_needs_no_binary_path(
 
 def test_the_hook_is_added_to_those_of_args() -> None:
     argv = backend_argv(UWSGIServer, {"hook-master-start": "exec:true"})
-    assert argv[0] == "--hook-master-start=exec:true"
-    assert argv[-1] == HOOK
+    assert argv[:2] == [HOOK, "--hook-master-start=exec:true"]
 
 
 @pytest.mark.parametrize(
@@ -173,8 +172,17 @@ def test_unknown_option_did_you_mean() -> None:
     assert message.hint == "Did you mean 'http-socket'?"
 
 
+#: A hook of the tests' own, run after prodserver's: once it has printed, SIGTERM
+#: is the graceful stop.
+STOP_READY = "prodserver-tests: stop ready"
 UWSGI_SERVER = WebServer(
-    "uwsgi", address=("--http-socket=127.0.0.1:{port}",), single_process=False
+    "uwsgi",
+    address=(
+        "--http-socket=127.0.0.1:{port}",
+        f"--hook-master-start=print:{STOP_READY}",
+    ),
+    single_process=False,
+    stop_ready=f"\n{STOP_READY}",
 )
 
 
@@ -188,7 +196,7 @@ def test_real_server(check: RealServerCheck, tmp_path: Path, port: int) -> None:
 def test_hup_reloads_the_workers_in_place(tmp_path: Path, port: int) -> None:
     """``--binary-path`` lets uWSGI re-execute itself from a virtualenv."""
     with launch(UWSGI_SERVER.argv(port), tmp_path) as launched:
-        _, before = wait_for_http(UWSGI_SERVER.url(port), launched.proc)
+        _, before = UWSGI_SERVER.wait_until_ready(launched, port)
         assert isinstance(before, dict)
         launched.signal(signal.SIGHUP)
         launched.wait_for_text("binary reloading uWSGI")
@@ -198,6 +206,8 @@ def test_hup_reloads_the_workers_in_place(tmp_path: Path, port: int) -> None:
             return isinstance(after, dict) and after["pid"] != before["pid"]
 
         assert wait_until(new_workers, timeout=30), launched.text()
+        # The new master runs the hook again once its workers are up.
+        launched.wait_for_text(f"\n{STOP_READY}", count=2)
         launched.signal(signal.SIGTERM)
         assert launched.wait() == 0, launched.text()
 
@@ -218,5 +228,6 @@ def test_dry_run() -> None:
         "prodserver", "uwsgi", "--settings=mysite.settings_web", "--dry-run"
     )
     assert result.returncode == 0, result.stderr
-    assert "uwsgi --http-socket=127.0.0.1:8008 --processes=2 --master " in result.stdout
-    assert f"'{HOOK}'" in result.stdout
+    assert f"uwsgi '{HOOK}' --http-socket=127.0.0.1:8008 --processes=2 --master " in (
+        result.stdout
+    )

@@ -31,7 +31,9 @@ Signals, sent to the master (with the hook):
 
 - TERM: graceful stop, exit 0. uWSGI sets no bound on it: it waits for every
   running request, however long (``harakiri`` bounds each request). A second
-  TERM changes nothing.
+  TERM changes nothing. uWSGI runs its master-start hooks just after its
+  workers have started: a TERM in that moment after a start or a reload is
+  still the brutal reload.
 - INT and QUIT: immediate stop, requests in flight dropped, exit 0.
 - HUP: graceful reload (new workers, same master).
 - USR1: prints statistics.
@@ -143,10 +145,11 @@ class UWSGIServer(WebServerBackend):
         return defaults
 
     def build_argv(self, options: list[str]) -> list[str]:
-        # Hooks add up (each --hook-master-start runs), so this one is added
-        # whatever ARGS say.
+        # Hooks add up, and run in order: this one is added whatever ARGS say,
+        # first, so that the master-start hooks of ARGS run once it is in place.
         hook = f"--hook-master-start={GRACEFUL_TERM_HOOK}"
-        return [*super().build_argv(options), hook]
+        program, *rest = super().build_argv(options)
+        return [program, hook, *rest]
 
     def program_argv(self) -> list[str]:
         # pyuwsgi is an extension module: ``python -m pyuwsgi`` cannot run it,
