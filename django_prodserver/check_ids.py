@@ -48,9 +48,13 @@ BAD_WAIT_FOR = "prodserver.E018"
 UNKNOWN_WAIT_TARGET = "prodserver.E019"
 #: ``WAIT_TIMEOUT`` is not a number of seconds above 0, or None.
 BAD_WAIT_TIMEOUT = "prodserver.E020"
+#: An RQ worker serves a queue that ``RQ_QUEUES`` does not have.
+RQ_QUEUE_NOT_CONFIGURED = "prodserver.E021"
+#: An RQ worker serves queues of different Redis connections.
+RQ_QUEUES_ON_SEVERAL_CONNECTIONS = "prodserver.E022"
 #: A setting the program needs is not set (daphne's ``runserver``:
 #: ``ASGI_APPLICATION``).
-MISSING_SETTING = "prodserver.E021"
+MISSING_SETTING = "prodserver.E023"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"
@@ -68,5 +72,9 @@ ASGI_BLOCKING_THREADS = "prodserver.W006"
 DEPRECATED_BACKEND_PATH = "prodserver.W007"
 #: ``ARGS`` is a string (as 3.0 took it) rather than a dict.
 ARGS_AS_STRING = "prodserver.W008"
+#: The Huey consumer's graceful signal is not SIGTERM: SIGTERM interrupts tasks.
+HUEY_TERM_INTERRUPTS_TASKS = "prodserver.W009"
+#: Huey runs in immediate mode, in which its consumer refuses to start.
+HUEY_IMMEDIATE_MODE = "prodserver.W010"
 #: Hypercorn with two workers or more drops the requests in flight on stop.
-HYPERCORN_WORKERS_DROP_REQUESTS = "prodserver.W009"
+HYPERCORN_WORKERS_DROP_REQUESTS = "prodserver.W011"

@@ -43,7 +43,10 @@ class OptionRules:
 
     ``flags``: options that take no value. ``negatable``: flags that also have a
     ``--no-NAME`` form, used for ``False``. ``comma_joined``: options that take a
-    single comma-separated value where a list is given. ``aliases``: ARGS keys that
+    single comma-separated value where a list is given. ``several_values``:
+    options that take every value of a list after one flag, as words of their
+    own (argparse's ``nargs="*"``: rundramatiq's ``--queues a b``, where a
+    repeated ``--queues`` keeps only the last). ``aliases``: ARGS keys that
     name a program option differently. ``short``: one-letter options, mapped to
     their long name so that ``-w 8`` after ``--`` overrides ``workers``.
     ``known``: every option name, for the "did you mean" warning; empty means the
@@ -60,6 +63,7 @@ class OptionRules:
     flags: frozenset[str] = frozenset()
     negatable: frozenset[str] = frozenset()
     comma_joined: frozenset[str] = frozenset()
+    several_values: frozenset[str] = frozenset()
     aliases: Mapping[str, str] = field(default_factory=dict)
     short: Mapping[str, str] = field(default_factory=dict)
     known: frozenset[str] = frozenset()
@@ -208,6 +212,8 @@ def translate_one(rules: OptionRules, key: object, value: ArgValue) -> OptionGro
     if value is False:
         return OptionGroup(name, ())
     texts = value_texts(rules, name, key, value)
+    if isinstance(value, (list, tuple)) and name in rules.several_values:
+        return OptionGroup(name, (*option_token(name, None), *texts) if texts else ())
     if isinstance(value, (list, tuple)) and name in rules.comma_joined:
         texts = [",".join(texts)] if texts else []
     return OptionGroup(

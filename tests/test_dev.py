@@ -274,7 +274,7 @@ def test_runserver_plus_needs_django_extensions() -> None:
             '[*INSTALLED_APPS, "daphne"]', True, ["prodserver.E011"],
             "'django.contrib.staticfiles' comes before it",
         ),
-        ('["daphne", *INSTALLED_APPS]', False, ["prodserver.E021"], "ASGI_APPLICATION"),
+        ('["daphne", *INSTALLED_APPS]', False, ["prodserver.E023"], "ASGI_APPLICATION"),
     ],
 )  # fmt: skip
 def test_daphne_runserver_needs_daphne_first_and_an_asgi_application(

@@ -109,7 +109,7 @@ def test_two_workers_or_more_are_warned_about(
     args: dict[str, Any], warned: bool
 ) -> None:
     ids = [m.id for m in entry_messages("web", {"BACKEND": HYPERCORN, "ARGS": args})]
-    assert ids == (["prodserver.W009"] if warned else [])
+    assert ids == (["prodserver.W011"] if warned else [])
 
 
 HYPERCORN_SERVER = WebServer(
@@ -127,7 +127,7 @@ def test_real_server(check: RealServerCheck, tmp_path: Path, port: int) -> None:
 def test_with_two_workers_sigterm_drops_the_request_in_flight(
     tmp_path: Path, port: int
 ) -> None:
-    """What prodserver.W009 says: with 2 workers the request gets no answer."""
+    """What prodserver.W011 says: with 2 workers the request gets no answer."""
     argv = HYPERCORN_SERVER.argv(port, "--workers=2")
     with launch(argv, tmp_path) as launched:
         wait_for_http(HYPERCORN_SERVER.url(port), launched.proc)

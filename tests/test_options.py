@@ -21,6 +21,7 @@ RULES = OptionRules(
     flags=frozenset({"preload", "reload"}),
     negatable=frozenset({"access-log", "proxy-headers"}),
     comma_joined=frozenset({"queues"}),
+    several_values=frozenset({"path"}),
     aliases={"address": "host", "threads": "blocking-threads"},
     short={"w": "workers", "b": "bind"},
 )
@@ -60,6 +61,11 @@ def argv_of(args: dict[object, object], rules: OptionRules = RULES) -> list[str]
         ({"bind": []}, []),
         ({"queues": ["high", "low"]}, ["--queues=high,low"]),
         ({"queues": "high,low"}, ["--queues=high,low"]),
+        # nargs="*" options: a list follows one flag, word by word.
+        ({"path": ["src", "."]}, ["--path", "src", "."]),
+        ({"path": ("src",)}, ["--path", "src"]),
+        ({"path": "src"}, ["--path=src"]),
+        ({"path": []}, []),
         ({"max_requests": 1000}, ["--max-requests=1000"]),
         ({"max-requests": 1000}, ["--max-requests=1000"]),
         ({"address": "0.0.0.0"}, ["--host=0.0.0.0"]),

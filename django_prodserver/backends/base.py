@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, ClassVar
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
@@ -453,6 +454,19 @@ class ManagementCommandBackend(WorkerBackend):
 
     def program_argv(self) -> list[str]:
         return programs.python_module_argv("django", self.command)
+
+    def check_app_installed(self, app: str, what: str, hint: str) -> list[CheckMessage]:
+        """``prodserver.E011`` unless the Django ``app`` that provides the
+        command (``what``, for the message) is in ``INSTALLED_APPS``."""
+        if apps.is_installed(app):
+            return []
+        return [
+            self.error(
+                check_ids.APP_NOT_INSTALLED,
+                f"{self.command} needs {what} in INSTALLED_APPS",
+                hint,
+            )
+        ]
 
 
 #: django-prodserver 3.0's names of the base classes. A backend written for 3.0

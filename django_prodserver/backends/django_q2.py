@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage
 
@@ -68,15 +67,11 @@ class DjangoQ2Worker(ManagementCommandBackend):
         ]
 
     def check_django_q_app(self) -> list[CheckMessage]:
-        if apps.is_installed("django_q"):
-            return []
-        return [
-            self.error(
-                check_ids.APP_NOT_INSTALLED,
-                "qcluster needs Django-Q2's app in INSTALLED_APPS",
-                'Add "django_q" to INSTALLED_APPS, then migrate.',
-            )
-        ]
+        return self.check_app_installed(
+            "django_q",
+            "Django-Q2's app",
+            'Add "django_q" to INSTALLED_APPS, then migrate.',
+        )
 
     def check_cluster_name(self) -> list[CheckMessage]:
         name = cluster_name(self.config.args)

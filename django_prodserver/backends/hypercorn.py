@@ -8,7 +8,7 @@ What hypercorn (0.18) does with signals, sent to its main process:
   and answered with a 500), then it exits 0. A second TERM changes nothing.
 - **With two workers or more, TERM and INT drop the requests in flight**: the
   main process returns as soon as its first worker (an idle one) has exited and
-  terminates the others. ``manage.py check`` warns (``prodserver.W009``).
+  terminates the others. ``manage.py check`` warns (``prodserver.W011``).
 - HUP replaces the workers (a reload) when there are workers; with ``-w 0`` it
   kills the server. QUIT, USR1 and USR2 kill the main process and leave its
   workers serving; TTIN/TTOU freeze it. prodserver forwards TERM and INT only.
@@ -100,7 +100,7 @@ class HypercornServer(WebServerBackend):
         return [*super().check_config(), *self.check_workers()]
 
     def check_workers(self) -> list[CheckMessage]:
-        """prodserver.W009: two workers or more drop requests on stop."""
+        """prodserver.W011: two workers or more drop requests on stop."""
         workers = positive_int(self.option_values().get("workers", 1))
         if workers is None or workers < 2:
             return []

@@ -1,0 +1,98 @@
+"""What the tests of the Redis task queues (RQ, Huey, Dramatiq) share.
+
+Each runs a worker of the example project with ``mysite.settings_queues`` on a
+private ``redis-server``, enqueues a task of the ``jobs`` app through the
+library's own API (in ``manage.py shell``), and reads the row the task records.
+"""
+
+from __future__ import annotations
+
+import signal
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.processes import (
+    Launched,
+    example_env,
+    launch,
+    manage,
+    prodserver,
+    records,
+    wait_until,
+)
+
+#: The example project with its RQ, Huey and Dramatiq workers.
+QUEUE_SETTINGS = "--settings=mysite.settings_queues"
+#: Seconds the task runs while the worker is told to stop.
+TASK_SECONDS = 3
+
+
+def queue_env(db: Path, redis_url: str) -> dict[str, str]:
+    return example_env(EXAMPLE_DB=str(db), REDIS_URL=redis_url)
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One task queue of the example project: its process and its task."""
+
+    #: The process in ``settings_queues.PRODUCTION_PROCESSES``.
+    process: str
+    #: What the task records as its runner.
+    runner: str
+    #: Python that enqueues the task; formatted with ``key`` and ``seconds``.
+    enqueue_code: str
+
+    def enqueue(self, db: Path, redis_url: str, key: str, seconds: float) -> None:
+        code = self.enqueue_code.format(key=key, seconds=seconds)
+        result = manage(
+            "shell", QUEUE_SETTINGS, "-c", code, env=queue_env(db, redis_url)
+        )
+        assert result.returncode == 0, result.stderr
+
+    def launch(
+        self, tmp_path: Path, db: Path, redis_url: str, *options: str
+    ) -> AbstractContextManager[Launched]:
+        argv = prodserver(self.process, QUEUE_SETTINGS, *options)
+        return launch(argv, tmp_path, env=queue_env(db, redis_url))
+
+
+def wait_for_start(worker: Launched, db: Path, key: str) -> None:
+    """Until the task ``key`` has started (its row exists), within a minute."""
+    assert wait_until(lambda: records(db, key), timeout=60), worker.text()
+
+
+def check_sigterm_lets_the_running_task_finish(
+    queue: Queue, tmp_path: Path, db: Path, redis_url: str, *options: str
+) -> Launched:
+    """SIGTERM while a task runs: it finishes, and the launch exits 0 with
+    nothing left running."""
+    queue.enqueue(db, redis_url, "slow", TASK_SECONDS)
+    with queue.launch(tmp_path, db, redis_url, *options) as worker:
+        wait_for_start(worker, db, "slow")
+        [(runner, pid, finished)] = records(db, "slow")
+        assert (runner, finished) == (queue.runner, None)
+        assert pid in worker.remember_tree()
+        worker.signal(signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0, worker.text()
+        assert wait_until(lambda: not worker.alive(), timeout=10), worker.alive()
+    [(_, _, finished)] = records(db, "slow")
+    assert finished is not None, worker.text()
+    return worker
+
+
+def second_sigterm(
+    queue: Queue, tmp_path: Path, db: Path, redis_url: str
+) -> tuple[int, str | None]:
+    """Two SIGTERMs, one second apart, while a long task runs: the exit status,
+    and when the task finished (None: abandoned)."""
+    queue.enqueue(db, redis_url, "long", 30)
+    with queue.launch(tmp_path, db, redis_url) as worker:
+        wait_for_start(worker, db, "long")
+        worker.signal(signal.SIGTERM)
+        assert not wait_until(lambda: worker.proc.poll() is not None, timeout=1)
+        worker.signal(signal.SIGTERM)
+        status = worker.wait(timeout=20)
+        assert wait_until(lambda: not worker.alive(), timeout=10), worker.alive()
+    [(_, _, finished)] = records(db, "long")
+    return status, finished
