@@ -25,7 +25,7 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[develop]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -58,7 +58,7 @@ docs: install
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 $(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	$(PY) -m pip install --quiet -e ".[develop,bench]"
 	touch $(BENCH_STAMP)
 
 # Measures prodserver against the bare programs and the published 3.0.0 package

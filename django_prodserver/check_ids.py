@@ -27,7 +27,8 @@ BAD_OPTION_VALUE = "prodserver.E008"
 BAD_APP = "prodserver.E009"
 #: ``ENV`` is not a dict of strings.
 BAD_ENV = "prodserver.E010"
-#: The worker's Django app is not in ``INSTALLED_APPS``.
+#: The Django app whose management command the backend runs is not in
+#: ``INSTALLED_APPS`` (or, for daphne's ``runserver``, not first).
 APP_NOT_INSTALLED = "prodserver.E011"
 #: The backend's own code failed, or built no command line.
 BACKEND_FAILED = "prodserver.E012"
@@ -57,6 +58,9 @@ BAD_STOP_TIMEOUT = "prodserver.E023"
 BAD_RESTART = "prodserver.E024"
 #: ``--export`` cannot write a value so that its format reads it back exactly.
 EXPORT_REFUSED = "prodserver.E025"
+#: A setting the program needs is not set (daphne's ``runserver``:
+#: ``ASGI_APPLICATION``).
+MISSING_SETTING = "prodserver.E026"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"
@@ -78,3 +82,5 @@ ARGS_AS_STRING = "prodserver.W008"
 HUEY_TERM_INTERRUPTS_TASKS = "prodserver.W009"
 #: Huey runs in immediate mode, in which its consumer refuses to start.
 HUEY_IMMEDIATE_MODE = "prodserver.W010"
+#: Hypercorn with two workers or more drops the requests in flight on stop.
+HYPERCORN_WORKERS_DROP_REQUESTS = "prodserver.W011"

@@ -111,6 +111,19 @@ class OptionGroup:
     positional: bool = False
 
 
+def positive_int(value: ArgValue) -> int | None:
+    """``4`` or ``"4"`` → 4; anything else, zero or less included → None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value)
+    else:
+        return None
+    return number if number >= 1 else None
+
+
 def validate_key(key: object) -> str:
     if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
         raise ArgsError(

@@ -353,6 +353,16 @@ class WebServer:
     #: Whether the launched process serves requests itself (no worker processes).
     single_process: bool = True
     settings: str = "mysite.settings_web"
+    #: A line the server prints once it handles its stop signal (uWSGI installs
+    #: its graceful SIGTERM after its workers already serve).
+    stop_ready: str = ""
+
+    def wait_until_ready(self, launched: Launched, port: int) -> tuple[int, object]:
+        """Wait for the server's first answer, and until it can be stopped."""
+        answer = wait_for_http(self.url(port), launched.proc)
+        if self.stop_ready:
+            launched.wait_for_text(self.stop_ready)
+        return answer
 
     def argv(self, port: int, *extra: str, spawn: bool = False) -> list[str]:
         overrides = [arg.format(port=port) for arg in self.address]
@@ -371,21 +381,27 @@ CLEAN_STOP = (0, -signal.SIGTERM)
 
 
 def check_serves_and_stops(
-    server: WebServer, tmp_path: Path, port: int, *extra: str
+    server: WebServer, tmp_path: Path, port: int, *extra: str, spawn: bool = False
 ) -> None:
     """The launched process serves a 200 as the server (or its master) and stops
-    on SIGTERM with nothing left running."""
-    with launch(server.argv(port, *extra), tmp_path) as launched:
-        status, body = wait_for_http(server.url(port), launched.proc)
+    on SIGTERM with nothing left running. With ``spawn``, the server is the
+    launched supervisor's child, and a clean stop is status 0."""
+    with launch(server.argv(port, *extra, spawn=spawn), tmp_path) as launched:
+        status, body = server.wait_until_ready(launched, port)
         assert status == 200, body
         assert isinstance(body, dict)
         assert body["kind"] == ("async" if server.asgi else "sync")
         assert body["settings"] == server.settings
         served_by = body["pid"] if server.single_process else body["ppid"]
-        assert served_by == launched.pid
+        if spawn:
+            (program,) = launched.children()
+            assert served_by == program.pid
+        else:
+            assert served_by == launched.pid
         launched.remember_tree()
         launched.signal(signal.SIGTERM)
-        assert launched.wait() in CLEAN_STOP, launched.text()
+        clean = (0,) if spawn else CLEAN_STOP
+        assert launched.wait() in clean, launched.text()
         assert wait_until(lambda: not launched.alive(), timeout=10), launched.alive()
 
 
@@ -394,7 +410,7 @@ def check_in_flight_request_survives_sigterm(
 ) -> None:
     """SIGTERM while a 2 s request runs: the request still gets its 200."""
     with launch(server.argv(port), tmp_path) as launched:
-        wait_for_http(server.url(port), launched.proc)
+        server.wait_until_ready(launched, port)
         with InFlight(server.url(port, slow=True)) as request:
             launched.signal(signal.SIGTERM)
         assert request.status == 200, (request.error, launched.text())
@@ -409,7 +425,7 @@ def check_in_flight_request_survives_sigterm_in_spawn_mode(
     """The same with ``--spawn``: the supervisor turns SIGTERM into the backend's
     stop signal, and a clean stop is status 0 (even a re-raised SIGTERM)."""
     with launch(server.argv(port, spawn=True), tmp_path) as launched:
-        wait_for_http(server.url(port), launched.proc)
+        server.wait_until_ready(launched, port)
         (program,) = launched.children()
         assert program.pid != launched.pid
         with InFlight(server.url(port, slow=True)) as request:

@@ -18,23 +18,27 @@ from django.core.management import CommandError
 from django.test import override_settings
 
 from django_prodserver.backends.base import ProcessConfig
-from django_prodserver.backends.celery import CeleryBeat, CeleryWorker
+from django_prodserver.backends.celery import CeleryBeat, CeleryFlower, CeleryWorker
 from django_prodserver.checks import check_processes
 from django_prodserver.environment import LaunchContext
 from django_prodserver.resolver import resolve
 from tests.commands import argv_of, plans_of, run
 from tests.processes import (
     EXAMPLE_DIR,
+    HOST,
     example_env,
+    get,
     launch,
     prodserver,
     records,
+    wait_for_http,
     wait_until,
 )
 from tests.processes import WORKER_SETTINGS as WORKERS
 
 WORKER = "django_prodserver.backends.celery.CeleryWorker"
 BEAT = "django_prodserver.backends.celery.CeleryBeat"
+FLOWER = "django_prodserver.backends.celery.CeleryFlower"
 APP = "mysite.celery.app"
 TARGET = "mysite.celery:app"
 
@@ -282,6 +286,110 @@ def test_every_option_of_celery_help_is_known() -> None:
     assert global_names | names(beat) <= beat_known
 
 
+# -- Flower --------------------------------------------------------------------
+
+
+def flower_options(
+    args: dict[str, object], *extra: str, environ: dict[str, str] | None = None
+) -> list[str]:
+    """What follows ``celery -A mysite.celery:app``."""
+    config = ProcessConfig("flower", FLOWER, APP, args)
+    backend = CeleryFlower(config, environ or {})
+    argv = backend.commands(list(extra))[0]
+    assert Path(argv[0]).name == "celery"
+    assert argv[1:3] == ["-A", TARGET]
+    return argv[3:]
+
+
+@pytest.mark.parametrize(
+    ("args", "options"),
+    [
+        ({}, ["flower"]),
+        ({"port": 5555}, ["flower", "--port=5555"]),
+        (
+            {"address": "127.0.0.1", "port": "5555"},
+            ["flower", "--address=127.0.0.1", "--port=5555"],
+        ),
+        ({"unix_socket": "/run/f.sock"}, ["flower", "--unix-socket=/run/f.sock"]),
+        ({"url_prefix": "flower"}, ["flower", "--url-prefix=flower"]),
+        # Tornado's booleans: written out, so that False reaches Flower.
+        ({"persistent": True}, ["flower", "--persistent=True"]),
+        ({"auto_refresh": False}, ["flower", "--auto-refresh=False"]),
+        ({"enable-events": "no"}, ["flower", "--enable-events=False"]),
+        ({"debug": "yes"}, ["flower", "--debug=True"]),
+        ({"xheaders": None}, ["flower", "--xheaders"]),
+        # Lists are one comma-separated value.
+        (
+            {"basic_auth": ["alice:pw1", "bob:pw2"]},
+            ["flower", "--basic-auth=alice:pw1,bob:pw2"],
+        ),
+        ({"max_tasks": 10000, "db": "/srv/flower.db"}, [
+            "flower", "--max-tasks=10000", "--db=/srv/flower.db",
+        ]),
+        # Celery's own options go before the subcommand.
+        ({"broker": "redis://b/1", "port": 5555}, [
+            "--broker=redis://b/1", "flower", "--port=5555",
+        ]),
+    ],
+)  # fmt: skip
+def test_flower_args(args: dict[str, object], options: list[str]) -> None:
+    assert flower_options(args) == options
+
+
+@pytest.mark.parametrize(
+    ("args", "extra", "environ", "options"),
+    [
+        ({}, [], {"PORT": "8000"}, ["flower", "--address=0.0.0.0", "--port=8000"]),
+        ({"port": 5555}, [], {"PORT": "8000"}, ["flower", "--port=5555"]),
+        # Flower's own variables choose its address: PORT does not override them.
+        ({}, [], {"PORT": "8000", "FLOWER_PORT": "5556"}, ["flower"]),
+        ({"port": 5555}, ["--port=5556"], {}, ["flower", "--port=5556"]),
+    ],
+)  # fmt: skip
+def test_flower_port_default_and_overrides(
+    args: dict[str, object],
+    extra: list[str],
+    environ: dict[str, str],
+    options: list[str],
+) -> None:
+    assert flower_options(args, *extra, environ=environ) == options
+
+
+def test_flower_listens_where_its_options_say() -> None:
+    def addresses(args: dict[str, object]) -> object:
+        return CeleryFlower(ProcessConfig("f", FLOWER, APP, args)).listen_addresses()
+
+    assert addresses({}) == [("0.0.0.0", 5555)]
+    assert addresses({"address": "127.0.0.1", "port": 5556}) == [("127.0.0.1", 5556)]
+    assert addresses({"unix-socket": "/run/f.sock"}) == []
+
+
+def test_flower_signals_and_app() -> None:
+    assert CeleryFlower.stop_signal == "SIGTERM"
+    assert CeleryFlower.accepted_signals == {"SIGINT", "SIGTERM"}
+    messages = check_processes({"f": {"BACKEND": FLOWER}})
+    assert [m.id for m in messages] == ["prodserver.E009"]
+
+
+def test_flower_unknown_option_gets_did_you_mean() -> None:
+    messages = check_processes(
+        {"f": {"BACKEND": FLOWER, "APP": APP, "ARGS": {"basicauth": "a:b"}}}
+    )
+    assert [m.id for m in messages] == ["prodserver.W002"]
+    assert messages[0].hint == "Did you mean 'basic-auth'?"
+
+
+def test_every_flower_option_is_known() -> None:
+    """The known options match the installed Flower's (Tornado's) own."""
+    pytest.importorskip("flower")
+    from flower import options  # noqa: F401  (defines Flower's options)
+    from tornado.options import options as tornado_options
+
+    names = {name.replace("_", "-") for name in tornado_options._options}
+    known = CeleryFlower.option_rules.known
+    assert names - {"help"} <= known
+
+
 # -- real runs -----------------------------------------------------------------
 
 
@@ -480,3 +588,43 @@ def test_app_as_a_module_without_a_reexport(
     assert "-A config.celery_app" not in worker.text()  # nothing of ours printed
     [(runner, _, finished)] = records(example_db, "module")
     assert (runner, finished is not None) == ("celery", True)
+
+
+def flower_argv(port: int, *mode: str) -> list[str]:
+    return prodserver("flower", WORKERS, *mode, "--", f"--port={port}")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("mode", [(), ("--spawn",)], ids=["exec", "spawn"])
+def test_flower_serves_the_example_projects_workers(
+    mode: tuple[str, ...],
+    tmp_path: Path,
+    example_db: Path,
+    redis_url: str,
+    port: int,
+) -> None:
+    """Flower's UI answers 200, and shows the worker it found through Redis."""
+    env = worker_env(example_db, redis_url)
+    worker_argv = prodserver("worker", WORKERS, "--", "--hostname=probe@%h")
+    with (
+        launch(worker_argv, tmp_path, env=env) as worker,
+        launch(flower_argv(port, *mode), tmp_path, env=env) as flower,
+    ):
+        status, body = wait_for_http(f"http://{HOST}:{port}/healthcheck", flower.proc)
+        assert (status, body) == (200, "OK")
+        status, _ = get(f"http://{HOST}:{port}/")
+        assert status == 200
+        node = f"probe@{os.uname().nodename}"
+        assert wait_until(
+            lambda: get(f"http://{HOST}:{port}/worker/{node}", timeout=30)[0] == 200,
+            timeout=60,
+        ), (flower.text(), worker.text())
+        flower.signal(signal.SIGTERM)
+        try:
+            status = flower.wait()
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"Flower did not stop on SIGTERM:\n{flower.text()}")
+        assert status == 0, flower.text()
+        assert wait_until(lambda: not flower.alive(), timeout=10), flower.alive()
+        worker.signal(signal.SIGTERM)
+        assert worker.wait() == 0

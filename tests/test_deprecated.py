@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.utils.module_loading import import_string
 
@@ -22,8 +23,14 @@ OLD_GUNICORN = "django_prodserver.backends.servers.gunicorn.GunicornServer"
 def test_an_old_path_is_the_same_backend_with_a_warning(old: str, new: str) -> None:
     assert import_string(old) is import_string(new)
     entry = {"BACKEND": old, "APP": "mysite.celery.app"}
-    messages = check_processes({"p": entry})
-    assert [m.id for m in messages] == ["prodserver.W007"]
+    # runserver_plus is a command of django-extensions.
+    apps = [*settings.INSTALLED_APPS, "django_extensions"]
+    with override_settings(INSTALLED_APPS=apps):
+        messages = check_processes({"p": entry})
+        current = check_processes({"p": {**entry, "BACKEND": new}})
+    # The same checks as the current path's (daphne's runserver wants its app
+    # first, say), and the one that names it.
+    assert [m.id for m in messages] == ["prodserver.W007", *(m.id for m in current)]
     assert messages[0].hint == f'Write "BACKEND": "{new}".'
 
 

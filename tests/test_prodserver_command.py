@@ -352,7 +352,9 @@ def test_list_shows_runnable_names_and_the_environment_that_differs() -> None:
     result = manage("prodserver", "--list", "--settings=mysite.settings_workers")
     assert result.returncode == 0, result.stderr
     names = [line.split()[0] for line in result.stdout.splitlines() if line[:1] != " "]
-    assert names == ["web", "worker", "beat", "tasks", "tasks_pool", "q2", "q2_other"]
+    assert names == [
+        "web", "worker", "beat", "flower", "tasks", "tasks_pool", "q2", "q2_other",
+    ]  # fmt: skip
     entries = re.split(r"\n(?=\S)", result.stdout.strip())
     pool = next(entry for entry in entries if entry.startswith("tasks_pool "))
     assert "(2 processes)" in pool.splitlines()[0]

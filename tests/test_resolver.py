@@ -194,3 +194,23 @@ def test_dramatiq_worker_shutdown_timeout() -> None:
     assert budget({"BACKEND": DRAMATIQ}) == 605.0  # ten minutes (ms) + 5 s
     args = {"worker-shutdown-timeout": 30000}
     assert budget({"BACKEND": DRAMATIQ, "ARGS": args}) == 35.0
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ({"BACKEND": f"{BACKENDS}.hypercorn.HypercornServer"}, 8.0),  # 3 s + 5
+        (
+            {
+                "BACKEND": f"{BACKENDS}.hypercorn.HypercornServer",
+                "ARGS": {"graceful-timeout": 20},
+            },
+            25.0,
+        ),
+        ({"BACKEND": f"{BACKENDS}.uwsgi.UWSGIServer"}, None),  # no bound of its own
+        ({"BACKEND": f"{BACKENDS}.uwsgi.UWSGIServer", "ARGS": {"harakiri": 60}}, 65.0),
+        ({"BACKEND": f"{BACKENDS}.daphne.DaphneServer"}, 10.0),
+    ],
+)
+def test_web_servers_added_later(entry: dict[str, Any], expected: float | None) -> None:
+    assert budget(entry) == expected

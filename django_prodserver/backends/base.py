@@ -280,6 +280,15 @@ class ProcessBackend:
         rules = self.option_rules
         return {rules.canonical(k) for k in self.args if isinstance(k, str)}
 
+    def configured_values(self) -> dict[str, ArgValue]:
+        """Each option's value in ARGS, by canonical name (no defaults)."""
+        if self.config.arg_words:
+            return group_values(self.translated[0])
+        rules = self.option_rules
+        return {
+            rules.canonical(k): v for k, v in self.args.items() if isinstance(k, str)
+        }
+
     def option_values(self) -> dict[str, ArgValue]:
         """Each option's configured value by canonical name: ARGS, then defaults.
 
@@ -287,11 +296,7 @@ class ProcessBackend:
         as on the command line; arguments given after ``--`` are not included.
         """
         rules = self.option_rules
-        values = {
-            rules.canonical(k): v for k, v in self.args.items() if isinstance(k, str)
-        }
-        if self.config.arg_words:
-            values = group_values(self.translated[0])
+        values = self.configured_values()
         for name, value in self.default_args().items():
             values.setdefault(rules.canonical(name), value)
         return values

@@ -1,4 +1,5 @@
-"""Celery: ``celery -A APP worker …`` and ``celery -A APP beat …``.
+"""Celery: ``celery -A APP worker …``, ``celery -A APP beat …`` and
+``celery -A APP flower …``.
 
 ``APP`` takes what ``celery -A`` takes, and Celery resolves it as its own ``-A``
 would: a module (``config.celery_app``; Celery finds the app inside it), or the
@@ -13,6 +14,9 @@ is warm and twice cold, QUIT is cold, HUP re-executes it in place and USR1 logs
 its threads' stacks. A TERM sent to the worker's whole process group reaches its
 pool children too and loses their tasks, so it must reach the main PID only,
 which exec mode gives by construction. Beat handles TERM and INT only.
+
+Flower, the web monitor, is one process: TERM and INT stop it with status 0
+within a second; QUIT, HUP, USR1 and USR2 kill it, TTIN/TTOU freeze it.
 """
 
 from __future__ import annotations
@@ -20,16 +24,29 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .. import check_ids, programs
+from ..addresses import Address
 from ..entry import SETTING
-from ..options import ArgValue, OptionRules, options_in_argv
+from ..options import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    ArgValue,
+    OptionRules,
+    options_in_argv,
+)
 from ..probes import DEFAULT_PATH, PROBE_TIMEOUT, CommandProbe, Probe
-from .base import WorkerBackend, after_graceful_window, dotted_to_target, seconds_value
+from .base import (
+    WebServerBackend,
+    WorkerBackend,
+    after_graceful_window,
+    dotted_to_target,
+    seconds_value,
+)
 
 #: The worker pools that end a task at its hard time limit, stopping or not (the
 #: solo and threads pools let it run on); ``processes`` is prefork's alias.
@@ -77,6 +94,28 @@ BEAT_SHORT = {
     "s": "schedule", "S": "scheduler", "n": "hostname", "l": "loglevel",
     "f": "logfile",
 }  # fmt: skip
+
+# Flower's options are Tornado options (``celery flower --help``): every one is
+# written ``--name=value``, with dashes or underscores.
+FLOWER_BOOLEANS = frozenset(
+    {
+        "auto-refresh", "debug", "enable-events", "log-to-stderr", "natural-time",
+        "persistent", "read-only", "xheaders",
+    }
+)  # fmt: skip
+FLOWER_OPTIONS = frozenset(
+    {
+        "address", "auth", "auth-provider", "basic-auth", "broker-api", "ca-certs",
+        "certfile", "conf", "cookie-secret", "db", "format-task", "inspect-timeout",
+        "keyfile", "log-file-max-size", "log-file-num-backups", "log-file-prefix",
+        "log-rotate-interval", "log-rotate-mode", "log-rotate-when", "logging",
+        "max-tasks", "max-workers", "oauth2-key", "oauth2-redirect-uri",
+        "oauth2-secret", "port", "purge-offline-workers", "state-save-interval",
+        "task-runtime-metric-buckets", "tasks-columns", "unix-socket", "url-prefix",
+    }
+)  # fmt: skip
+#: Flower reads ``FLOWER_<OPTION>`` variables; these choose its address.
+FLOWER_ADDRESS_VARIABLES = ("FLOWER_ADDRESS", "FLOWER_PORT", "FLOWER_UNIX_SOCKET")
 
 
 def split_global(
@@ -301,3 +340,53 @@ class CeleryBeat(CeleryBackend):
     accepted_signals = frozenset({"SIGINT", "SIGTERM"})
     # Two beats send every periodic task twice.
     single_instance = True
+
+
+class CeleryFlower(CeleryBackend, WebServerBackend):
+    """``celery -A APP flower``: Flower, the web monitor of Celery's workers.
+
+    Its options are Tornado's: always ``--name=value`` (``--port 5555`` with a
+    space is an error), and a boolean is written ``--debug=True`` or
+    ``--auto-refresh=False``, which is how prodserver writes ``True``/``False``
+    (Flower's ``auto-refresh`` and ``enable-events`` are on by default).
+    ``basic-auth`` takes a list. Flower silently ignores options it does not
+    know: ``manage.py check`` warns about them (``prodserver.W002``).
+
+    Flower listens on port 5555 of every interface unless ARGS (``address``,
+    ``port``, ``unix-socket``) or its ``FLOWER_ADDRESS``/``FLOWER_PORT``
+    variables say otherwise; with ``PORT`` set and neither, on
+    ``0.0.0.0:$PORT``. ``GET /healthcheck`` answers ``OK``.
+    """
+
+    subcommand = "flower"
+    option_rules = OptionRules(
+        flags=GLOBAL_FLAGS,
+        comma_joined=frozenset({"basic-auth", "task-runtime-metric-buckets"}),
+        short=GLOBAL_SHORT,
+        known=GLOBAL | FLOWER_BOOLEANS | FLOWER_OPTIONS,
+    )
+    # TERM and INT stop it; QUIT, HUP, USR1 and USR2 kill it, TTIN/TTOU freeze it.
+    accepted_signals = frozenset({"SIGINT", "SIGTERM"})
+    host_option = "address"
+    socket_options: ClassVar[frozenset[str]] = frozenset({"unix-socket"})
+    default_address: ClassVar[Address] = ("0.0.0.0", 5555)
+
+    @property
+    def args(self) -> dict[Any, ArgValue]:
+        return {key: self.tornado_value(key, v) for key, v in super().args.items()}
+
+    def tornado_value(self, key: object, value: ArgValue) -> ArgValue:
+        """A boolean option's value as Tornado reads it: ``"True"`` or
+        ``"False"`` (Tornado takes ``no`` or ``off`` for true)."""
+        if not (
+            isinstance(key, str) and self.option_rules.canonical(key) in FLOWER_BOOLEANS
+        ):
+            return value
+        if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+            return str(value.strip().lower() in TRUE_WORDS)
+        return str(value) if isinstance(value, bool) else value
+
+    def default_args(self) -> dict[str, ArgValue]:
+        if any(self.environ.get(name) for name in FLOWER_ADDRESS_VARIABLES):
+            return {}
+        return super().default_args()

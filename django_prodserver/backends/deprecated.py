@@ -24,6 +24,16 @@ REPLACEMENTS = {
         f"{_B}.django_tasks.DjangoTasksWorker"
     ),
     f"{_B}.workers.django_q2.DjangoQ2Worker": f"{_B}.django_q2.DjangoQ2Worker",
+    f"{_B}.servers.flower.CeleryFlower": f"{_B}.celery.CeleryFlower",
+    f"{_B}.workers.celery.CeleryFlower": f"{_B}.celery.CeleryFlower",
+    f"{_B}.dev.werkzeug.WerkzeugRunserver": f"{_B}.dev.werkzeug.RunserverPlus",
+    # 3.0's deprecated top-level modules of the development servers.
+    f"{_B}.django_runserver.DjangoRunserver": (
+        f"{_B}.dev.django_runserver.DjangoRunserver"
+    ),
+    f"{_B}.daphne.DaphneRunserver": f"{_B}.dev.daphne.DaphneRunserver",
+    f"{_B}.werkzeug.RunserverPlus": f"{_B}.dev.werkzeug.RunserverPlus",
+    f"{_B}.werkzeug.WerkzeugRunserver": f"{_B}.dev.werkzeug.RunserverPlus",
 }
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import check_ids, programs
 from ..exceptions import ConfigurationError
-from ..options import ArgValue, OptionRules, join_options, translate
+from ..options import ArgValue, OptionRules, join_options, positive_int, translate
 from ..registry import app_installed
 from .base import (
     DJANGO_COMMAND_FLAGS,
@@ -53,19 +53,6 @@ NEGATABLE = frozenset({"reload"})
 VALUE_OPTIONS = DJANGO_COMMAND_OPTIONS | {
     "queue-name", "exclude-queues", "interval", "backend", "max-tasks", "worker-id",
 }  # fmt: skip
-
-
-def positive_int(value: ArgValue) -> int | None:
-    """``4`` or ``"4"`` → 4; anything else, zero or less included → None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value)
-    else:
-        return None
-    return number if number >= 1 else None
 
 
 def pool_sizes(args: Mapping[Any, ArgValue]) -> dict[str, int | None]:

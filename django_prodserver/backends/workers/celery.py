@@ -1,5 +1,5 @@
 """Deprecated 3.0 path: use ``django_prodserver.backends.celery``."""
 
-from ..celery import CeleryBeat, CeleryWorker
+from ..celery import CeleryBeat, CeleryFlower, CeleryWorker
 
-__all__ = ["CeleryBeat", "CeleryWorker"]
+__all__ = ["CeleryBeat", "CeleryFlower", "CeleryWorker"]

@@ -1,5 +1,5 @@
-"""The example project with its workers: Celery worker and beat, django-tasks,
-Django-Q2 (``--settings=mysite.settings_workers``)."""
+"""The example project with its workers: Celery worker and beat (and Flower,
+its monitor), django-tasks, Django-Q2 (``--settings=mysite.settings_workers``)."""
 
 from .settings import *  # noqa: F403
 from .settings import PRODUCTION_PROCESSES
@@ -22,6 +22,11 @@ PRODUCTION_PROCESSES = {
         "BACKEND": "django_prodserver.backends.celery.CeleryBeat",
         "APP": "mysite.celery.app",
         "ARGS": {"loglevel": "info", "max-interval": 1},
+    },
+    "flower": {
+        "BACKEND": "django_prodserver.backends.celery.CeleryFlower",
+        "APP": "mysite.celery.app",
+        "ARGS": {"address": "127.0.0.1", "port": 5555},
     },
     "tasks": {
         "BACKEND": "django_prodserver.backends.django_tasks.DjangoTasksWorker",
