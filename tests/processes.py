@@ -107,9 +107,21 @@ def setting_of(processes: object) -> str:
 
 def python_output(code: str) -> str:
     """What ``python -c CODE`` prints, in a fresh interpreter (e.g. to see which
-    modules an import brings in)."""
+    modules an import brings in).
+
+    Measured coverage is left off there: its start-up hook imports ``typing``
+    and ``dataclasses`` before ``code`` runs."""
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("COVERAGE_PROCESS_")
+    }
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environ,
     )
     return result.stdout.strip()
 

@@ -23,8 +23,10 @@ from .values import printable
 RESERVED_WORDS = frozenset(
     {"", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"}
 )
-#: Starts that some reader may take for a number: digits, signs, dots.
-NUMBER_LIKE = re.compile(r"[-+]?\.?[0-9]|[-+]?\.(inf|nan)$", re.IGNORECASE)
+#: Starts that some reader may take for a number: a digit, or a sign or dot
+#: before a digit or an underscore (YAML 1.1 allows ``_`` in numbers, and some
+#: readers take ``._`` or ``-_`` for one, then fail to convert it).
+NUMBER_LIKE = re.compile(r"[-+]?\.?[0-9]|[-+]\.?_|\._|[-+]?\.(inf|nan)$", re.IGNORECASE)
 #: Lines are never folded: a command reads as it runs.
 NO_FOLDING = 2**30
 
