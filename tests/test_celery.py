@@ -491,16 +491,26 @@ def test_beat_publishes_its_schedule_into_redis(
 def test_beat_schedule_file_goes_to_the_working_directory(
     tmp_path: Path, example_db: Path, redis_url: str, other_dir: Path
 ) -> None:
-    with launch(
-        prodserver("beat", WORKERS),
-        tmp_path,
-        cwd=other_dir,
-        env=worker_env(example_db, redis_url),
-    ) as beat:
-        found = wait_until(lambda: list(other_dir.glob("celerybeat-schedule*")))
-        assert found, beat.text()
-        beat.signal(signal.SIGTERM)
-        assert beat.wait() == 0
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        with launch(
+            prodserver("beat", WORKERS),
+            tmp_path,
+            cwd=other_dir,
+            env=worker_env(example_db, redis_url),
+        ) as beat:
+            found = wait_until(lambda: list(other_dir.glob("celerybeat-schedule*")))
+            assert found, beat.text()
+            # Stopped once it schedules: beat creates the file while it starts,
+            # and a TERM in the middle of that start ends celery beat with 1.
+            scheduled = wait_until(lambda: client.llen("beat") >= 1, timeout=60)
+            assert scheduled, beat.text()
+            beat.signal(signal.SIGTERM)
+            assert beat.wait() == 0
+    finally:
+        client.close()
     assert not list(EXAMPLE_DIR.glob("celerybeat-schedule*"))
 
 

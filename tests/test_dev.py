@@ -359,9 +359,13 @@ def test_runserver_reloads_on_a_code_change(tmp_path: Path, port: int) -> None:
         _, first = wait_for_http(url, launched.proc)
         assert isinstance(first, dict)
         assert first["label"] == "first"
-        settings.write_text(settings.read_text().replace("'first'", "'second'"))
+        changed = settings.read_text().replace("'first'", "'second'")
 
         def reloaded() -> bool:
+            # Written again on every poll: the reloader notices a change only
+            # against the modification time it first saw, and on a busy machine
+            # the server can answer before the reloader has looked at the file.
+            settings.write_text(changed)
             try:
                 _, body = wait_for_http(url, launched.proc, timeout=5)
             except AssertionError:
