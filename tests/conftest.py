@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,6 +46,26 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     directory.mkdir()
     with redis_server(directory) as url:
         yield url
+
+
+@pytest.fixture
+def redis_client(redis_url: str) -> Iterator[Any]:
+    """A client of the test's redis-server, to see what a program put there."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def celery_client(redis_url: str) -> Iterator[Any]:
+    """A Celery app in the test process that sends tasks through the broker."""
+    from celery import Celery
+
+    app = Celery("tests", broker=redis_url, backend=redis_url)
+    yield app
+    app.close()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -393,16 +392,6 @@ def test_every_flower_option_is_known() -> None:
 # -- real runs -----------------------------------------------------------------
 
 
-@pytest.fixture
-def celery_client(redis_url: str) -> Iterator[Any]:
-    """A Celery app in the test process that sends tasks through the broker."""
-    from celery import Celery
-
-    app = Celery("tests", broker=redis_url, backend=redis_url)
-    yield app
-    app.close()
-
-
 def worker_env(example_db: Path, redis_url: str) -> dict[str, str]:
     return example_env(EXAMPLE_DB=str(example_db), REDIS_URL=redis_url)
 
@@ -467,21 +456,16 @@ def test_sigterm_lets_the_running_task_finish(
 
 @pytest.mark.integration
 def test_beat_publishes_its_schedule_into_redis(
-    tmp_path: Path, example_db: Path, redis_url: str
+    tmp_path: Path, example_db: Path, redis_url: str, redis_client: Any
 ) -> None:
-    import redis
-
     schedule = tmp_path / "beat-schedule"
     argv = prodserver("beat", WORKERS, "--", f"--schedule={schedule}")
-    client = redis.Redis.from_url(redis_url)
-    try:
-        with launch(argv, tmp_path, env=worker_env(example_db, redis_url)) as beat:
-            assert wait_until(lambda: client.llen("beat") >= 2, timeout=60), beat.text()
-            beat.signal(signal.SIGTERM)
-            assert beat.wait() == 0
-        message = json.loads(client.lindex("beat", 0) or b"{}")
-    finally:
-        client.close()
+    with launch(argv, tmp_path, env=worker_env(example_db, redis_url)) as beat:
+        scheduled = wait_until(lambda: redis_client.llen("beat") >= 2, timeout=60)
+        assert scheduled, beat.text()
+        beat.signal(signal.SIGTERM)
+        assert beat.wait() == 0
+    message = json.loads(redis_client.lindex("beat", 0) or b"{}")
     assert message["headers"]["task"] == "jobs.tasks.record"
     assert message["headers"]["argsrepr"] == "['tick']"
     assert list(tmp_path.glob("beat-schedule*"))
@@ -489,28 +473,26 @@ def test_beat_publishes_its_schedule_into_redis(
 
 @pytest.mark.integration
 def test_beat_schedule_file_goes_to_the_working_directory(
-    tmp_path: Path, example_db: Path, redis_url: str, other_dir: Path
+    tmp_path: Path,
+    example_db: Path,
+    redis_url: str,
+    redis_client: Any,
+    other_dir: Path,
 ) -> None:
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    try:
-        with launch(
-            prodserver("beat", WORKERS),
-            tmp_path,
-            cwd=other_dir,
-            env=worker_env(example_db, redis_url),
-        ) as beat:
-            found = wait_until(lambda: list(other_dir.glob("celerybeat-schedule*")))
-            assert found, beat.text()
-            # Stopped once it schedules: beat creates the file while it starts,
-            # and a TERM in the middle of that start ends celery beat with 1.
-            scheduled = wait_until(lambda: client.llen("beat") >= 1, timeout=60)
-            assert scheduled, beat.text()
-            beat.signal(signal.SIGTERM)
-            assert beat.wait() == 0
-    finally:
-        client.close()
+    with launch(
+        prodserver("beat", WORKERS),
+        tmp_path,
+        cwd=other_dir,
+        env=worker_env(example_db, redis_url),
+    ) as beat:
+        found = wait_until(lambda: list(other_dir.glob("celerybeat-schedule*")))
+        assert found, beat.text()
+        # Stopped once it schedules: beat creates the file while it starts, and
+        # a TERM in the middle of that start ends celery beat with status 1.
+        scheduled = wait_until(lambda: redis_client.llen("beat") >= 1, timeout=60)
+        assert scheduled, beat.text()
+        beat.signal(signal.SIGTERM)
+        assert beat.wait() == 0
     assert not list(EXAMPLE_DIR.glob("celerybeat-schedule*"))
 
 

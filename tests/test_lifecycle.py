@@ -155,15 +155,6 @@ def test_a_failing_step_stops_the_launch_before_the_program(
 # -- WAIT_FOR ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def celery_client(redis_url: str) -> Iterator[Any]:
-    from celery import Celery
-
-    app = Celery("tests", broker=redis_url, backend=redis_url)
-    yield app
-    app.close()
-
-
 @pytest.mark.integration
 def test_the_worker_waits_for_its_broker_then_runs_a_task(
     tmp_path: Path, example_db: Path
@@ -202,29 +193,24 @@ def test_the_worker_waits_for_its_broker_then_runs_a_task(
 
 @pytest.mark.integration
 def test_beat_with_a_database_schedule_starts_once_postgresql_is_up(
-    tmp_path: Path, postgres: PostgresServer, redis_url: str
+    tmp_path: Path, postgres: PostgresServer, redis_url: str, redis_client: Any
 ) -> None:
     pytest.importorskip(
         "django_celery_beat", reason="django-celery-beat does not take Django 6.1 yet"
     )
-    import redis
-
     env = example_env(EXAMPLE_PG_PORT=str(postgres.port), REDIS_URL=redis_url)
     argv = prodserver("beat", "--settings=mysite.settings_postgres")
-    client = redis.Redis.from_url(redis_url)
-    try:
-        with launch(argv, tmp_path, env=env) as beat:
-            beat.wait_for_text("beat: waiting for the database 'default'")
-            assert client.llen("beat") == 0
-            postgres.start()
-            beat.wait_for_text("Applying django_celery_beat.0001_initial... OK")
-            assert wait_until(lambda: client.llen("beat") >= 1, timeout=90), beat.text()
-            assert "DatabaseScheduler" in beat.text()
-            beat.signal(signal.SIGTERM)
-            assert beat.wait(timeout=60) == 0, beat.text()
-        message = json.loads(client.lindex("beat", 0) or b"{}")
-    finally:
-        client.close()
+    with launch(argv, tmp_path, env=env) as beat:
+        beat.wait_for_text("beat: waiting for the database 'default'")
+        assert redis_client.llen("beat") == 0
+        postgres.start()
+        beat.wait_for_text("Applying django_celery_beat.0001_initial... OK")
+        scheduled = wait_until(lambda: redis_client.llen("beat") >= 1, timeout=90)
+        assert scheduled, beat.text()
+        assert "DatabaseScheduler" in beat.text()
+        beat.signal(signal.SIGTERM)
+        assert beat.wait(timeout=60) == 0, beat.text()
+    message = json.loads(redis_client.lindex("beat", 0) or b"{}")
     assert message["headers"]["task"] == "jobs.tasks.record"
 
 

@@ -46,15 +46,6 @@ def answers_probe(args: list[str], env: dict[str, str]) -> bool:
     return manage("prodserver", "worker", "--probe", *args, env=env).returncode == 0
 
 
-@pytest.fixture
-def celery_client(redis_url: str) -> Any:
-    from celery import Celery
-
-    app = Celery("tests", broker=redis_url, backend=redis_url)
-    yield app
-    app.close()
-
-
 @pytest.mark.integration
 def test_two_worker_launches_share_one_queue(
     tmp_path: Path, example_db: Path, redis_url: str, celery_client: Any
