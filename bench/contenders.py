@@ -37,7 +37,9 @@ CONTENDERS = ("ours", "script", "bare", "published")
 #: What the console script cannot do without: the settings and prodserver's own
 #: code, imported, nothing run (a lower bound, for the report).
 SETTINGS_ONLY = (
-    "from django.conf import settings; settings.PRODUCTION_PROCESSES; "
+    "import os; from django_prodserver.project_settings import settings; "
+    "settings.read_module(os.environ['DJANGO_SETTINGS_MODULE']); "
+    "settings.PRODUCTION_PROCESSES; "
     "import django_prodserver.main, django_prodserver.backends.gunicorn"
 )
 WORKERS = 2
@@ -111,6 +113,8 @@ class Setup:
     """Everything a run compares, with what could not be prepared and why."""
 
     ports: dict[str, int]
+    #: The Python that ``ours``, ``script`` and ``bare`` run with.
+    python: str
     floor: Command
     dry_run: Command
     script_dry_run: Command
@@ -156,21 +160,21 @@ def manage_command(python: str, *args: str, settings: str = OURS_SETTINGS) -> Co
     )
 
 
-def prodserver(*args: str) -> Command:
+def prodserver(python: str, *args: str) -> Command:
     """``python manage.py prodserver ARGS`` with our settings."""
-    return manage_command(sys.executable, "prodserver", *args)
+    return manage_command(python, "prodserver", *args)
 
 
-def script(*args: str) -> Command:
-    """``prodserver ARGS``, the console script next to the running Python, with
-    our settings, from the example project's directory."""
-    path = programs.find_script("prodserver") or "prodserver"
+def script(python: str, *args: str) -> Command:
+    """``prodserver ARGS``, the console script next to ``python``, with our
+    settings, from the example project's directory."""
+    path = os.path.join(os.path.dirname(python), "prodserver")
     return Command((path, *args), ours_env(), str(EXAMPLE_DIR))
 
 
-def dry_run_plan(name: str) -> dict[str, object]:
+def dry_run_plan(python: str, name: str) -> dict[str, object]:
     """Our plan for ``name``, from ``--dry-run --format=json``."""
-    done = prodserver(name, "--dry-run", "--format=json").run()
+    done = prodserver(python, name, "--dry-run", "--format=json").run()
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines() or ["no output"]
         raise ValueError(lines[-1])
@@ -203,7 +207,13 @@ def published_args(argv: Sequence[str]) -> dict[str, str | None]:
 
 
 def prepare(with_published: bool = True) -> Setup:
-    """Generate the settings, read our plans, build the published package's venv."""
+    """Generate the settings, install this checkout, read our plans, build the
+    published package's venv."""
+    versions = workspace.installed_versions(
+        ["django-prodserver", *workspace.PINNED, *app_distributions()]
+    )
+    pins = {k: v for k, v in versions.items() if k != "django-prodserver"}
+    python = ours_python(pins)
     ports = {server.name: free_port() for server in SERVERS}
     workspace.write_settings(
         OURS_SETTINGS,
@@ -214,16 +224,17 @@ def prepare(with_published: bool = True) -> Setup:
     )
     setup = Setup(
         ports=ports,
+        python=python,
         # The settings floor: the same interpreter, settings, path and directory.
         floor=Command(
-            (sys.executable, "-c", "import django; django.setup()"),
+            (python, "-c", "import django; django.setup()"),
             ours_env(),
             str(EXAMPLE_DIR),
         ),
-        dry_run=prodserver("gunicorn", "--dry-run"),
-        script_dry_run=script("gunicorn", "--dry-run"),
+        dry_run=prodserver(python, "gunicorn", "--dry-run"),
+        script_dry_run=script(python, "gunicorn", "--dry-run"),
         settings_only=Command(
-            (sys.executable, "-c", SETTINGS_ONLY), ours_env(), str(EXAMPLE_DIR)
+            (python, "-c", SETTINGS_ONLY), ours_env(), str(EXAMPLE_DIR)
         ),
     )
     published_processes: dict[str, object] = {}
@@ -231,23 +242,21 @@ def prepare(with_published: bool = True) -> Setup:
         commands = setup.launches.setdefault(server.name, {})
         args: Mapping[str, object] = server.args(ports[server.name])
         try:
-            plan = dry_run_plan(server.name)
+            plan = dry_run_plan(python, server.name)
         except ValueError as exc:
             for contender in ("ours", "script", "bare"):
                 setup.unavailable[f"{server.name}/{contender}"] = str(exc)
         else:
-            commands["ours"] = prodserver(server.name)
-            commands["script"] = script(server.name)
+            commands["ours"] = prodserver(python, server.name)
+            commands["script"] = script(python, server.name)
             commands["bare"] = bare_command(plan)
             assert isinstance(plan["argv"], list)
             args = published_args(plan["argv"])
         published_processes[server.name] = {"BACKEND": server.backend, "ARGS": args}
     workspace.write_settings(PUBLISHED_SETTINGS, published_processes)
-    setup.versions["ours"] = workspace.installed_versions(
-        ["django-prodserver", *workspace.PINNED, *app_distributions()]
-    )
+    setup.versions["ours"] = versions
     if with_published:
-        add_published(setup)
+        add_published(setup, pins)
     else:
         setup.unavailable["published"] = "skipped (--no-published)"
     return setup
@@ -282,8 +291,17 @@ def app_distributions() -> list[str]:
     ]
 
 
-def add_published(setup: Setup) -> None:
-    pins = {k: v for k, v in setup.versions["ours"].items() if k != "django-prodserver"}
+def ours_python(pins: Mapping[str, str]) -> str:
+    """The Python of this checkout installed as a release (see
+    ``workspace.installed_python``); the running one if it cannot be made."""
+    try:
+        return str(workspace.installed_python(pins))
+    except workspace.SetupError as exc:
+        print(f"bench: measuring the development install instead: {exc}", flush=True)
+        return sys.executable
+
+
+def add_published(setup: Setup, pins: Mapping[str, str]) -> None:
     try:
         python = workspace.published_python(pins)
     except workspace.SetupError as exc:

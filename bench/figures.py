@@ -8,7 +8,6 @@ pairs the samples of one round (ratios, differences) and takes medians.
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -64,7 +63,7 @@ def warm_up(setup: Setup) -> None:
         for name, command in commands.items()
         if name in {"ours", "published"}
     }
-    for python in sorted(pythons | {sys.executable}):
+    for python in sorted(pythons | {setup.python}):
         subprocess.run([python, "-c", imports], capture_output=True, check=False)
     for command in [
         setup.floor,
@@ -82,9 +81,9 @@ def dry_run(setup: Setup, rounds: int) -> dict[str, Series]:
     commands = {
         "floor": setup.floor,
         "ours": setup.dry_run,
-        "list": prodserver("--list"),
+        "list": prodserver(setup.python, "--list"),
         "script": setup.script_dry_run,
-        "script_list": script("--list"),
+        "script_list": script(setup.python, "--list"),
         "settings_only": setup.settings_only,
     }
     results: dict[str, Series] = {name: [] for name in commands}
@@ -126,7 +125,7 @@ def spawn(setup: Setup, rounds: int, logs: Path) -> Series:
     if setup.command(server.name, "ours") is None:
         setup.unavailable["spawn/ours"] = setup.why_missing(server.name, "ours")
         return []
-    command = prodserver(server.name, "--spawn")
+    command = prodserver(setup.python, server.name, "--spawn")
     series: Series = []
     for index in range(rounds):
         if gave_up(series):
@@ -156,8 +155,8 @@ def several(setup: Setup, rounds: int, logs: Path) -> dict[str, Series]:
         return {}
     urls = [setup.url(name) for name in names]
     commands = {
-        "ours": [prodserver(*names)],
-        "script": [script(*names)],
+        "ours": [prodserver(setup.python, *names)],
+        "script": [script(setup.python, *names)],
         "bare": [c for c in (setup.command(n, "bare") for n in names) if c],
     }
     results: dict[str, Series] = {name: [] for name in commands}

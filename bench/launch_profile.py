@@ -12,7 +12,6 @@ and of prodserver that take the most time after Django is set up (cProfile).
 from __future__ import annotations
 
 import pstats
-import sys
 import tempfile
 from pathlib import Path
 
@@ -50,12 +49,12 @@ def script_imports(setup: Setup, runs: int = 3) -> list[tuple[str, int]]:
     the slowest first. (Modules imported with ``importlib``, such as the settings
     and the backends, are not timed by ``-X importtime``; what they import is.)"""
     interpreter = Command(
-        (sys.executable, "-c", "pass"), setup.floor.env, setup.floor.cwd
+        (setup.python, "-c", "pass"), setup.floor.env, setup.floor.cwd
     )
     bare = import_times(interpreter)
     script = setup.script_dry_run
     # The script's interpreter, with the options, then the script itself.
-    python = Command((sys.executable, *script.argv), script.env, script.cwd)
+    python = Command((setup.python, *script.argv), script.env, script.cwd)
     found = fastest_import_times(python, runs)
     extra = [(name, us) for name, us in found.items() if name not in bare]
     return sorted(extra, key=lambda item: -item[1])

@@ -1,8 +1,9 @@
 """The benchmark's working directory (``bench/.work/``, git-ignored).
 
-It holds the settings modules generated for a run (``site/``), the virtualenv of
-the published django-prodserver (``published/``), the processes' logs and the raw
-results of the last run.
+It holds the settings modules generated for a run (``site/``), the virtualenvs of
+the published django-prodserver (``published/``) and of this checkout, installed
+as a release is (``installed/``), the processes' logs and the raw results of the
+last run.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ SITE = WORK / "site"
 LOGS = WORK / "logs"
 RESULTS = WORK / "results.json"
 PUBLISHED_DIR = WORK / "published"
+INSTALLED_DIR = WORK / "installed"
 PUBLISHED_VERSION = "3.0.0"
 
 #: Packages whose versions the published package's virtualenv gets from ours:
@@ -78,30 +80,55 @@ def installed_versions(names: Iterable[str]) -> dict[str, str]:
     return versions
 
 
-def published_python(pins: Mapping[str, str]) -> Path:
-    """The Python of a virtualenv with django-prodserver 3.0.0 and these pins.
-
-    Made once and reused while the pins match; remade when they change.
-    """
-    venv = PUBLISHED_DIR / "venv"
+def make_venv(directory: Path, requirements: Iterable[str]) -> Path:
+    """A fresh virtualenv in ``directory/venv`` with ``requirements``; its Python."""
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    venv = directory / "venv"
     python = venv / "bin" / "python"
-    marker = PUBLISHED_DIR / "pins.json"
-    wanted = {"django-prodserver": PUBLISHED_VERSION, **pins}
+    print(f"bench: installing {' '.join(requirements)} into {venv}", flush=True)
+    run_setup([sys.executable, "-m", "venv", str(venv)])
+    run_setup([str(python), "-m", "pip", "install", "--quiet", *requirements])
+    return python
+
+
+def run_setup(argv: list[str]) -> None:
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise SetupError(f"{' '.join(argv[:4])}… failed: {' / '.join(tail)}")
+
+
+def pinned_python(directory: Path, wanted: Mapping[str, str]) -> Path:
+    """The Python of a virtualenv in ``directory`` with the ``wanted`` versions.
+
+    Made once and reused while they match; remade when they change.
+    """
+    python = directory / "venv" / "bin" / "python"
+    marker = directory / "pins.json"
     if python.exists() and marker.exists() and json.loads(marker.read_text()) == wanted:
         return python
-    shutil.rmtree(PUBLISHED_DIR, ignore_errors=True)
-    PUBLISHED_DIR.mkdir(parents=True)
-    requirements = [f"{name}=={version}" for name, version in wanted.items()]
-    print(f"bench: installing {' '.join(requirements)} into {venv}", flush=True)
-    for argv in (
-        [sys.executable, "-m", "venv", str(venv)],
-        [str(python), "-m", "pip", "install", "--quiet", *requirements],
-    ):
-        done = subprocess.run(argv, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-            raise SetupError(f"{' '.join(argv[:4])}… failed: {' / '.join(tail)}")
+    python = make_venv(directory, [f"{n}=={v}" for n, v in wanted.items()])
     marker.write_text(json.dumps(wanted, indent=1))
+    return python
+
+
+def published_python(pins: Mapping[str, str]) -> Path:
+    """The Python of a virtualenv with django-prodserver 3.0.0 and these pins."""
+    return pinned_python(
+        PUBLISHED_DIR, {"django-prodserver": PUBLISHED_VERSION, **pins}
+    )
+
+
+def installed_python(pins: Mapping[str, str]) -> Path:
+    """The Python of a virtualenv with these pins and this checkout installed as
+    a user installs a release: built and installed, not editable (an editable
+    install adds an import hook to every Python start in its virtualenv, the
+    server's included, which no user pays)."""
+    python = pinned_python(INSTALLED_DIR, dict(pins))
+    print("bench: installing this checkout into the bench's virtualenv", flush=True)
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--no-deps"]
+    run_setup([*pip, "--force-reinstall", str(ROOT)])
     return python
 
 

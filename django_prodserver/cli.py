@@ -20,8 +20,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from django.conf import settings
-
 from . import check_ids, registry
 from .backends.base import ProcessBackend
 from .entry import EXAMPLE_BACKEND, SETTING
@@ -29,6 +27,7 @@ from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .export import FORMATS as EXPORT_FORMATS
 from .plan import Plan
+from .project_settings import settings
 from .resolver import resolve
 from .text import brief, did_you_mean
 from .validation import NAME_PATTERN, Report, check_entries, read_setting

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
+from .project_settings import settings
 
 #: Where Linux shows the environment a process was started with.
 PROC_ENVIRON = "/proc/self/environ"

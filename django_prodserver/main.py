@@ -23,6 +23,7 @@ from typing import Any, TextIO
 
 from . import __version__, cli
 from .exceptions import ConfigurationError
+from .project_settings import settings
 
 #: The console script's name.
 PROG = "prodserver"
@@ -130,8 +131,6 @@ def use_settings(options: Mapping[str, Any]) -> None:
 
 def load_settings() -> None:
     """Import the settings module; a one-line error if there is none or it fails."""
-    from django.conf import settings
-
     module = os.environ.get("DJANGO_SETTINGS_MODULE", "")
     if not module:
         raise ConfigurationError(
@@ -139,7 +138,7 @@ def load_settings() -> None:
             SETTINGS_HINT,
         )
     try:
-        settings.SETTINGS_MODULE  # noqa: B018 (importing the module is the point)
+        settings.read_module(module)
     except ModuleNotFoundError as exc:
         missing = exc.name or ""
         hint = "Install what the settings import, or fix the import"

@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.exceptions import AppRegistryNotReady
 from django.utils.module_loading import import_string
+
+from .project_settings import settings
 
 T = TypeVar("T")
 

@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
-from django.conf import settings
-
 from .failures import backend_errors
+from .project_settings import settings
 from .text import brief, did_you_mean
 
 if TYPE_CHECKING:

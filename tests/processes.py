@@ -60,8 +60,18 @@ def manage(
     timeout: float = 60,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python manage.py ARGS`` of the example project to completion."""
+    return run_python(str(MANAGE_PY), *args, cwd=cwd, env=env, timeout=timeout)
+
+
+def run_python(
+    *args: str,
+    cwd: Path | str = EXAMPLE_DIR,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python ARGS`` (this Python) to completion, in the example project."""
     return subprocess.run(
-        [sys.executable, str(MANAGE_PY), *args],
+        [sys.executable, *args],
         cwd=cwd,
         env=dict(env) if env is not None else example_env(),
         capture_output=True,

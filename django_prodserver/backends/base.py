@@ -25,8 +25,6 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.conf import settings
-
 from .. import check_ids, messages, programs
 from ..addresses import Address, parse_bind, parse_port
 from ..entry import UNSET, ProcessConfig
@@ -46,6 +44,7 @@ from ..options import (
     word_groups,
 )
 from ..probes import DEFAULT_PATH, HttpProbe, Probe, connect_host
+from ..project_settings import settings
 from ..signals import FORWARDABLE
 from ..text import did_you_mean
 

@@ -26,7 +26,6 @@ import socket
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .. import check_ids, programs
@@ -40,6 +39,7 @@ from ..options import (
     options_in_argv,
 )
 from ..probes import DEFAULT_PATH, PROBE_TIMEOUT, CommandProbe, Probe
+from ..project_settings import settings
 from .base import (
     WebServerBackend,
     WorkerBackend,

@@ -17,9 +17,8 @@ import ast
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from django.conf import settings
-
 from ..programs import module_file
+from ..project_settings import settings
 
 #: The namespace of Celery's Django guide.
 DEFAULT_NAMESPACE = "CELERY"

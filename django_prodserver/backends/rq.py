@@ -24,11 +24,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.checks import CheckMessage
 
 from .. import check_ids
 from ..options import ArgValue, OptionRules
+from ..project_settings import settings
 from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,

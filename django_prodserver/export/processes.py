@@ -18,12 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
 from ..addresses import normal_host, parse_port
 from ..backends.base import DEFAULT_STOP_TIMEOUT, ProcessBackend, WebServerBackend
 from ..options import options_in_argv
 from ..plan import Plan
+from ..project_settings import settings
 from .deployment import Process
 
 #: Hosts that are this machine.

@@ -14,10 +14,10 @@ check`` verifies both. ARGS take runserver's options and daphne's:
 from __future__ import annotations
 
 from django.apps import apps
-from django.conf import settings
 from django.core.checks import CheckMessage
 
 from ... import check_ids
+from ...project_settings import settings
 from .base import RunserverBackend, provider_of, runserver_rules
 
 FLAGS = frozenset({"noasgi"})
