@@ -36,18 +36,22 @@ ZONEINFO_ROOT = "/usr/share/zoneinfo"
 
 def django_defaults() -> ModuleType:
     """Django's ``global_settings``, loaded from Django's own file without the
-    ``django.conf`` package around it (that package is what costs)."""
+    ``django.conf`` package around it (that package is what costs); imported
+    the usual way where Django is not a directory of files (a zip)."""
     loaded = sys.modules.get("django.conf.global_settings")
     if loaded is not None:
         return loaded
     spec = importlib.util.find_spec("django")
     if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("No module named 'django'", name="django")
+        return importlib.import_module("django.conf.global_settings")
     path = os.path.join(os.path.dirname(spec.origin), "conf", "global_settings.py")
     loader = importlib.machinery.SourceFileLoader(f"{__name__}.defaults", path)
     module = ModuleType(loader.name)
     module.__file__ = path
-    loader.exec_module(module)
+    try:
+        loader.exec_module(module)
+    except OSError:
+        return importlib.import_module("django.conf.global_settings")
     return module
 
 

@@ -3,10 +3,13 @@ holds for the same module, its errors included."""
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
+import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,11 @@ from django.conf import Settings
 from django.core.exceptions import ImproperlyConfigured
 
 from django_prodserver import project_settings
-from django_prodserver.project_settings import ModuleSettings, ProjectSettings
+from django_prodserver.project_settings import (
+    ModuleSettings,
+    ProjectSettings,
+    upper_names,
+)
 from tests.processes import EXAMPLE_DIR, example_env, run_python
 
 SETTINGS_MODULES = sorted(
@@ -157,3 +164,25 @@ def test_the_console_scripts_dry_run_does_without_django_conf() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()
     assert done.stderr.splitlines()[-1] == "django.conf imported: False"
+
+
+def test_djangos_defaults_are_imported_where_its_file_cannot_be_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import django.conf
+    from django.conf import global_settings
+
+    # Imported afresh, then put back as it was.
+    monkeypatch.delitem(sys.modules, "django.conf.global_settings")
+    monkeypatch.setattr(django.conf, "global_settings", global_settings)
+    elsewhere = ModuleSpec("django", None, origin=str(tmp_path / "__init__.py"))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: elsewhere)
+    defaults = project_settings.django_defaults()
+    assert defaults.__name__ == "django.conf.global_settings"
+    assert upper_names(defaults) == upper_names(global_settings)
+
+
+def test_djangos_defaults_already_imported_are_used() -> None:
+    from django.conf import global_settings
+
+    assert project_settings.django_defaults() is global_settings
