@@ -9,7 +9,9 @@ the working directory and ``--pythonpath`` on ``sys.path``), and run the same
 :func:`~django_prodserver.cli.run`: the same checks, plans, programs and
 environment. What they skip is ``django.setup()``, the loading of every
 installed app and its models, which is most of Django's start: it is done only
-when an entry needs it (see :mod:`~django_prodserver.registry`).
+when an entry needs it (see :mod:`~django_prodserver.registry`). They read the
+settings module without ``django.conf`` as well, as Django reads it
+(:mod:`~django_prodserver.project_settings`).
 """
 
 from __future__ import annotations
