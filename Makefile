@@ -46,8 +46,12 @@ demo: $(DEMO_STAMP)
 demo-reset:
 	rm -f $(DEMO_DB)
 
+# When an environment fails, its failed tests are listed again at the very end
+# (tests/failures.py), since a long log is read from its end.
 test: install
-	$(VENV)/bin/tox $(if $(TOX_PARALLEL),run-parallel -p $(TOX_PARALLEL) --parallel-no-spinner,run) -e $(TOX_ENVS)
+	rm -f .tox/*/tmp/junit.xml
+	$(VENV)/bin/tox $(if $(TOX_PARALLEL),run-parallel -p $(TOX_PARALLEL) --parallel-no-spinner,run) -e $(TOX_ENVS) \
+		|| { $(PY) -m tests.failures .tox/*/tmp/junit.xml; exit 1; }
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,7 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -33,12 +34,25 @@ from django_prodserver.watchdog import NAME as WATCHDOG_NAME
 EXAMPLE_DIR = Path(__file__).resolve().parent / "example"
 MANAGE_PY = EXAMPLE_DIR / "manage.py"
 HOST = "127.0.0.1"
+#: The supervisor's line for each program it starts (with several processes).
+STARTED_LINE = re.compile(r"^prodserver +\| (\S+) started \(pid (\d+)\)$", re.M)
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
+    (port,) = free_ports(1)
+    return port
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` different free ports: each is held until all are chosen, so
+    that the kernel cannot hand out the same one twice."""
+    with contextlib.ExitStack() as held:
+        ports = []
+        for _ in range(count):
+            sock = held.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            sock.bind((HOST, 0))
+            ports.append(int(sock.getsockname()[1]))
+        return ports
 
 
 def example_env(**extra: str) -> dict[str, str]:
@@ -241,7 +255,13 @@ class Launched:
         os.kill(self.pid, sig)
 
     def wait(self, timeout: float = 30) -> int:
-        return self.proc.wait(timeout=timeout)
+        """The exit status; fails with the output if it takes over ``timeout``."""
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            raise AssertionError(
+                f"still running after {timeout:g} s:\n{self.text()}"
+            ) from exc
 
     def text(self) -> str:
         return self.output.read_text(errors="replace")
@@ -259,6 +279,12 @@ class Launched:
         text = self.text()
         assert text.count(needle) >= count, f"{needle!r} x{count} not in:\n{text}"
         return text
+
+    def started(self) -> dict[str, int]:
+        """The PID of each program, by name, from the supervisor's "NAME
+        started (pid N)" lines (the latest start of each)."""
+        found = STARTED_LINE.findall(self.text())
+        return {name: int(pid) for name, pid in found}
 
     def children(self) -> list[psutil.Process]:
         """The direct children of the process (remembered for cleanup), less the

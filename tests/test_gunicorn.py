@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -21,7 +22,7 @@ from tests.processes import (
     backend_argv,
     check_dry_run_line_serves,
     example_env,
-    free_port,
+    free_ports,
     launch,
     manage,
     prodserver,
@@ -183,7 +184,8 @@ def test_spawn_sigterm_lets_an_in_flight_request_finish(
 
 @pytest.fixture
 def two_ports() -> dict[str, str]:
-    return {"WEB_A_PORT": str(free_port()), "WEB_B_PORT": str(free_port())}
+    port_a, port_b = free_ports(2)
+    return {"WEB_A_PORT": str(port_a), "WEB_B_PORT": str(port_b)}
 
 
 def serve_both(launcher: Launched, ports: dict[str, str]) -> None:
@@ -216,15 +218,14 @@ def test_one_server_dying_stops_the_other(
     env = example_env(**two_ports)
     with launch(prodserver("web_a", "web_b", MULTI), tmp_path, env=env) as launcher:
         serve_both(launcher, two_ports)
-        masters = {
-            name: master
-            for master in launcher.children()
-            for name, port in two_ports.items()
-            if f"127.0.0.1:{port}" in " ".join(master.cmdline())
-        }
-        masters["WEB_A_PORT"].kill()
-        assert launcher.wait() == 128 + signal.SIGKILL
-        assert not launcher.alive()
+        masters = launcher.started()
+        assert set(masters) == {"web_a", "web_b"}, launcher.text()
+        launcher.remember_tree()
+        # Still our child, not yet reaped: its PID cannot have been reused.
+        os.kill(masters["web_a"], signal.SIGKILL)
+        status = launcher.wait()
         text = launcher.text()
+        assert status == 128 + signal.SIGKILL, text
+        assert not launcher.alive(), text
     assert "web_a exited with status 137" in text
     assert "web_b stopped with status 0" in text
