@@ -122,7 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.report_only:
         results = json.loads(workspace.RESULTS.read_text())
     else:
-        results = measure(args)
+        try:
+            results = measure(args)
+        except workspace.SetupError as exc:
+            print(f"bench: {report.private(str(exc))}", file=sys.stderr)
+            return 1
         workspace.RESULTS.write_text(json.dumps(results, indent=1))
     for goal in stats.goals(results):
         measured = "n/a" if goal.measured is None else f"{goal.measured:.2f}"

@@ -32,6 +32,8 @@ from tests.processes import EXAMPLE_DIR, HOST, MANAGE_PY, example_env, free_port
 from . import workspace
 
 OURS_SETTINGS = "bench_ours"
+#: The example project's settings, which the generated ones extend.
+EXAMPLE_SETTINGS = "mysite.settings"
 PUBLISHED_SETTINGS = "bench_published"
 CONTENDERS = ("ours", "script", "bare", "published")
 #: What the console script cannot do without: the settings and prodserver's own
@@ -275,13 +277,20 @@ print(json.dumps(sorted({name for top in tops for name in found.get(top, [])})))
 
 def app_distributions() -> list[str]:
     """The distributions of the example project's apps (django-q2, django-tasks…):
-    the published package's virtualenv needs them to load the same project."""
+    both virtualenvs need them to load the same project.
+
+    Read from the example project's own settings, which the generated ones
+    extend: those are not written yet on a fresh checkout.
+    """
     command = Command(
-        (sys.executable, "-c", APP_DISTRIBUTIONS), ours_env(), str(EXAMPLE_DIR)
+        (sys.executable, "-c", APP_DISTRIBUTIONS),
+        ours_env(EXAMPLE_SETTINGS),
+        str(EXAMPLE_DIR),
     )
     done = command.run()
     if done.returncode != 0:
-        return []
+        tail = done.stderr.strip().splitlines()[-1:]
+        raise workspace.SetupError(f"cannot list the example project's apps: {tail}")
     names: list[str] = json.loads(done.stdout)
     pinned = {programs.normalized(name) for name in workspace.PINNED}
     return [

@@ -1,5 +1,6 @@
 """The benchmark's own logic (``bench/``): no timing here, only its arithmetic,
-the published package's ARGS and the docs it rewrites."""
+the published package's ARGS, the packages its virtualenvs get and the docs it
+rewrites."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bench import contenders, figures, report, stats
+from bench import contenders, figures, report, stats, workspace
+from django_prodserver import programs
 
 
 def test_published_args_give_the_same_long_options() -> None:
@@ -128,3 +130,15 @@ def test_write_doc_keeps_the_prose_around_the_results(tmp_path: Path) -> None:
 def test_report_hides_this_machines_paths() -> None:
     here = str(Path(report.__file__).resolve().parent.parent)
     assert report.private(f"{here}/bench/.work/x failed") == "bench/.work/x failed"
+
+
+def test_app_distributions_are_found_before_any_settings_are_generated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a fresh checkout the generated settings do not exist yet; the
+    virtualenvs still get the packages of the example project's apps."""
+    monkeypatch.setattr(workspace, "SITE", tmp_path / "site")
+    found = {programs.normalized(name) for name in contenders.app_distributions()}
+    assert "django-q2" in found
+    assert found & {"django-tasks", "django-tasks-db"}
+    assert not found & {"django", "django-prodserver"}
