@@ -265,13 +265,21 @@ def prepare(with_published: bool = True) -> Setup:
 
 
 #: Prints the distributions that provide the project's INSTALLED_APPS.
+#: A distribution's top-level packages are read from its files as well as from
+#: ``top_level.txt``, which some wheels (django-q2) lack: Python 3.10's
+#: ``packages_distributions()`` reads only the latter.
 APP_DISTRIBUTIONS = """
 import json
 from importlib import metadata
 from django.conf import settings
 tops = {app.split(".")[0] for app in settings.INSTALLED_APPS}
-found = metadata.packages_distributions()
-print(json.dumps(sorted({name for top in tops for name in found.get(top, [])})))
+names = set()
+for dist in metadata.distributions():
+    listed = (dist.read_text("top_level.txt") or "").split()
+    files = {f.parts[0].removesuffix(".py") for f in dist.files or () if f.parts}
+    if tops & (set(listed) | files):
+        names.add(dist.metadata["Name"])
+print(json.dumps(sorted(names)))
 """
 
 
