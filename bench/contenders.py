@@ -297,8 +297,8 @@ def app_distributions() -> list[str]:
     )
     done = command.run()
     if done.returncode != 0:
-        tail = done.stderr.strip().splitlines()[-1:]
-        raise workspace.SetupError(f"cannot list the example project's apps: {tail}")
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise workspace.SetupError(f"cannot list the example project's apps: {last}")
     names: list[str] = json.loads(done.stdout)
     pinned = {programs.normalized(name) for name in workspace.PINNED}
     return [
