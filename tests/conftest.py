@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,15 +12,48 @@ from typing import Any
 import pytest
 
 from django_prodserver import environment
+from tests import profiles
 from tests.processes import (
     EXAMPLE_DIR,
     PostgresServer,
     example_env,
     free_port,
+    missing,
     postgres_bindir,
     redis_server,
     redis_server_program,
 )
+from tests.smoke import SMOKE_IDS
+
+profiles.load()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give this test process (each xdist worker too) a home directory and a
+    runtime directory of its own, so that what the programs keep there
+    (gunicorn's control socket, for one) is never shared with another test
+    run, nor left in the real home."""
+    home = Path(tempfile.mkdtemp(prefix="prodserver-test-home-"))
+    (home / "run").mkdir(mode=0o700)
+    config.stash[_HOME] = home
+    os.environ["HOME"] = str(home)
+    os.environ["XDG_RUNTIME_DIR"] = str(home / "run")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home = config.stash.get(_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+_HOME = pytest.StashKey[Path]()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the real-program smoke set (tests/smoke.py)."""
+    for item in items:
+        if item.nodeid in SMOKE_IDS:
+            item.add_marker(pytest.mark.smoke)
 
 
 @pytest.fixture
@@ -41,7 +76,7 @@ def example_db(tmp_path: Path) -> Path:
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """A private redis-server for the test (the Celery broker and result backend)."""
     if redis_server_program() is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        missing("redis-server is not installed (apt-get install redis-server)")
     directory = tmp_path / "redis"
     directory.mkdir()
     with redis_server(directory) as url:
@@ -74,7 +109,7 @@ def postgres() -> Iterator[PostgresServer]:
     (``postgres.start()``) when it wants the database to come up."""
     bindir = postgres_bindir()
     if bindir is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+        missing("PostgreSQL is not installed (apt-get install postgresql)")
     server = PostgresServer(bindir)
     try:
         yield server

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import itertools
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -21,12 +23,14 @@ import tempfile
 import textwrap
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import psutil
+import pytest
 
 from django_prodserver.backends.base import ProcessBackend, ProcessConfig
 from django_prodserver.watchdog import NAME as WATCHDOG_NAME
@@ -38,21 +42,60 @@ HOST = "127.0.0.1"
 STARTED_LINE = re.compile(r"^prodserver +\| (\S+) started \(pid (\d+)\)$", re.M)
 
 
+#: Test ports come from 10000-31999, below Linux's ephemeral range (from which
+#: the kernel picks the local ports of outgoing connections), split into blocks:
+#: one for each pytest-xdist worker of each test run going on at once (tox gives
+#: each environment its PRODSERVER_TEST_PORT_SLOT), so that two workers never
+#: try the same port, and a port just released is not handed out again soon.
+PORT_RANGE = range(10000, 32000)
+PORT_SLOTS = 8
+WORKERS_PER_SLOT = 8
+
+
+def port_block() -> range:
+    """The ports of this test process (its slot and its xdist worker)."""
+    slot = int(os.environ.get("PRODSERVER_TEST_PORT_SLOT") or 0) % PORT_SLOTS
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    index = slot * WORKERS_PER_SLOT + int(worker or 0) % WORKERS_PER_SLOT
+    size = len(PORT_RANGE) // (PORT_SLOTS * WORKERS_PER_SLOT)
+    start = PORT_RANGE.start + index * size
+    return range(start, start + size)
+
+
+def _port_candidates() -> Iterator[int]:
+    """This process's ports, round and round, from a random place (so that two
+    runs one after the other do not start on the same port)."""
+    block = port_block()
+    first = random.randrange(len(block))
+    while True:
+        for offset in range(len(block)):
+            yield block[(first + offset) % len(block)]
+
+
+_CANDIDATES = _port_candidates()
+
+
 def free_port() -> int:
     (port,) = free_ports(1)
     return port
 
 
 def free_ports(count: int) -> list[int]:
-    """``count`` different free ports: each is held until all are chosen, so
-    that the kernel cannot hand out the same one twice."""
+    """``count`` different free ports of this test process's block: each is
+    held until all are chosen, and one that cannot be bound (in use, or in
+    TIME_WAIT) is passed over."""
     with contextlib.ExitStack() as held:
-        ports = []
-        for _ in range(count):
+        ports: list[int] = []
+        for candidate in itertools.islice(_CANDIDATES, len(port_block())):
             sock = held.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-            sock.bind((HOST, 0))
-            ports.append(int(sock.getsockname()[1]))
-        return ports
+            try:
+                sock.bind((HOST, candidate))
+            except OSError:
+                continue
+            ports.append(candidate)
+            if len(ports) == count:
+                return ports
+    raise AssertionError(f"no {count} free ports in {port_block()}")
 
 
 def example_env(**extra: str) -> dict[str, str]:
@@ -202,15 +245,17 @@ def wait_until(predicate: object, timeout: float = 20, interval: float = 0.1) ->
 class InFlight:
     """A slow GET running in a thread: ``with InFlight(url) as r: <stop the server>``.
 
-    Entering waits until the request has reached the server (``started_after``
-    seconds, well inside the request's own duration); leaving waits for the answer
-    and keeps it in ``status`` and ``body`` (``status`` is None if it failed).
+    Entering waits until the view has received the request (it creates a file
+    that the test named in the URL: ``?arrived=TOKEN``); leaving waits for the
+    answer and keeps it in ``status`` and ``body`` (``status`` is None if it
+    failed).
     """
 
-    def __init__(
-        self, url: str, started_after: float = 0.5, timeout: float = 30
-    ) -> None:
-        self.url, self.started_after, self.timeout = url, started_after, timeout
+    def __init__(self, url: str, timeout: float = 30) -> None:
+        token = uuid.uuid4().hex
+        self.url = f"{url}{'&' if '?' in url else '?'}arrived={token}"
+        self.marker = Path(tempfile.gettempdir(), f"prodserver-arrived-{token}")
+        self.timeout = timeout
         self.status: int | None = None
         self.body: object = None
         self.error: Exception | None = None
@@ -224,11 +269,18 @@ class InFlight:
 
     def __enter__(self) -> InFlight:
         self.thread.start()
-        time.sleep(self.started_after)
+        arrived = wait_until(
+            lambda: self.marker.exists() or not self.thread.is_alive(),
+            timeout=self.timeout,
+            interval=0.02,
+        )
+        assert arrived, f"{self.url} did not reach the view in {self.timeout} s"
+        assert self.marker.exists(), f"{self.url} failed: {self.status} {self.error}"
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.thread.join(self.timeout)
+        self.marker.unlink(missing_ok=True)
 
 
 @dataclass
@@ -503,6 +555,15 @@ def check_dry_run_line_serves(
         assert status == 200
         assert isinstance(body, dict)
         assert body["settings"] == settings
+
+
+def missing(what: str) -> None:
+    """A service that the tests need is not installed: skip, except in CI
+    (``CI=true``), which installs every one of them, so that a missing one
+    fails the run instead of skipping whole groups of tests."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} (CI=true: .ci/run installs it)", pytrace=False)
+    pytest.skip(what)
 
 
 def redis_server_program() -> str | None:

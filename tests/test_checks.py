@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from django_prodserver.backends.gunicorn import GunicornServer
 from django_prodserver.checks import TAG, check_production_processes
 from tests.processes import manage_with_settings, setting_of
+from tests.profiles import examples
 
 GUNICORN = "django_prodserver.backends.gunicorn.GunicornServer"
 
@@ -150,7 +151,7 @@ def command_fails(*args: str, skip_checks: bool = False) -> bool:
 
 @given(SETTINGS)
 @settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

@@ -39,6 +39,7 @@ def status_fields(text: str) -> dict[str, str]:
     return dict(line.split(":\t", 1) for line in text.splitlines() if ":\t" in line)
 
 
+@pytest.mark.integration
 def test_program_keeps_the_launcher_pid_and_default_signals(tmp_path: Path) -> None:
     with launch(prodserver("probe", CUSTOM), tmp_path) as probe:
         assert probe.wait() == 0

@@ -25,6 +25,7 @@ from tests.processes import (
     free_port,
     launch,
     manage,
+    missing,
     prodserver,
     records,
     redis_server,
@@ -160,7 +161,7 @@ def test_the_worker_waits_for_its_broker_then_runs_a_task(
     tmp_path: Path, example_db: Path
 ) -> None:
     if redis_server_program() is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        missing("redis-server is not installed (apt-get install redis-server)")
     from celery import Celery
 
     redis_port = free_port()

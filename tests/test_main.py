@@ -4,7 +4,9 @@ unless something to launch needs it."""
 
 from __future__ import annotations
 
+import functools
 import importlib
+import json
 import signal
 import subprocess
 import sys
@@ -40,6 +42,9 @@ EVERY_PROCESS = [
     for module in SETTINGS_MODULES
     for name in importlib.import_module(module).PRODUCTION_PROCESSES
 ]
+
+
+CompletedRun = subprocess.CompletedProcess[str]
 
 
 def run(
@@ -89,13 +94,32 @@ def test_the_options_are_the_management_commands() -> None:
     assert options(ours) == options(django)
 
 
+@functools.cache
+def every_plan(settings: str) -> tuple[CompletedRun, CompletedRun]:
+    """The dry-run plans of every process of ``settings``: through
+    ``manage.py prodserver``, and through the console script (one run each for
+    all the processes of a settings module, shared by its tests)."""
+    names = importlib.import_module(settings).PRODUCTION_PROCESSES
+    args = (*names, "--dry-run", "--format=json", f"--settings={settings}")
+    return run(managed_argv(*args)), run(script_argv(*args))
+
+
+def plans_named(stdout: str, name: str) -> list[dict[str, object]]:
+    """The plans of process ``name`` (``name.1``, ``name.2``… for a pool)."""
+    plans = [json.loads(line) for line in stdout.splitlines()]
+    return [p for p in plans if p["name"] == name or p["name"].startswith(f"{name}.")]
+
+
+@pytest.mark.xdist_group("every_plan")
 @pytest.mark.parametrize(("settings", "name"), EVERY_PROCESS)
 def test_plans_are_the_management_commands(settings: str, name: str) -> None:
-    args = (name, "--dry-run", "--format=json", f"--settings={settings}")
-    expected = run(managed_argv(*args))
+    expected, script = every_plan(settings)
     assert expected.returncode == 0, expected.stderr
     assert expected.stdout.startswith("{")
-    assert outcome(run(script_argv(*args))) == outcome(expected)
+    assert outcome(script) == outcome(expected)
+    plans = plans_named(expected.stdout, name)
+    assert plans, expected.stdout
+    assert plans_named(script.stdout, name) == plans
 
 
 @pytest.mark.parametrize("settings", SETTINGS_MODULES)

@@ -73,6 +73,7 @@ def test_a_unix_socket(tmp_path: Path) -> None:
         probe(endpoint)
 
 
+@pytest.mark.integration
 def test_redis_is_up_when_it_answers_ping(redis_url: str) -> None:
     port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
     probe(tcp(port, "redis"))
@@ -87,6 +88,7 @@ def test_redis_loading_its_data_is_not_up_yet() -> None:
     assert str(caught.value) == "LOADING Redis is loading the dataset in memory"
 
 
+@pytest.mark.integration
 def test_postgresql_is_up_once_it_accepts_sessions(postgres: PostgresServer) -> None:
     endpoint = tcp(postgres.port, "postgres", user="postgres", database="postgres")
     with pytest.raises(ConnectionRefusedError):

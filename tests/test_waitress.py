@@ -6,10 +6,10 @@ import functools
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from django_prodserver import waitress_serve
@@ -27,6 +27,7 @@ from tests.processes import (
     launch,
     manage,
     wait_for_http,
+    wait_until,
 )
 
 TARGET = "mysite.wsgi:application"
@@ -179,8 +180,13 @@ def test_a_second_sigterm_stops_at_once(tmp_path: Path, port: int) -> None:
     with launch(WAITRESS.argv(port), tmp_path) as server:
         wait_for_http(WAITRESS.url(port), server.proc)
         with InFlight(f"http://{HOST}:{port}/slow/?seconds=4") as request:
+            threads = psutil.Process(server.pid).num_threads()
             server.signal(signal.SIGTERM)
-            time.sleep(0.5)  # two signals at once would be handled as one
+            # Two signals at once would be handled as one: the second goes once
+            # waitress has begun its stop (its idle threads end).
+            assert wait_until(
+                lambda: psutil.Process(server.pid).num_threads() < threads
+            ), server.text()
             server.signal(signal.SIGTERM)
             assert server.wait() == 128 + signal.SIGTERM
         assert request.status is None

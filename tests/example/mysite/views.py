@@ -2,9 +2,12 @@
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
@@ -37,9 +40,19 @@ def database(request: HttpRequest) -> JsonResponse:
     return JsonResponse({**identity("sync"), "records": Record.objects.count()})
 
 
+def arrived(request: HttpRequest) -> None:
+    """Tell the test that the request has reached the view: ``?arrived=TOKEN``
+    creates the file ``prodserver-arrived-TOKEN`` in the temporary directory,
+    which the test waits for before it stops the server."""
+    token = request.GET.get("arrived", "")
+    if re.fullmatch(r"[0-9a-f]{32}", token):
+        Path(tempfile.gettempdir(), f"prodserver-arrived-{token}").touch()
+
+
 def slow(request: HttpRequest) -> JsonResponse:
     """Answers after ``?seconds=`` (default 2): an in-flight request for stop tests."""
     delay = seconds(request)
+    arrived(request)
     time.sleep(delay)
     return JsonResponse({**identity("sync"), "slept": delay})
 
@@ -50,6 +63,7 @@ async def async_index(request: HttpRequest) -> JsonResponse:
 
 async def async_slow(request: HttpRequest) -> JsonResponse:
     delay = seconds(request)
+    arrived(request)
     await asyncio.sleep(delay)
     return JsonResponse({**identity("async"), "slept": delay})
 
