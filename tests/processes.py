@@ -189,6 +189,7 @@ def python_output(code: str) -> str:
         text=True,
         check=True,
         env=environ,
+        timeout=60,
     )
     return result.stdout.strip()
 
@@ -359,8 +360,20 @@ class Launched:
                     alive.append(pid)
         return alive
 
+    def detached(self) -> set[int]:
+        """Processes in the sessions that this launch's processes lead: what
+        double-forked away from the tree (adopted by init) but kept its session."""
+        sessions = self.seen | {self.pid}
+        found = set()
+        for process in psutil.process_iter():
+            with contextlib.suppress(psutil.Error, OSError):
+                if os.getsid(process.pid) in sessions:
+                    found.add(process.pid)
+        return found
+
     def kill_all(self) -> None:
         self.remember_tree()
+        self.seen |= self.detached()
         for pid in self.seen:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
@@ -673,12 +686,16 @@ class PostgresServer:
         self.data = self.root / "data"
         self.log = self.root / "postgres.log"
         self.proc: subprocess.Popen[bytes] | None = None
-        if self.user:
-            shutil.chown(self.root, self.user)
-        self.run_as(
-            [str(bindir / "initdb"), "-D", str(self.data), "-U", "postgres",
-             "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"],
-        )  # fmt: skip
+        try:
+            if self.user:
+                shutil.chown(self.root, self.user)
+            self.run_as(
+                [str(bindir / "initdb"), "-D", str(self.data), "-U", "postgres",
+                 "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"],
+            )  # fmt: skip
+        except BaseException:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
 
     @staticmethod
     def system_user() -> str | None:
@@ -722,13 +739,15 @@ class PostgresServer:
         ]
         wait_until(
             lambda: (
-                subprocess.run(ready, check=False).returncode == 0
+                subprocess.run(ready, check=False, timeout=60).returncode == 0
                 or self.proc is None
                 or self.proc.poll() is not None
             ),
             timeout=60,
         )
-        assert subprocess.run(ready, check=False).returncode == 0, self.log.read_text()
+        assert subprocess.run(ready, check=False, timeout=60).returncode == 0, (
+            self.log.read_text()
+        )
 
     def stop(self, timeout: float = 30) -> None:
         """Fast shutdown (SIGINT) by its PID; SIGKILL if it hangs."""

@@ -52,6 +52,7 @@ def test_original_environ_is_the_one_the_process_started_with() -> None:
         capture_output=True,
         text=True,
         check=True,
+        timeout=60,
     )
     assert result.stdout.split() == ["as", "started", "still", "here", "None"]
 

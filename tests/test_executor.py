@@ -112,6 +112,7 @@ def test_supervisor_finds_this_package_from_anywhere() -> None:
         cwd="/",
         env={**env, "PYTHONNOUSERSITE": "1"},
         check=False,
+        timeout=60,
     )
     assert result.returncode == 0
 

@@ -86,6 +86,7 @@ def test_example_project_is_importable_only_through_pythonpath(other_dir: Path) 
     bare = subprocess.run(
         ["python", "-c", "import mysite"],
         cwd=other_dir, env=example_env(), capture_output=True, text=True, check=False,
+        timeout=60,
     )  # fmt: skip
     assert bare.returncode != 0
     assert str(EXAMPLE_DIR) in result.stdout

@@ -489,7 +489,12 @@ def test_supervisor_with_a_bad_payload_variable_explains_itself(
 ) -> None:
     env = example_env(**{PAYLOAD_VARIABLE: value})
     result = subprocess.run(
-        supervisor_argv(), env=env, capture_output=True, text=True, check=False
+        supervisor_argv(),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
     assert result.returncode == 2
     assert words in result.stderr
@@ -499,7 +504,12 @@ def test_supervisor_with_a_bad_payload_variable_explains_itself(
 def test_supervisor_without_a_payload_explains_itself() -> None:
     env = {k: v for k, v in os.environ.items() if k != PAYLOAD_VARIABLE}
     result = subprocess.run(
-        supervisor_argv(), env=env, capture_output=True, text=True, check=False
+        supervisor_argv(),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "manage.py prodserver" in result.stderr

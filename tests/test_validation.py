@@ -938,6 +938,7 @@ def test_dry_run_shell_line_of_every_accepted_env_runs_nothing(tmp_path: Path) -
         capture_output=True,
         text=True,
         check=True,
+        timeout=60,
     )
     assert f"A_B={env['A_B']}" in shown.stdout
     assert f"C={env['C']}" in shown.stdout

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import signal
 import socket
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import psutil
 import pytest
 
-from django_prodserver.watchdog import NAME
+from django_prodserver.watchdog import NAME, NONE, Program, finish, take
 from tests.processes import (
     HOST,
     InFlight,
@@ -25,8 +29,6 @@ from tests.processes import (
     wait_for_http,
     wait_until,
 )
-
-pytestmark = pytest.mark.integration
 
 SIGNALS = "--settings=mysite.settings_signals"
 
@@ -42,6 +44,7 @@ def gone(launcher: Launched) -> bool:
     return not launcher.alive()
 
 
+@pytest.mark.integration
 def test_the_watchdog_is_a_child_of_the_supervisor(tmp_path: Path) -> None:
     with launch(prodserver("echo", SIGNALS, "--spawn"), tmp_path) as launcher:
         launcher.wait_for_text("ready")
@@ -54,6 +57,7 @@ def test_the_watchdog_is_a_child_of_the_supervisor(tmp_path: Path) -> None:
         assert wait_until(lambda: gone(launcher), timeout=10), launcher.alive()
 
 
+@pytest.mark.integration
 def test_a_program_gets_its_stop_signal(tmp_path: Path) -> None:
     """by_int stops on SIGINT, as waitress does."""
     with launch(prodserver("by_int", SIGNALS, "--spawn"), tmp_path) as launcher:
@@ -66,6 +70,7 @@ def test_a_program_gets_its_stop_signal(tmp_path: Path) -> None:
     assert "got SIGTERM" not in text
 
 
+@pytest.mark.integration
 def test_a_program_that_does_not_stop_is_killed_after_its_budget(
     tmp_path: Path,
 ) -> None:
@@ -79,6 +84,7 @@ def test_a_program_that_does_not_stop_is_killed_after_its_budget(
         assert wait_until(lambda: gone(launcher), timeout=10), launcher.alive()
 
 
+@pytest.mark.integration
 def test_several_programs_stop_with_the_launcher(tmp_path: Path) -> None:
     """Their output went through the supervisor: they stop without it."""
     argv = prodserver("stubborn_quick", "slow_stop", "echo", SIGNALS)
@@ -89,6 +95,7 @@ def test_several_programs_stop_with_the_launcher(tmp_path: Path) -> None:
         assert wait_until(lambda: gone(launcher), timeout=10), launcher.alive()
 
 
+@pytest.mark.integration
 def test_what_a_program_leaves_in_its_group_is_killed(tmp_path: Path) -> None:
     """The twin shares the program's group and gets no signal of its own."""
     with launch(prodserver("twins", SIGNALS, "--spawn"), tmp_path) as launcher:
@@ -105,6 +112,7 @@ SERVERS = [
 ]
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("server", SERVERS, ids=lambda server: server.name)
 def test_a_killed_launcher_lets_the_request_in_flight_finish(
     server: WebServer, tmp_path: Path, port: int
@@ -134,3 +142,93 @@ def port_is_free(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+# -- the watchdog's own bookkeeping, without a supervisor --------------------------
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        [],
+        ["run"],
+        ["run", "x", "15", "10"],
+        ["run", "7", "TERM", "10"],
+        ["run", "7", "15"],
+        ["run", "7", "15", "ten"],
+        ["stop", "8", "1.0"],  # a program it was never told of
+        ["stop"],
+        ["gone", "nine"],
+        ["hello", "7"],
+        ["\x00", "\n"],
+    ],
+)
+def test_a_malformed_message_changes_nothing(words: list[str]) -> None:
+    programs = {7: Program(signal.SIGTERM, 10.0)}
+    take(programs, words)
+    assert list(programs) == [7]
+    assert (programs[7].stopping, programs[7].deadline) == (False, None)
+
+
+def test_messages_follow_a_program_from_start_to_gone() -> None:
+    programs: dict[int, Program] = {}
+    take(programs, ["run", "7", str(int(signal.SIGINT)), NONE])
+    assert (programs[7].stop_signal, programs[7].budget) == (signal.SIGINT, None)
+    take(programs, ["stop", "7", "12.5"])
+    assert (programs[7].stopping, programs[7].deadline) == (True, 12.5)
+    take(programs, ["gone", "7"])
+    take(programs, ["gone", "7"])  # twice: nothing left to forget
+    assert programs == {}
+
+
+def sleeper() -> subprocess.Popen[bytes]:
+    """A process in a group of its own that ignores nothing and stops on TERM."""
+    return subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)"],
+        start_new_session=True,
+    )
+
+
+def test_finish_forgets_a_program_that_is_already_gone() -> None:
+    proc = sleeper()
+    proc.kill()
+    proc.wait(timeout=10)
+    programs = {proc.pid: Program(signal.SIGTERM, None)}
+    finish(programs, sends_stop=True)  # no budget, but nothing to wait for
+    assert programs == {}
+
+
+def test_finish_sends_the_stop_signal_and_waits_for_the_program() -> None:
+    proc = sleeper()
+    try:
+        programs = {proc.pid: Program(signal.SIGTERM, None)}
+        reaper = threading.Thread(target=proc.wait, kwargs={"timeout": 30})
+        reaper.start()
+        finish(programs, sends_stop=True)
+        reaper.join(30)
+        assert proc.returncode == -signal.SIGTERM
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def test_finish_kills_a_program_whose_deadline_has_passed() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import signal, time; "
+         "signal.signal(signal.SIGTERM, signal.SIG_IGN); print(1, flush=True); "
+         "time.sleep(60)"],
+        start_new_session=True, stdout=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        proc.stdout.readline()  # the program ignores SIGTERM from here on
+        program = Program(signal.SIGTERM, None)
+        program.stopping, program.deadline = True, time.monotonic()
+        reaper = threading.Thread(target=proc.wait, kwargs={"timeout": 30})
+        reaper.start()
+        finish({proc.pid: program}, sends_stop=True)
+        reaper.join(30)
+        assert proc.returncode == -signal.SIGKILL
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)

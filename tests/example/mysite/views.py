@@ -83,5 +83,5 @@ def orphans(request: HttpRequest) -> JsonResponse:
     """Leaves ``?count=`` (default 5) orphans behind, as an app that starts a
     helper which forks and exits does (for the PID 1 tests)."""
     count = min(int(request.GET.get("count", "5")), 100)
-    subprocess.run([sys.executable, "-c", ORPHANS, str(count)], check=True)
+    subprocess.run([sys.executable, "-c", ORPHANS, str(count)], check=True, timeout=60)
     return JsonResponse({**identity("sync"), "orphans": count})
