@@ -25,6 +25,7 @@ QUEUE = Queue(
     "dramatiq",
     "from jobs.dramatiq_tasks import record_dramatiq; "
     "record_dramatiq.send('{key}', {seconds})",
+    "Sending signal 'SIGTERM' to subprocesses",
 )
 
 

@@ -25,6 +25,7 @@ QUEUE = Queue(
     "huey",
     "huey",
     "from jobs.huey_tasks import record_huey; record_huey('{key}', {seconds})",
+    "Shutting down gracefully",
 )
 TERM = "--graceful-signal=TERM"
 

@@ -27,6 +27,10 @@ QUEUE = Queue(
     "rq",
     "import django_rq; from jobs.rq_tasks import record_rq; "
     "django_rq.get_queue('low').enqueue(record_rq, '{key}', {seconds})",
+    "warm shut down requested",
+    # rqworker takes a second SIGTERM within a second of the first for the same
+    # request, and ignores it.
+    debounce=1.2,
 )
 
 
