@@ -22,6 +22,7 @@ from django_prodserver.checks import check_processes
 from django_prodserver.environment import LaunchContext
 from django_prodserver.resolver import resolve
 from tests.commands import argv_of, plans_of, run
+from tests.parsers import click_options
 from tests.processes import (
     EXAMPLE_DIR,
     HOST,
@@ -269,12 +270,7 @@ def test_every_option_of_celery_help_is_known() -> None:
     from celery.bin.worker import worker
 
     def names(command: Any) -> set[str]:
-        found = set()
-        for param in command.params:
-            for opt in [*param.opts, *param.secondary_opts]:
-                if opt.startswith("--"):
-                    found.add(opt[2:])
-        return found - {"help", "version", "app"}
+        return click_options(command) - {"help", "version", "app"}
 
     global_names = names(celery)
     worker_rules, beat_rules = CeleryWorker.option_rules, CeleryBeat.option_rules

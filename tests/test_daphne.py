@@ -10,6 +10,7 @@ import pytest
 
 from django_prodserver.backends.daphne import DaphneServer
 from tests.commands import entry_messages
+from tests.parsers import check_argparse_options
 from tests.processes import (
     InFlight,
     WebServer,
@@ -103,3 +104,14 @@ def test_sigterm_drops_the_request_in_flight(tmp_path: Path, port: int) -> None:
         assert launched.wait() == 0, launched.text()
     assert request.status is None, request.body
     assert "Killed 1 pending application instances" in launched.text()
+
+
+# -- the installed daphne --------------------------------------------------------
+
+
+def test_every_daphne_option_is_known() -> None:
+    """The option lists match the installed daphne's argparse parser. (Daphne
+    has no stop budget to compare: it sets no bound on its stop.)"""
+    from daphne.cli import CommandLineInterface
+
+    check_argparse_options(CommandLineInterface().parser, DaphneServer.option_rules)

@@ -17,6 +17,7 @@ from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.django_q2 import DjangoQ2Worker
 from django_prodserver.checks import check_processes
 from tests.commands import plans_of
+from tests.parsers import argparse_options, check_argparse_options, command_parser
 from tests.processes import WORKER_SETTINGS as WORKERS
 from tests.processes import example_env, launch, prodserver, records, shell, wait_until
 
@@ -147,3 +148,15 @@ def test_cluster_name_from_args_reaches_the_cluster(
     """qcluster's own --name is read too late on Linux; Q_CLUSTER_NAME is not."""
     async_task(example_db, "named", cluster="other")
     run_cluster("q2_other", "named", tmp_path, example_db)
+
+
+# -- the installed Django-Q2 -----------------------------------------------------
+
+
+def test_every_qcluster_option_is_known() -> None:
+    """The option lists match the installed qcluster's parser, but for the
+    options that prodserver handles itself (``name``: see the module)."""
+    parser = command_parser("django_q", "qcluster")
+    own = DjangoQ2Worker.own_args
+    assert argparse_options(parser) & own == {"name"}
+    check_argparse_options(parser, DjangoQ2Worker.option_rules, exempt=own)

@@ -18,6 +18,13 @@ from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.django_tasks import DjangoTasksWorker
 from django_prodserver.checks import check_processes
 from tests.commands import argv_of, plans_of, run
+from tests.parsers import (
+    GENERIC,
+    accepted,
+    argparse_flags,
+    argparse_options,
+    command_parser,
+)
 from tests.processes import WORKER_SETTINGS as WORKERS
 from tests.processes import (
     example_env,
@@ -281,3 +288,20 @@ def test_a_second_ctrl_c_in_spawn_mode_forces_the_stop(
         assert "terminating current task" in worker.text()
     [(_, _, finished)] = records(example_db, "forced")
     assert finished is None
+
+
+# -- the installed django-tasks --------------------------------------------------
+
+
+def test_every_db_worker_option_is_known() -> None:
+    """The option lists cover the installed db_worker's parser (the known list
+    also has the options of the other db_worker, django-tasks' or
+    django-tasks-db's). Its stop has no budget to compare: db_worker has no
+    option that bounds it."""
+    parser = command_parser("django_tasks_db", "db_worker")
+    rules = DjangoTasksWorker.option_rules
+    options = argparse_options(parser) - GENERIC
+    assert options <= accepted(rules)
+    negated = {f"no-{name}" for name in rules.negatable}
+    assert argparse_flags(parser) - GENERIC <= rules.flags | rules.negatable | negated
+    assert not {name for name in options if "timeout" in name}

@@ -9,9 +9,13 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from django_prodserver.backends.base import ProcessConfig
-from django_prodserver.backends.dramatiq import DramatiqWorker
+from django_prodserver.backends.base import STOP_MARGIN, ProcessConfig
+from django_prodserver.backends.dramatiq import (
+    WORKER_SHUTDOWN_TIMEOUT_MS,
+    DramatiqWorker,
+)
 from django_prodserver.checks import check_processes
+from tests.parsers import argparse_default, check_argparse_options, command_parser
 from tests.processes import backend_argv, records, wait_until
 from tests.queues import (
     Queue,
@@ -184,3 +188,26 @@ def test_second_sigterm_kills_the_workers(
     """The second SIGTERM kills the worker processes: the task is lost, exit 1."""
     status, finished = second_sigterm(QUEUE, tmp_path, example_db, redis_url)
     assert (status, finished) == (1, None)
+
+
+# -- the installed dramatiq ------------------------------------------------------
+
+
+def test_every_rundramatiq_option_is_known() -> None:
+    """The option lists match the installed rundramatiq's parser."""
+    parser = command_parser("django_dramatiq", "rundramatiq")
+    check_argparse_options(parser, DramatiqWorker.option_rules)
+
+
+def test_worker_shutdown_timeout_is_dramatiqs_default() -> None:
+    """rundramatiq passes dramatiq's own default, unless told otherwise."""
+    from dramatiq.cli import make_argument_parser
+
+    option = "worker-shutdown-timeout"
+    assert (
+        argparse_default(make_argument_parser(), option) == WORKER_SHUTDOWN_TIMEOUT_MS
+    )
+    parser = command_parser("django_dramatiq", "rundramatiq")
+    assert argparse_default(parser, option) == WORKER_SHUTDOWN_TIMEOUT_MS
+    budget = DramatiqWorker(ProcessConfig("d", "d")).default_stop_timeout([])
+    assert budget == WORKER_SHUTDOWN_TIMEOUT_MS / 1000 + STOP_MARGIN

@@ -8,8 +8,15 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from django_prodserver.backends.granian import GranianASGIServer, GranianWSGIServer
+from django_prodserver.backends.base import STOP_MARGIN, ProcessConfig
+from django_prodserver.backends.granian import (
+    WORKERS_KILL_TIMEOUT,
+    GranianASGIServer,
+    GranianServer,
+    GranianWSGIServer,
+)
 from tests.commands import entry_messages
+from tests.parsers import check_click_options
 from tests.processes import (
     REAL_SERVER_CHECKS,
     RealServerCheck,
@@ -213,3 +220,30 @@ def test_dry_run_shows_the_settings_aliases() -> None:
         "--host=127.0.0.1 --port=8002 --workers=1 --blocking-threads=2 --interface=wsgi"
         in result.stdout
     )
+
+
+# -- the installed granian -------------------------------------------------------
+
+
+def test_every_granian_option_is_known() -> None:
+    """The option lists match the installed granian's click command."""
+    from granian.cli import cli
+
+    check_click_options(cli, GranianServer.option_rules)
+
+
+def test_workers_kill_timeout_bounds_what_granian_leaves_unbounded() -> None:
+    """Granian's own workers-kill-timeout is no limit (its main process can then
+    wait for ever), so prodserver passes gunicorn's graceful-timeout."""
+    import inspect
+
+    from granian import Granian
+    from gunicorn.config import Config
+
+    default = inspect.signature(Granian).parameters["workers_kill_timeout"].default
+    assert default is None
+    assert Config().graceful_timeout == WORKERS_KILL_TIMEOUT
+    backend = GranianWSGIServer(ProcessConfig("web", "granian"), {})
+    (argv,) = backend.commands([])
+    assert f"--workers-kill-timeout={WORKERS_KILL_TIMEOUT}" in argv
+    assert backend.default_stop_timeout(argv) == WORKERS_KILL_TIMEOUT + STOP_MARGIN

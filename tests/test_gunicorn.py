@@ -12,8 +12,14 @@ import psutil
 import pytest
 
 from django_prodserver.addresses import Address
-from django_prodserver.backends.base import ProcessConfig
-from django_prodserver.backends.gunicorn import GunicornServer
+from django_prodserver.backends.base import STOP_MARGIN, ProcessConfig
+from django_prodserver.backends.gunicorn import (
+    FLAGS,
+    GRACEFUL_TIMEOUT,
+    SHORT,
+    GunicornServer,
+)
+from tests.parsers import accepted, long_names
 from tests.processes import (
     EXAMPLE_DIR,
     HOST,
@@ -133,6 +139,37 @@ def test_configuration_file_names_are_aliases(
     argv = backend_argv(GunicornServer, args, environ={})
     assert argv[: len(expected)] == expected
     assert argv[-1] == "mysite.wsgi:application"
+
+
+def test_every_gunicorn_option_is_known() -> None:
+    """The option lists match the installed gunicorn's own settings."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    options = {name for s in KNOWN_SETTINGS for name in long_names(s.cli or [])}
+    flags = {
+        name
+        for s in KNOWN_SETTINGS
+        if s.action in ("store_true", "store_const")
+        for name in long_names(s.cli or [])
+    }
+    shorts = {
+        text[1]: long
+        for s in KNOWN_SETTINGS
+        for text in s.cli or []
+        if len(text) == 2
+        for long in long_names(s.cli)
+    }
+    assert options <= accepted(GunicornServer.option_rules)
+    assert flags == FLAGS
+    assert shorts == SHORT
+
+
+def test_graceful_timeout_is_gunicorns_default() -> None:
+    from gunicorn.config import Config
+
+    assert Config().graceful_timeout == GRACEFUL_TIMEOUT
+    backend = GunicornServer(ProcessConfig("web", "gunicorn"), {})
+    assert backend.default_stop_timeout([]) == GRACEFUL_TIMEOUT + STOP_MARGIN
 
 
 # -- spawn mode and several processes -------------------------------------------

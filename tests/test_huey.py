@@ -12,6 +12,7 @@ from django.test import override_settings
 from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.huey import HueyConsumer
 from django_prodserver.checks import check_processes
+from tests.parsers import check_argparse_options, command_parser
 from tests.processes import backend_argv, records
 from tests.queues import (
     Queue,
@@ -208,3 +209,26 @@ def test_sigterm_interrupts_the_task_when_int_is_the_graceful_signal(
         assert consumer.wait(timeout=20) == 0, consumer.text()
     [(_, _, finished)] = records(example_db, "lost")
     assert finished is None
+
+
+# -- the installed huey ----------------------------------------------------------
+
+
+def test_every_run_huey_option_is_known() -> None:
+    """The option lists match the installed run_huey's parser."""
+    parser = command_parser("huey.contrib.djhuey", "run_huey")
+    check_argparse_options(parser, HueyConsumer.option_rules)
+
+
+def test_no_stop_budget_as_huey_sets_no_shutdown_timeout() -> None:
+    """Huey's consumer waits for its tasks however long by default: so does
+    prodserver."""
+    import inspect
+
+    from huey.consumer import Consumer
+
+    default = inspect.signature(Consumer).parameters["shutdown_timeout"].default
+    assert default is None
+    with override_settings(HUEY={"huey_class": "huey.RedisHuey"}):
+        budget = HueyConsumer(ProcessConfig("huey", "huey")).default_stop_timeout([])
+    assert budget is None

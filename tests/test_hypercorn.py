@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from django_prodserver.backends.hypercorn import HypercornServer
+from django_prodserver.backends.base import STOP_MARGIN, ProcessConfig
+from django_prodserver.backends.hypercorn import GRACEFUL_TIMEOUT, HypercornServer
 from tests.commands import entry_messages
+from tests.parsers import check_argparse_options, parser_built_by
 from tests.processes import (
     REAL_SERVER_CHECKS,
     InFlight,
@@ -146,3 +148,22 @@ def test_dry_run() -> None:
     assert result.stdout.rstrip().endswith(
         "hypercorn --bind=127.0.0.1:8007 --access-logfile=- mysite.asgi:application"
     )
+
+
+# -- the installed hypercorn -----------------------------------------------------
+
+
+def test_every_hypercorn_option_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The option lists match the installed hypercorn's argparse parser."""
+    from hypercorn.__main__ import main
+
+    parser = parser_built_by(lambda: main([]), monkeypatch)
+    check_argparse_options(parser, HypercornServer.option_rules)
+
+
+def test_graceful_timeout_is_hypercorns_default() -> None:
+    from hypercorn.config import Config
+
+    assert Config().graceful_timeout == GRACEFUL_TIMEOUT
+    backend = HypercornServer(ProcessConfig("web", "hypercorn"), {})
+    assert backend.default_stop_timeout([]) == GRACEFUL_TIMEOUT + STOP_MARGIN

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from django_prodserver.backends.base import ProcessConfig
-from django_prodserver.backends.rq import RQWorker
+from django_prodserver.backends.base import STOP_MARGIN, ProcessConfig
+from django_prodserver.backends.rq import DEFAULT_JOB_TIMEOUT, RQWorker
 from django_prodserver.checks import check_processes
+from tests.parsers import check_argparse_options, command_parser
 from tests.processes import backend_argv, records
 from tests.queues import (
     Queue,
@@ -228,3 +229,21 @@ def test_second_sigterm_is_a_cold_shutdown(
     """The second SIGTERM kills the work horse: the job is lost, exit status 0."""
     status, finished = second_sigterm(QUEUE, tmp_path, example_db, redis_url)
     assert (status, finished) == (0, None)
+
+
+# -- the installed django-rq -----------------------------------------------------
+
+
+def test_every_rqworker_option_is_known() -> None:
+    """The option lists match the installed rqworker's parser."""
+    parser = command_parser("django_rq", "rqworker")
+    check_argparse_options(parser, RQWorker.option_rules)
+
+
+def test_default_job_timeout_is_rqs() -> None:
+    from rq import Queue
+
+    assert Queue.DEFAULT_TIMEOUT == DEFAULT_JOB_TIMEOUT
+    with override_settings(RQ_QUEUES={"default": {"URL": "redis://127.0.0.1"}}):
+        budget = RQWorker(ProcessConfig("rq", "rq")).default_stop_timeout([])
+    assert budget == DEFAULT_JOB_TIMEOUT + STOP_MARGIN

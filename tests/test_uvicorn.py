@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.uvicorn import UvicornServer, UvicornWSGIServer
 from tests.commands import entry_messages
+from tests.parsers import check_click_options
 from tests.processes import (
     REAL_SERVER_CHECKS,
     RealServerCheck,
@@ -130,3 +132,25 @@ def test_dry_run_lower_cases_the_log_level() -> None:
         "--host=127.0.0.1 --port=8004 --log-level=info mysite.asgi:application"
         in result.stdout
     )
+
+
+# -- the installed uvicorn -------------------------------------------------------
+
+
+def test_every_uvicorn_option_is_known() -> None:
+    """The option lists match the installed uvicorn's click command."""
+    from uvicorn.main import main
+
+    check_click_options(main, UvicornServer.option_rules)
+
+
+def test_no_stop_budget_as_uvicorn_sets_no_graceful_timeout() -> None:
+    """Uvicorn waits for its requests however long by default: so does prodserver."""
+    import inspect
+
+    import uvicorn
+
+    default = inspect.signature(uvicorn.Config).parameters["timeout_graceful_shutdown"]
+    assert default.default is None
+    backend = UvicornServer(ProcessConfig("web", "uvicorn"), {})
+    assert backend.default_stop_timeout([]) is None

@@ -19,6 +19,7 @@ from django_prodserver.backends.uwsgi import (
     UWSGIServer,
 )
 from tests.commands import entry_messages
+from tests.parsers import uwsgi_help
 from tests.processes import (
     REAL_SERVER_CHECKS,
     RealServerCheck,
@@ -231,3 +232,16 @@ def test_dry_run() -> None:
     assert f"uwsgi '{HOOK}' --http-socket=127.0.0.1:8008 --processes=2 --master " in (
         result.stdout
     )
+
+
+# -- the installed uWSGI ---------------------------------------------------------
+
+
+def test_every_uwsgi_option_is_known() -> None:
+    """The option list is the one ``uwsgi --help`` prints (uWSGI refuses unknown
+    options, so an extra name would be an error too). Its stop has no budget
+    to compare: uWSGI sets no bound on a graceful stop."""
+    program = UWSGIServer(ProcessConfig("web", UWSGI)).program_argv()[0]
+    options, shorts = uwsgi_help(program)
+    assert options == UWSGIServer.option_rules.known
+    assert shorts == UWSGIServer.option_rules.short

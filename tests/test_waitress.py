@@ -13,9 +13,15 @@ import psutil
 import pytest
 
 from django_prodserver import waitress_serve
-from django_prodserver.backends.base import ProcessConfig
-from django_prodserver.backends.waitress import SHIM, WaitressServer
+from django_prodserver.backends.base import STOP_MARGIN, ProcessConfig
+from django_prodserver.backends.waitress import (
+    NEGATABLE,
+    SHIM,
+    SHUTDOWN_TIMEOUT,
+    WaitressServer,
+)
 from tests.commands import entry_messages
+from tests.parsers import accepted
 from tests.processes import (
     HOST,
     REAL_SERVER_CHECKS,
@@ -208,3 +214,42 @@ def test_dry_run_line_serves_when_run_in_sh(tmp_path: Path, port: int) -> None:
     settings = "mysite.settings_web"
     args = ["waitress", f"--settings={settings}", "--", f"--port={port}"]
     check_dry_run_line_serves(args, tmp_path, port, settings)
+
+
+# -- the installed waitress ------------------------------------------------------
+
+
+def test_every_waitress_option_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The option lists match the getopt options of the installed waitress."""
+    import getopt
+
+    from waitress.adjustments import Adjustments
+
+    seen: list[str] = []
+
+    def record(
+        argv: list[str], short: str, long: list[str]
+    ) -> tuple[list[str], list[str]]:
+        seen.extend(long)
+        return [], argv
+
+    monkeypatch.setattr(getopt, "getopt", record)
+    Adjustments.parse_args([])
+    options = {name.removesuffix("=") for name in seen}
+    negated = {name for name in options if name.startswith("no-")}
+    # ``--sockets`` takes socket objects: it exists for waitress.serve(), and
+    # no command line can give it one.
+    assert options - {"sockets"} <= accepted(WaitressServer.option_rules)
+    assert {name.removeprefix("no-") for name in negated} == NEGATABLE
+
+
+def test_shutdown_timeout_is_waitress_own() -> None:
+    """Waitress's dispatcher gives running requests this long when it stops."""
+    import inspect
+
+    from waitress.task import ThreadedTaskDispatcher
+
+    timeout = inspect.signature(ThreadedTaskDispatcher.shutdown).parameters["timeout"]
+    assert timeout.default == SHUTDOWN_TIMEOUT
+    backend = WaitressServer(ProcessConfig("web", "waitress"), {})
+    assert backend.default_stop_timeout([]) == SHUTDOWN_TIMEOUT + STOP_MARGIN
