@@ -36,14 +36,14 @@ from tests.processes import (
     wait_until,
 )
 
-pytestmark = pytest.mark.integration
 
-
+@pytest.mark.integration
 def test_dry_run_line_serves_when_run_in_sh(tmp_path: Path, port: int) -> None:
     args = ["web", "--", f"--bind={HOST}:{port}"]
     check_dry_run_line_serves(args, tmp_path, port, "mysite.settings")
 
 
+@pytest.mark.integration
 def test_prodserver_web_is_the_gunicorn_master(tmp_path: Path, port: int) -> None:
     with launch(prodserver("web", "--", f"--bind={HOST}:{port}"), tmp_path) as server:
         status, body = wait_for_http(f"http://{HOST}:{port}/", server.proc)
@@ -58,6 +58,7 @@ def test_prodserver_web_is_the_gunicorn_master(tmp_path: Path, port: int) -> Non
         assert "Starting gunicorn" in server.text()
 
 
+@pytest.mark.integration
 def test_alternative_settings_from_another_directory(
     tmp_path: Path, port: int, other_dir: Path
 ) -> None:
@@ -76,6 +77,7 @@ def test_alternative_settings_from_another_directory(
         assert server.wait() == 0
 
 
+@pytest.mark.integration
 def test_sigterm_lets_an_in_flight_request_finish(tmp_path: Path, port: int) -> None:
     with launch(prodserver("web", "--", f"--bind={HOST}:{port}"), tmp_path) as server:
         wait_for_http(f"http://{HOST}:{port}/", server.proc)
@@ -181,6 +183,7 @@ def workers(master: psutil.Process) -> set[int]:
     return {child.pid for child in master.children()}
 
 
+@pytest.mark.integration
 def test_spawn_hup_replaces_the_workers(tmp_path: Path, port: int) -> None:
     argv = prodserver("web", "--spawn", "--", f"--bind={HOST}:{port}")
     with launch(argv, tmp_path) as launcher:
@@ -205,6 +208,7 @@ def test_spawn_hup_replaces_the_workers(tmp_path: Path, port: int) -> None:
     assert "Hang up: Master" in launcher.text()
 
 
+@pytest.mark.integration
 def test_spawn_sigterm_lets_an_in_flight_request_finish(
     tmp_path: Path, port: int
 ) -> None:
@@ -232,6 +236,7 @@ def serve_both(launcher: Launched, ports: dict[str, str]) -> None:
         assert status == 200
 
 
+@pytest.mark.integration
 def test_two_servers_serve_and_stop_together(
     tmp_path: Path, two_ports: dict[str, str]
 ) -> None:
@@ -250,6 +255,7 @@ def test_two_servers_serve_and_stop_together(
     assert "web_b stopped with status 0" in text
 
 
+@pytest.mark.integration
 def test_one_server_dying_stops_the_other(
     tmp_path: Path, two_ports: dict[str, str]
 ) -> None:
