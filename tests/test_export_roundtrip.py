@@ -520,7 +520,20 @@ def export_with_deployment(
 # -- the dry-run shell line -------------------------------------------------------
 
 #: A program that prints what it got: its arguments and its environment.
-ECHO = "import os, sys; sys.stdout.write(ascii((sys.argv[1:], dict(os.environ))))"
+#: A program that prints its arguments and environment, each ended by a NUL:
+#: the count of the arguments, the arguments, then ``NAME=value`` pairs (``sh``
+#: rather than Python: the test runs it hundreds of times).
+ECHO = ["/bin/sh", "-c", 'printf "%s\\0" "$#" "$@"; env -0', "echo"]
+
+
+def echoed(output: bytes) -> tuple[list[str], dict[str, str]]:
+    """The arguments and environment that ``ECHO`` printed."""
+    fields = [os.fsdecode(field) for field in output.split(b"\0")[:-1]]
+    count = int(fields[0])
+    words, variables = fields[1 : 1 + count], fields[1 + count :]
+    return words, dict(variable.split("=", 1) for variable in variables)
+
+
 variable_names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True).filter(
     lambda name: name not in {"PWD", "OLDPWD", "SHLVL", "_", "IFS", "PS4"}
 )
@@ -546,12 +559,12 @@ argv_texts = texts.map(
 def test_dry_run_shell_line_runs_exactly_the_plan(
     words: list[str], env: dict[str, str]
 ) -> None:
-    plan = Plan("web", "echo", [sys.executable, "-c", ECHO, *words], env, os.getcwd())
+    plan = Plan("web", "echo", [*ECHO, *words], env, os.getcwd())
     line = plan.shell_line()
     result = subprocess.run(
         ["sh", "-c", line], capture_output=True, timeout=30, check=True
     )
-    argv, variables = ast.literal_eval(result.stdout.decode("ascii"))
+    argv, variables = echoed(result.stdout)
     assert argv == words
     for key, value in env.items():
         assert variables[key] == value
