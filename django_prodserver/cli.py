@@ -26,10 +26,11 @@ from .entry import EXAMPLE_BACKEND, SETTING
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .export import FORMATS as EXPORT_FORMATS
+from .messages import shown
 from .plan import Plan
 from .project_settings import settings
 from .resolver import resolve
-from .text import brief, did_you_mean
+from .text import MAX_SECONDS, brief, did_you_mean
 from .validation import NAME_PATTERN, Report, check_entries, read_setting
 
 #: What ``--probe-path`` takes.
@@ -37,6 +38,8 @@ URL_PATH = re.compile(r"/[!-~]*")
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
+
+    from .export.deployment import Process
 
 
 #: The exit status of a command whose reader went away (128 + SIGPIPE).
@@ -48,8 +51,11 @@ def non_negative_seconds(text: str) -> float:
         seconds = float(text)
     except ValueError:
         seconds = -1.0
-    if not 0 <= seconds < float("inf"):  # also rejects nan
-        raise ArgumentTypeError(f"expected a number of seconds, not {text!r}")
+    if not 0 <= seconds <= MAX_SECONDS:  # also rejects nan
+        raise ArgumentTypeError(
+            f"expected a number of seconds up to a year ({MAX_SECONDS}), "
+            f"not {brief(text)}"
+        )
     return seconds
 
 
@@ -71,8 +77,8 @@ def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         choices=("shell", "json"),
-        default="shell",
-        help="Dry-run output: a shell line or a JSON object per process.",
+        default=None,
+        help="Dry-run output: a shell line (the default) or a JSON object per process.",
     )
     parser.add_argument(
         "--list", action="store_true", help="List every process and its command."
@@ -415,7 +421,8 @@ def check_and_resolve(
     report = check_entries(processes, names, context, deep=deep)
     selection = Selection(names, context, report, extra_args=extra_args)
     silenced = silenced_checks()
-    describing = request.list_processes or bool(request.export)
+    # An export of every entry leaves a broken one out; of named ones, it fails.
+    describing = request.list_processes or bool(request.export and not request.names)
     if not describing:
         raise_errors(report, silenced)
         check_kind(report, request)
@@ -469,14 +476,53 @@ def require_installed(report: Report) -> None:
             raise ConfigurationError(entry.backend.install_hint())
 
 
-def run(request: Request, console: Console) -> None:
-    """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
-    if request.probe and (request.export or request.list_processes or request.dry_run):
+#: What each option that only applies to one action needs (any of these).
+NEEDS = {
+    "format": ("dry_run",),
+    "probe_path": ("probe", "export"),
+    "image": ("export",),
+    "dockerfile": ("export",),
+    "build_context": ("export",),
+    "env_file": ("export",),
+    "name_prefix": ("export",),
+    "output": ("export",),
+}
+#: The actions, of which a command line takes one.
+ACTIONS = {"dry_run": "--dry-run", "list": "--list", "export": "--export",
+           "probe": "--probe"}  # fmt: skip
+
+
+def option_flag(name: str) -> str:
+    return ACTIONS.get(name) or f"--{name.replace('_', '-')}"
+
+
+def refuse_conflicts(options: Mapping[str, Any]) -> None:
+    """Options that contradict each other, or that nothing would read, are a
+    usage error (exit status 2) rather than silently ignored."""
+    actions = [name for name in ACTIONS if options.get(name)]
+    if len(actions) > 1:
+        given = " and ".join(option_flag(name) for name in actions)
         raise ConfigurationError(
-            "--probe checks a running process: it goes with no --export, --list "
-            "or --dry-run",
+            f"{given} can't be used together: give one of "
+            f"{', '.join(ACTIONS.values())}",
             returncode=2,
         )
+    for name, needed in NEEDS.items():
+        if options.get(name) is not None and not any(options.get(n) for n in needed):
+            wanted = " or ".join(option_flag(n) for n in needed)
+            raise ConfigurationError(
+                f"{option_flag(name)} goes with {wanted} only", returncode=2
+            )
+    if options.get("all") and options.get("names"):
+        raise ConfigurationError(
+            "--all runs every process: name processes or use --all, not both",
+            returncode=2,
+        )
+
+
+def run(request: Request, console: Console) -> None:
+    """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
+    refuse_conflicts(request.options)
     selection = select(request, console)
     if request.probe:
         probe(request, selection, console)
@@ -491,26 +537,49 @@ def run(request: Request, console: Console) -> None:
 
 
 def print_export(request: Request, selection: Selection, console: Console) -> None:
+    """The deployment files of the selected processes. An entry that fails its
+    checks is left out with a comment, unless it was named: then it is an error."""
     from .export import render  # only here: launches do without
     from .export.deployment import deployment
-    from .export.processes import exported_process
 
-    processes = [
-        exported_process(
-            selection.entries[name].backend,
-            selection.entries[name].plans,
-            request.options,
-            selection.extra_args[str(name)],
+    processes = []
+    for name in selection.names:
+        if name in selection.entries:
+            found = exported(request, selection, name)
+            if isinstance(found, str):
+                selection.broken[name] = found
+            else:
+                processes.append(found)
+    named = [name for name in request.names if name in selection.broken]
+    if named:
+        raise ConfigurationError(
+            "\n".join(one_line(selection.broken[name]) for name in named)
         )
-        for name in selection.names
-        if name in selection.entries
-    ]
     for name, problem in selection.broken.items():
         # A comment of the file: the name quoted, so that it cannot end the line.
         console.write(f"# {brief(name)} is left out: {one_line(problem)}")
     if processes:
         deploy = deployment(processes, request.options)
         console.write(render(request.export or "", deploy).rstrip("\n"))
+
+
+def exported(request: Request, selection: Selection, name: object) -> Process | str:
+    """What the export learns of one entry from its backend, or why it cannot
+    (the backend's code is the user's: whatever it raises is one line)."""
+    from .export.processes import exported_process
+    from .failures import backend_errors
+
+    each = selection.entries[name]
+    try:
+        with backend_errors(each.backend.config, "describing it for the export"):
+            return exported_process(
+                each.backend,
+                each.plans,
+                request.options,
+                selection.extra_args[str(name)],
+            )
+    except ConfigurationError as exc:
+        return str(exc)
 
 
 def probe(request: Request, selection: Selection, console: Console) -> None:
@@ -520,7 +589,9 @@ def probe(request: Request, selection: Selection, console: Console) -> None:
         raise ConfigurationError("--probe checks one process: name it", returncode=2)
     name = selection.names[0]
     backend, plans = selection.entries[name].backend, selection.entries[name].plans
-    found = backend.probe(selection.extra_args[str(name)], request.probe_path)
+    from .failures import backend_probe
+
+    found = backend_probe(backend, selection.extra_args[str(name)], request.probe_path)
     if found is None:
         console.write(
             f"{name}: {type(backend).__name__} has no health check; "
@@ -554,7 +625,7 @@ def print_dry_run(
     for each in selected:
         if output_format == "shell":
             for line in lifecycle_lines(each):
-                console.write(f"# {each.backend.name}: {line}")
+                console.write(comment(f"{each.backend.name}: {line}"))
             for plan in each.plans:
                 console.write(plan.shell_line())
             continue
@@ -579,6 +650,20 @@ def print_dry_run(
             console.write(json.dumps({**data, **extra}))
 
 
+def comment(text: str) -> str:
+    """A shell comment of one line, whatever ``text`` holds: no character ends
+    it, no password shows, and it splits into words as a shell reads them (a
+    text with an unbalanced quote is quoted whole)."""
+    import shlex
+
+    text = shown(text)
+    try:
+        shlex.split(text)
+    except ValueError:
+        text = shlex.quote(text)
+    return f"# {text}"
+
+
 def print_list(selection: Selection, console: Console) -> None:
     """Each process by the name that runs it, its backend, then what the
     launcher does first and its command lines, with the variables that set it
@@ -598,7 +683,7 @@ def print_list(selection: Selection, console: Console) -> None:
         count = f"  ({len(each.plans)} processes)" if len(each.plans) > 1 else ""
         console.write(f"{label}  {each.backend.config.backend}{count}")
         for line in lifecycle_lines(each):
-            console.write(f"{'':<{width}}  {line}")
+            console.write(f"{'':<{width}}  {shown(line)}")
         for plan in each.plans:
             own = {k: v for k, v in plan.env.items() if common.get(k) != v}
             console.write(f"{'':<{width}}  {plan.shell_line(own)}")
