@@ -12,8 +12,12 @@ same line on standard error.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
 import re
+import stat
 import sys
 from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +30,7 @@ from .entry import EXAMPLE_BACKEND, SETTING
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .export import FORMATS as EXPORT_FORMATS
-from .messages import shown
+from .messages import error, shown
 from .plan import Plan
 from .project_settings import settings
 from .resolver import resolve
@@ -130,6 +134,12 @@ def add_arguments(parser: ArgumentParser) -> None:
         "(compose, systemd; kubernetes: a Secret).",
     )
     export.add_argument(
+        "--output",
+        metavar="PATH",
+        help="Write the file there, whole or not at all (a temporary file, then "
+        "a rename), instead of printing it.",
+    )
+    export.add_argument(
         "--name-prefix",
         metavar="PREFIX",
         help="The prefix of unit, program and object names "
@@ -171,6 +181,53 @@ def stop_on_broken_pipe() -> NoReturn:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     raise SystemExit(BROKEN_PIPE)
+
+
+CLOSED_OUTPUT = "standard output is closed: prodserver writes its output there"
+
+
+def output_start() -> int | None:
+    """Where the output begins when standard output is a regular file (``>
+    file``), so that a write that fails can be undone; None otherwise."""
+    try:
+        fd = sys.stdout.fileno()
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND:
+            return status.st_size
+        return os.lseek(fd, 0, os.SEEK_CUR)
+    except (AttributeError, ValueError, OSError):  # not a file (a test's StringIO)
+        return None
+
+
+#: How writing to standard output fails: no space (a full disk, ``/dev/full``),
+#: over a quota or a file size limit, an I/O error, a descriptor that is closed.
+OUTPUT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF}
+)
+
+
+def is_output_error(exc: OSError) -> bool:
+    """Whether an error is the output's (a file the run opened has a name)."""
+    return exc.filename is None and exc.errno in OUTPUT_ERRNOS
+
+
+def output_failed(exc: OSError, start: int | None) -> NoReturn:
+    """Writing the output failed (a full disk, ``/dev/full``): take back what
+    was written of it to a file, let nothing write there again, and say so."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    if start is not None:
+        with contextlib.suppress(OSError):
+            os.ftruncate(sys.stdout.fileno(), start)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(devnull, sys.stdout.fileno())
+    reason = exc.strerror or type(exc).__name__
+    raise ConfigurationError(
+        f"cannot write the output ({reason}); nothing of it was kept"
+        if start is not None
+        else f"cannot write the output ({reason})"
+    ) from exc
 
 
 @dataclass(frozen=True)
@@ -558,9 +615,16 @@ def print_export(request: Request, selection: Selection, console: Console) -> No
     for name, problem in selection.broken.items():
         # A comment of the file: the name quoted, so that it cannot end the line.
         console.write(f"# {brief(name)} is left out: {one_line(problem)}")
-    if processes:
-        deploy = deployment(processes, request.options)
-        console.write(render(request.export or "", deploy).rstrip("\n"))
+    if not processes:
+        return
+    text = render(request.export or "", deployment(processes, request.options))
+    output = request.options.get("output")
+    if output:
+        from .export.files import write_atomically
+
+        write_atomically(str(output), text.rstrip("\n") + "\n")
+    else:
+        console.write(text.rstrip("\n"))
 
 
 def exported(request: Request, selection: Selection, name: object) -> Process | str:
@@ -570,6 +634,19 @@ def exported(request: Request, selection: Selection, name: object) -> Process | 
     from .failures import backend_errors
 
     each = selection.entries[name]
+    own_args = selection.extra_args[str(name)]
+    from .redaction import redact_argv
+
+    if redact_argv(own_args) != list(own_args):
+        return format_message(
+            error(
+                check_ids.EXPORT_REFUSED,
+                f"{each.backend.config.label}: an argument after -- carries a "
+                "secret, which the export would write into the file",
+                "Pass secrets through the environment: --env-file, or the "
+                "platform's secrets.",
+            )
+        )
     try:
         with backend_errors(each.backend.config, "describing it for the export"):
             return exported_process(

@@ -106,7 +106,11 @@ def run_once(plan: Plan, say: Say) -> None:
         returncode = child.wait()
     except Stopped:
         child.send_signal(getattr(signal, plan.stop_signal, signal.SIGTERM))
-        child.wait()
+        try:
+            child.wait(plan.stop_timeout)
+        except subprocess.TimeoutExpired:  # its stop budget is spent
+            child.kill()
+            child.wait()
         raise
     if returncode != 0:
         status = exit_status(returncode)
@@ -120,11 +124,14 @@ def run_once(plan: Plan, say: Say) -> None:
 @contextmanager
 def stop_requests() -> Iterator[None]:
     """Turn SIGTERM and SIGINT into :class:`Stopped` (PID 1 of a container
-    would otherwise ignore SIGTERM), once each; the old handlers come back."""
+    would otherwise ignore SIGTERM). The first request stops the launch; those
+    that follow it (a burst of them, a second Ctrl-C) are taken as the same
+    request, so that the launcher still ends with its own status. The old
+    handlers come back."""
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        for sig in STOP_SIGNALS:  # a second request is the default's business
-            signal.signal(sig, signal.SIG_DFL)
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, already_stopping)
         raise Stopped(signum)
 
     previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
@@ -133,6 +140,10 @@ def stop_requests() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def already_stopping(signum: int, frame: FrameType | None) -> None:
+    """A stop request while the launch is stopping: it is stopping already."""
 
 
 def run_before_programs(selected: Sequence[Selected], say: Say) -> None:
