@@ -34,7 +34,7 @@ from .messages import error, shown
 from .plan import Plan
 from .project_settings import settings
 from .resolver import resolve
-from .text import MAX_SECONDS, brief, did_you_mean
+from .text import MAX_SECONDS, brief, control_character, did_you_mean
 from .validation import NAME_PATTERN, Report, check_entries, read_setting
 
 #: What ``--probe-path`` takes.
@@ -570,6 +570,17 @@ def refuse_conflicts(options: Mapping[str, Any]) -> None:
             raise ConfigurationError(
                 f"{option_flag(name)} goes with {wanted} only", returncode=2
             )
+    for argument in [*(options.get("names") or ()), *options.get("extra_args", ())]:
+        char = control_character(str(argument))
+        if char is not None:
+            raise ConfigurationError(
+                f"The argument {brief(argument)} holds the character {char!r}, "
+                "which would break its line",
+                "Remove it: no program reads a line break or another control "
+                "character from its command line.",
+                check_ids.CONTROL_CHARACTER,
+                returncode=2,
+            )
     if options.get("all") and options.get("names"):
         raise ConfigurationError(
             "--all runs every process: name processes or use --all, not both",
@@ -579,7 +590,7 @@ def refuse_conflicts(options: Mapping[str, Any]) -> None:
 
 def run(request: Request, console: Console) -> None:
     """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
-    refuse_conflicts(request.options)
+    refuse_conflicts({**request.options, "extra_args": request.extra_args})
     selection = select(request, console)
     if request.probe:
         probe(request, selection, console)
@@ -702,7 +713,7 @@ def print_dry_run(
     for each in selected:
         if output_format == "shell":
             for line in lifecycle_lines(each):
-                console.write(comment(f"{each.backend.name}: {line}"))
+                console.write(comment(each.backend.name, line))
             for plan in each.plans:
                 console.write(plan.shell_line())
             continue
@@ -727,18 +738,30 @@ def print_dry_run(
             console.write(json.dumps({**data, **extra}))
 
 
-def comment(text: str) -> str:
-    """A shell comment of one line, whatever ``text`` holds: no character ends
-    it, no password shows, and it splits into words as a shell reads them (a
-    text with an unbalanced quote is quoted whole)."""
+def comment(name: str, text: str) -> str:
+    """A shell comment of one line about process ``name``, whatever ``text``
+    holds: no character ends it, no password shows, and it splits into words
+    as a shell reads them (with an unbalanced quote, each word that is not a
+    word of its own is quoted)."""
     import shlex
 
     text = shown(text)
     try:
         shlex.split(text)
     except ValueError:
-        text = shlex.quote(text)
-    return f"# {text}"
+        text = " ".join(map(quoted_word, text.split(" ")))
+    return f"# {name}: {text}"
+
+
+def quoted_word(word: str) -> str:
+    """``word`` as it is if a shell reads it as itself, else quoted."""
+    import shlex
+
+    try:
+        same = shlex.split(word) == [word]
+    except ValueError:
+        same = False
+    return word if same else shlex.quote(word)
 
 
 def print_list(selection: Selection, console: Console) -> None:
