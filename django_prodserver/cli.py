@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import io
 import os
 import re
 import stat
@@ -199,6 +200,32 @@ def output_start() -> int | None:
         return os.lseek(fd, 0, os.SEEK_CUR)
     except (AttributeError, ValueError, OSError):  # not a file (a test's StringIO)
         return None
+
+
+#: The options whose command only prints (it starts nothing).
+PRINTING = ("dry_run", "list", "export", "probe")
+
+
+def hold_output(options: Mapping[str, Any]) -> io.StringIO | None:
+    """Where a command that only prints writes when its output is a file:
+    written out at the end, whole or not at all (:func:`write_held`). Python's
+    buffered file loses a write that fills the disk without an error; a
+    descriptor written to directly reports it."""
+    if not any(options.get(name) for name in PRINTING) or output_start() is None:
+        return None
+    return io.StringIO()
+
+
+def write_held(held: io.StringIO | None) -> None:
+    """Write what :func:`hold_output` held to standard output's descriptor."""
+    if held is None:
+        return
+    sys.stdout.flush()
+    encoding = sys.stdout.encoding or "utf-8"
+    data = memoryview(held.getvalue().encode(encoding, sys.stdout.errors or "strict"))
+    fd = sys.stdout.fileno()
+    while data:
+        data = data[os.write(fd, data) :]  # a full disk raises on the next write
 
 
 #: How writing to standard output fails: no space (a full disk, ``/dev/full``),

@@ -124,14 +124,15 @@ def run_once(plan: Plan, say: Say) -> None:
 @contextmanager
 def stop_requests() -> Iterator[None]:
     """Turn SIGTERM and SIGINT into :class:`Stopped` (PID 1 of a container
-    would otherwise ignore SIGTERM). The first request stops the launch; those
-    that follow it (a burst of them, a second Ctrl-C) are taken as the same
-    request, so that the launcher still ends with its own status. The old
-    handlers come back."""
+    would otherwise ignore SIGTERM); the old handlers come back.
+
+    The first request stops the launch; those that follow (a burst of them, a
+    second Ctrl-C) are held, blocked, until the launcher has exited: it ends
+    with its own status, not killed by one of them.
+    """
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        for sig in STOP_SIGNALS:
-            signal.signal(sig, already_stopping)
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         raise Stopped(signum)
 
     previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
@@ -140,10 +141,6 @@ def stop_requests() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-def already_stopping(signum: int, frame: FrameType | None) -> None:
-    """A stop request while the launch is stopping: it is stopping already."""
 
 
 def run_before_programs(selected: Sequence[Selected], say: Say) -> None:

@@ -16,6 +16,7 @@ settings module without ``django.conf`` as well, as Django reads it
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from argparse import ArgumentParser, HelpFormatter
@@ -194,8 +195,11 @@ def execute(options: Mapping[str, Any], request: cli.Request) -> None:
     use_settings(options)
     load_settings()
     start = cli.output_start()
+    held = cli.hold_output(options)
     try:
-        cli.run(request, console(request.colour))
+        with contextlib.redirect_stdout(held) if held else contextlib.nullcontext():
+            cli.run(request, console(request.colour))
+        cli.write_held(held)
         sys.stdout.flush()
     except BrokenPipeError:
         cli.stop_on_broken_pipe()

@@ -13,10 +13,15 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import shlex
+import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +30,14 @@ from django.test import override_settings
 from django_prodserver import check_ids, executor, main
 from django_prodserver.backends import ProcessBackend, WebServerBackend, WorkerBackend
 from django_prodserver.probes import CommandProbe, HttpProbe
+from tests.processes import (
+    EXAMPLE_DIR,
+    case_settings_env,
+    console_script,
+    launch,
+    setting_of,
+    wait_until,
+)
 
 GUNICORN = "django_prodserver.backends.gunicorn.GunicornServer"
 UVICORN = "django_prodserver.backends.uvicorn.UvicornServer"
@@ -745,3 +758,201 @@ def test_hostile_case(case: Case) -> None:
         assert_error(outcome, case.says)
     else:
         assert case.shows in outcome.out, outcome.out
+
+
+# -- class 6: output faults (a process of its own: real descriptors) -------------
+
+#: Enough processes for an export larger than the room left on the full disk.
+MANY = {
+    f"web{index}": {"BACKEND": GUNICORN, "ARGS": {"bind": f"127.0.0.1:{8000 + index}"}}
+    for index in range(60)
+}
+SCRIPT_ENV = {"DJANGO_SETTINGS_MODULE": "mysite.settings"}
+
+
+def run_argv(
+    argv: Sequence[str], env: Mapping[str, str] | None = None, **streams: Any
+) -> subprocess.CompletedProcess[str]:
+    """``argv`` in the example project, to completion."""
+    from tests.processes import example_env
+
+    return subprocess.run(
+        list(argv),
+        cwd=EXAMPLE_DIR,
+        env=dict(env) if env is not None else example_env(**SCRIPT_ENV),
+        text=True,
+        timeout=60,
+        check=False,
+        **{"stderr": subprocess.PIPE, **streams},
+    )
+
+
+def assert_one_error_line(result: subprocess.CompletedProcess[str], says: str) -> None:
+    assert result.returncode == 1, result
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("CommandError: "), lines
+    assert says in lines[0], lines
+
+
+FAULT_COMMANDS = {
+    "script-dry-run": ("script", "web", "--dry-run"),
+    "script-json": ("script", "web", "--dry-run", "--format=json"),
+    "script-list": ("script", "--list"),
+    "script-export": ("script", "--export=compose"),
+    "manage-export": ("manage", "--export=kubernetes"),
+    "manage-list": ("manage", "--list"),
+}
+
+
+def command(kind: str, *args: str) -> list[str]:
+    if kind == "script":
+        return [console_script(), *args]
+    return [sys.executable, "manage.py", "prodserver", *args]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", FAULT_COMMANDS)
+def test_a_full_output_is_one_line_and_a_failure(name: str) -> None:
+    kind, *args = FAULT_COMMANDS[name]
+    with open("/dev/full", "w") as full:
+        result = run_argv(command(kind, *args), stdout=full)
+    assert_one_error_line(result, "cannot write the output (No space left on device)")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", ["script-list", "script-dry-run", "manage-list"])
+def test_a_closed_output_is_one_line_and_a_failure(name: str) -> None:
+    kind, *args = FAULT_COMMANDS[name]
+    # `>&-`: the command starts without a descriptor 1.
+    result = run_argv(["sh", "-c", 'exec "$@" >&-', "sh", *command(kind, *args)])
+    assert_one_error_line(result, "standard output is closed")
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs with 8 KiB of it left, mounted for the test."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        (mount / "filler").write_bytes(b"x" * 56 * 1024)
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def many_env(tmp_path: Path) -> dict[str, str]:
+    return case_settings_env(tmp_path, setting_of(MANY))
+
+
+@pytest.mark.integration
+def test_an_export_onto_a_full_disk_leaves_nothing(
+    tmp_path: Path, full_disk: Path
+) -> None:
+    env = many_env(tmp_path)
+    whole = run_argv(command("manage", "--export=compose"), env, stdout=subprocess.PIPE)
+    assert len(whole.stdout) > 9000, "the export must not fit"
+    target = full_disk / "compose.yaml"
+    with open(target, "w") as sink:
+        result = run_argv(command("manage", "--export=compose"), env, stdout=sink)
+    assert_one_error_line(result, "No space left on device")
+    assert target.stat().st_size == 0, "half an export was left behind"
+
+
+@pytest.mark.integration
+def test_an_export_output_is_whole_or_nothing(tmp_path: Path, full_disk: Path) -> None:
+    env = many_env(tmp_path)
+    target = full_disk / "units.conf"
+    target.write_text("the old file\n")
+    args = ("--export=supervisord", f"--output={target}")
+    result = run_argv(command("script", *args), env, stdout=subprocess.PIPE)
+    assert_one_error_line(result, "it was left as it was")
+    assert target.read_text() == "the old file\n"
+    assert sorted(p.name for p in full_disk.iterdir()) == ["filler", "units.conf"]
+    # With room, the same file is written whole.
+    (full_disk / "filler").unlink()
+    target.unlink()
+    written = run_argv(command("script", *args), env, stdout=subprocess.PIPE)
+    assert written.returncode == 0, written.stderr
+    printed = run_argv(
+        command("script", "--export=supervisord"), env, stdout=subprocess.PIPE
+    )
+    assert target.read_text() == printed.stdout
+
+
+# -- class 3 and 8: stop requests, one or a burst --------------------------------
+
+
+def burst(pid: int, signals: Sequence[int], within: float = 0.1) -> None:
+    """Send ``signals`` to ``pid`` one after the other within ``within`` s."""
+    pause = within / len(signals)
+    for sig in signals:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+        time.sleep(pause)
+
+
+ECHOES = {"a": {"BACKEND": ECHO}, "b": {"BACKEND": ECHO}}
+STORMS = {
+    "term": [signal.SIGTERM] * 40,
+    "int": [signal.SIGINT] * 40,
+    "mixed": [signal.SIGTERM, signal.SIGINT] * 20,
+}
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("storm", STORMS)
+def test_a_burst_of_stop_requests_stops_the_children_once(
+    tmp_path: Path, storm: str
+) -> None:
+    env = case_settings_env(tmp_path, setting_of(ECHOES))
+    argv = [sys.executable, "manage.py", "prodserver", "a", "b", "--spawn"]
+    with launch(argv, tmp_path, env=env) as launched:
+        launched.wait_for_text("ready", count=2)
+        launched.remember_tree()
+        burst(launched.pid, STORMS[storm])
+        assert launched.wait(timeout=20) == 0, launched.text()
+        text = launched.text()
+        assert "Traceback" not in text, text
+        got = [
+            line.split("|")[0].strip()
+            for line in text.splitlines()
+            if "got SIG" in line
+        ]
+        assert sorted(got) == sorted(ECHOES), text  # one stop request each
+        assert wait_until(lambda: launched.alive() == [], timeout=10)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("keys", "waiting_for"),
+    [
+        ({"WAIT_FOR": ["tcp://127.0.0.1:9"], "WAIT_TIMEOUT": 60}, "waiting for"),
+        ({"BEFORE": [["shell", "-c", "import time; time.sleep(60)"]]}, "shell -c"),
+    ],
+    ids=["wait", "step"],
+)
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["int", "term"])
+def test_a_stop_before_the_programs_is_one_line_and_its_status(
+    tmp_path: Path, keys: dict[str, object], waiting_for: str, sig: int
+) -> None:
+    setting = setting_of({"a": {"BACKEND": ECHO, **keys}})
+    argv = [sys.executable, "manage.py", "prodserver", "a"]
+    with launch(argv, tmp_path, env=case_settings_env(tmp_path, setting)) as launched:
+        launched.wait_for_text(waiting_for)
+        burst(launched.pid, [sig] * 20)
+        assert launched.wait(timeout=20) == 128 + sig, launched.text()
+        text = launched.text()
+        assert "Traceback" not in text, text
+        [line] = [line for line in text.splitlines() if "CommandError" in line]
+        assert f"stopped by {signal.Signals(sig).name}" in line, text
+        assert "ready" not in text  # the program never started

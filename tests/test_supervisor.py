@@ -334,11 +334,13 @@ def test_second_stop_is_acknowledged_and_the_third_kills(tmp_path: Path) -> None
         launcher.wait_for_text("ready", count=2)
         launcher.signal(signal.SIGTERM)
         launcher.wait_for_text("echo stopped with status 0")
+        time.sleep(0.3)  # a second request, not one burst with the first
         launcher.signal(signal.SIGINT)  # Ctrl-C, say
         launcher.wait_for_text(
             "still stopping stubborn; stop again to kill what is left"
         )
         assert launcher.proc.poll() is None
+        time.sleep(0.3)
         launcher.signal(signal.SIGTERM)
         assert launcher.wait() == 128 + signal.SIGKILL
         text = launcher.text()

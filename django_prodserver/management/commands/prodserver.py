@@ -39,9 +39,13 @@ class Command(BaseCommand):
         if sys.stdout is None and not options.get("stdout"):  # started with >&-
             raise CommandError(cli.CLOSED_OUTPUT)
         start = cli.output_start()
+        held = None if options.get("stdout") else cli.hold_output(options)
+        if held is not None:
+            options["stdout"] = held
         try:
             output = super().execute(*args, **options)
             self.stdout.flush()
+            cli.write_held(held)
         except BrokenPipeError:
             cli.stop_on_broken_pipe()
         except OSError as exc:
