@@ -31,7 +31,7 @@ from .entry import EXAMPLE_BACKEND, SETTING
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .export import FORMATS as EXPORT_FORMATS
-from .messages import error, shown
+from .messages import shown
 from .plan import Plan
 from .project_settings import settings
 from .resolver import resolve
@@ -672,19 +672,7 @@ def exported(request: Request, selection: Selection, name: object) -> Process | 
     from .failures import backend_errors
 
     each = selection.entries[name]
-    own_args = selection.extra_args[str(name)]
-    from .redaction import redact_argv
-
-    if redact_argv(own_args) != list(own_args):
-        return format_message(
-            error(
-                check_ids.EXPORT_REFUSED,
-                f"{each.backend.config.label}: an argument after -- carries a "
-                "secret, which the export would write into the file",
-                "Pass secrets through the environment: --env-file, or the "
-                "platform's secrets.",
-            )
-        )
+    refuse_secrets(each.backend.config.label, selection.extra_args[str(name)])
     try:
         with backend_errors(each.backend.config, "describing it for the export"):
             return exported_process(
@@ -695,6 +683,21 @@ def exported(request: Request, selection: Selection, name: object) -> Process | 
             )
     except ConfigurationError as exc:
         return str(exc)
+
+
+def refuse_secrets(label: str, extra_args: Sequence[str]) -> None:
+    """prodserver.E025: an argument after ``--`` that carries a secret, which an
+    export would write into a file for all to read."""
+    from .redaction import redact_argv
+
+    if redact_argv(extra_args) != list(extra_args):
+        raise ConfigurationError(
+            f"{label}: an argument after -- carries a secret, which the export "
+            "would write into the file",
+            "Pass secrets through the environment: --env-file, or the "
+            "platform's secrets.",
+            check_ids.EXPORT_REFUSED,
+        )
 
 
 def probe(request: Request, selection: Selection, console: Console) -> None:

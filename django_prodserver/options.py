@@ -23,6 +23,12 @@ ArgValue = Scalar | Sequence[str | int | float]
 
 KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 NEGATIVE_NUMBER = re.compile(r"-[0-9]+(\.[0-9]+)?(e-?[0-9]+)?")
+#: Options that take a value in every program that has them (a number, an
+#: address): a boolean for one is a mistake, not a flag.
+VALUED = frozenset(
+    {"bind", "port", "host", "workers", "threads", "concurrency", "processes"}
+    | {"timeout", "graceful-timeout", "queues", "queue", "log-level", "loglevel"}
+)
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off"})
 #: Integers of more bits than this (about 100 digits) are refused: no program
@@ -225,8 +231,8 @@ def translate_one(rules: OptionRules, key: object, value: ArgValue) -> OptionGro
         if name in rules.negatable:
             return OptionGroup(name, option_token(f"no-{name}", None))
         return OptionGroup(name, ())
-    if isinstance(value, bool) and name in rules.known:
-        # A known option that is no flag takes a value: True would leave it bare.
+    if isinstance(value, bool) and name in VALUED:
+        # True would leave it bare, and the program read the next word as its value.
         raise value_error(
             key,
             f"takes a value, not {value!r}",

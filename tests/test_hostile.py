@@ -369,6 +369,12 @@ def cases_secrets() -> dict[str, Case]:
             1,
             E.EXPORT_REFUSED,
         ),
+        "export-all-secret-extra-arg": Case(
+            ("--export=compose", "--", "--basic-auth=u:hunter2"),
+            web(),
+            1,
+            E.EXPORT_REFUSED,
+        ),
         "before-password-step": Case(
             DRY, web(BEFORE=[["note", "--password=hunter2"]]), 0, shows="***"
         ),
