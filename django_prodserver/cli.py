@@ -35,8 +35,14 @@ from .messages import shown
 from .plan import Plan
 from .project_settings import settings
 from .resolver import resolve
-from .text import MAX_SECONDS, brief, control_character, did_you_mean
-from .validation import NAME_PATTERN, Report, check_entries, read_setting
+from .text import MAX_SECONDS, brief, control_character, cut, did_you_mean
+from .validation import (
+    MAX_NAME_LENGTH,
+    NAME_PATTERN,
+    Report,
+    check_entries,
+    read_setting,
+)
 
 #: What ``--probe-path`` takes.
 URL_PATH = re.compile(r"/[!-~]*")
@@ -802,10 +808,12 @@ def print_list(selection: Selection, console: Console) -> None:
         *(each.backend.config.name for each in selection.in_launch_order()),
         *selection.broken,
     ]
-    width = max(len(str(name)) for name in names)
+    # A broken entry's name may be anything: on one line, and cut to size.
+    labels = {name: shown(cut(str(name), MAX_NAME_LENGTH)) for name in names}
+    width = max(map(len, labels.values()))
     common = selection.context.variables
     for name in names:
-        label = f"{name!s:<{width}}"
+        label = f"{labels[name]:<{width}}"
         if name in selection.broken:
             console.write(f"{label}  {one_line(selection.broken[name])}")
             continue

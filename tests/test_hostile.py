@@ -210,7 +210,10 @@ def cases_injection() -> dict[str, Case]:
             (*DRY, "--", "--workers=2\nid"), web(), 2, E.CONTROL_CHARACTER
         ),
         "setting-name-newline": Case(
-            ("--list",), {"a\nb": {"BACKEND": GUNICORN}}, 0, shows=E.BAD_ENTRY
+            ("--list",),
+            {"a\nb": {"BACKEND": GUNICORN}},
+            0,
+            shows="a\\nb  prodserver.E002",
         ),
         # Accepted values that a shell would run, were they not quoted.
         "env-substitution": Case(
@@ -519,7 +522,10 @@ def cases_values() -> dict[str, Case]:
         ),
         "long-restart": Case(DRY, web(RESTART="r" * 10_000), 1, E.BAD_RESTART),
         "long-name": Case(
-            ("--list",), {"n" * 10_000: {"BACKEND": GUNICORN}}, 0, shows=E.BAD_ENTRY
+            ("--list",),
+            {"n" * 10_000: {"BACKEND": GUNICORN}},
+            0,
+            shows="n" * 64 + "…  prodserver.E002",
         ),
     }
     return found
