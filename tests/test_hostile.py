@@ -968,3 +968,31 @@ def test_a_stop_before_the_programs_is_one_line_and_its_status(
         [line] = [line for line in text.splitlines() if "CommandError" in line]
         assert f"stopped by {signal.Signals(sig).name}" in line, text
         assert "ready" not in text  # the program never started
+
+
+# -- class 2 in `manage.py check` ---------------------------------------------------
+
+CHECKED_SECRETS = {
+    "bad-ipv6": ["redis://u:hunter2@[cache:6379/0"],
+    "bad-port": ["postgres://u:hunter2@db:99999/x"],
+    "no-port": ["tcp://u:hunter2@"],
+    "unknown-scheme": ["gopher://u:hunter2@x"],
+    "password-with-slash": ["tcp://u:p@ss/w0rd@db"],
+}
+
+
+@pytest.mark.parametrize("wait_for", CHECKED_SECRETS.values(), ids=CHECKED_SECRETS)
+def test_check_messages_show_no_secret(wait_for: list[str]) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        override_settings(PRODUCTION_PROCESSES=web(WAIT_FOR=wait_for)),
+        pytest.raises(SystemCheckError) as raised,
+    ):
+        call_command("check", stdout=out, stderr=err)
+    shown = str(raised.value) + out.getvalue() + err.getvalue()
+    assert E.UNKNOWN_WAIT_TARGET in shown, shown
+    assert ":***@" in shown, shown
+    assert not [secret for secret in SECRETS if secret in shown], shown
