@@ -283,6 +283,7 @@ def test_term_stops_all_once_each(tmp_path: Path) -> None:
         launcher.wait_for_text("ready", count=4)
         launcher.signal(signal.SIGTERM)
         launcher.wait_for_text("slow_stop  | got SIGTERM")
+        time.sleep(0.3)  # a second request, not one burst with the first
         launcher.signal(signal.SIGINT)  # while stopping: not sent again
         assert launcher.wait() == 0
         text = launcher.text()
@@ -354,6 +355,7 @@ def test_one_process_gets_every_stop_request(tmp_path: Path) -> None:
         child_pid(launcher)
         launcher.signal(signal.SIGTERM)
         launcher.wait_for_text("got SIGTERM")
+        time.sleep(0.3)  # a second request, not one burst with the first
         launcher.signal(signal.SIGTERM)  # while it takes its 1 s to stop
         launcher.wait_for_text("got SIGTERM", count=2)
         assert launcher.wait() == 0
