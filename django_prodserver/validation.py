@@ -329,6 +329,8 @@ def check_app(
 
 #: The keys whose strings reach a command line, an environment or a printed line.
 TEXT_KEYS = ("APP", "ARGS", "ENV", "WAIT_FOR", "BEFORE")
+#: The keys whose own checks refuse a NUL character.
+NUL_CHECKED = frozenset({"ARGS", "ENV", "BEFORE"})
 
 
 def strings_in(value: object, path: str, depth: int = 3) -> Iterator[tuple[str, str]]:
@@ -354,6 +356,8 @@ def check_control_characters(
             continue
         for path, text in strings_in(entry[key], f"{label}[{key!r}]"):
             char = control_character(text)
+            if char == "\0" and key in NUL_CHECKED:
+                continue  # their own checks say it (E008, E010, E016)
             if char is not None:
                 messages.append(
                     error(
@@ -387,7 +391,12 @@ def check_ports(backend: ProcessBackend) -> list[CheckMessage]:
     found: list[tuple[str, str]] = []
     if backend.port_option and backend.port_option in values:
         ports = as_list(values[backend.port_option])
-        found += [(backend.port_option, str(port)) for port in ports]
+        # Other types are the ARGS checks' (prodserver.E008 already).
+        found += [
+            (backend.port_option, str(port))
+            for port in ports
+            if isinstance(port, (str, int)) and not isinstance(port, bool)
+        ]
     if backend.bind_option and backend.bind_option in values:
         for value in as_list(values[backend.bind_option]):
             bound = (bind_port(word) for word in str(value).split())
@@ -536,7 +545,10 @@ def check_entry(
         )
         return entry
     entry.messages += check_entry_keys(label, raw)
-    entry.messages += check_control_characters(label, raw)
+    broken_lines = check_control_characters(label, raw)
+    if broken_lines:  # the other checks would only describe the same values again
+        entry.messages += broken_lines
+        return entry
     if "BACKEND" not in raw:
         entry.messages.append(
             error(
