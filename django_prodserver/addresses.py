@@ -14,9 +14,14 @@ def parse_port(value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
     text = str(value).strip()
-    if not text.isdigit() or not 0 <= int(text) <= 65535:
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 65535:
         return None
     return int(text)
+
+
+def bad_port(text: str) -> bool:
+    """Whether a port is not a number from 1 to 65535 in ASCII digits."""
+    return not (text.isascii() and text.isdigit() and 0 < int(text) <= 65535)
 
 
 def parse_host_port(text: str, default_port: int) -> Address | None:

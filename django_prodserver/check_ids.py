@@ -61,6 +61,12 @@ EXPORT_REFUSED = "prodserver.E025"
 #: A setting the program needs is not set (daphne's ``runserver``:
 #: ``ASGI_APPLICATION``).
 MISSING_SETTING = "prodserver.E026"
+#: A value holds a character that would break its line (a line break, an
+#: escape, another control character), which no program reads from its
+#: command line or environment.
+CONTROL_CHARACTER = "prodserver.E027"
+#: A ``BEFORE`` step starts prodserver itself: a launch inside the launch.
+NESTED_LAUNCH = "prodserver.E028"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"

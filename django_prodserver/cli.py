@@ -12,8 +12,13 @@ same line on standard error.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import io
 import os
 import re
+import stat
 import sys
 from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Callable, Mapping, Sequence
@@ -26,17 +31,26 @@ from .entry import EXAMPLE_BACKEND, SETTING
 from .environment import LaunchContext
 from .exceptions import ConfigurationError
 from .export import FORMATS as EXPORT_FORMATS
+from .messages import shown
 from .plan import Plan
 from .project_settings import settings
 from .resolver import resolve
-from .text import brief, did_you_mean
-from .validation import NAME_PATTERN, Report, check_entries, read_setting
+from .text import MAX_SECONDS, brief, control_character, cut, did_you_mean
+from .validation import (
+    MAX_NAME_LENGTH,
+    NAME_PATTERN,
+    Report,
+    check_entries,
+    read_setting,
+)
 
 #: What ``--probe-path`` takes.
 URL_PATH = re.compile(r"/[!-~]*")
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
+
+    from .export.deployment import Process
 
 
 #: The exit status of a command whose reader went away (128 + SIGPIPE).
@@ -48,8 +62,11 @@ def non_negative_seconds(text: str) -> float:
         seconds = float(text)
     except ValueError:
         seconds = -1.0
-    if not 0 <= seconds < float("inf"):  # also rejects nan
-        raise ArgumentTypeError(f"expected a number of seconds, not {text!r}")
+    if not 0 <= seconds <= MAX_SECONDS:  # also rejects nan
+        raise ArgumentTypeError(
+            f"expected a number of seconds up to a year ({MAX_SECONDS}), "
+            f"not {brief(text)}"
+        )
     return seconds
 
 
@@ -71,8 +88,8 @@ def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         choices=("shell", "json"),
-        default="shell",
-        help="Dry-run output: a shell line or a JSON object per process.",
+        default=None,
+        help="Dry-run output: a shell line (the default) or a JSON object per process.",
     )
     parser.add_argument(
         "--list", action="store_true", help="List every process and its command."
@@ -124,6 +141,12 @@ def add_arguments(parser: ArgumentParser) -> None:
         "(compose, systemd; kubernetes: a Secret).",
     )
     export.add_argument(
+        "--output",
+        metavar="PATH",
+        help="Write the file there, whole or not at all (a temporary file, then "
+        "a rename), instead of printing it.",
+    )
+    export.add_argument(
         "--name-prefix",
         metavar="PREFIX",
         help="The prefix of unit, program and object names "
@@ -165,6 +188,79 @@ def stop_on_broken_pipe() -> NoReturn:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     raise SystemExit(BROKEN_PIPE)
+
+
+CLOSED_OUTPUT = "standard output is closed: prodserver writes its output there"
+
+
+def output_start() -> int | None:
+    """Where the output begins when standard output is a regular file (``>
+    file``), so that a write that fails can be undone; None otherwise."""
+    try:
+        fd = sys.stdout.fileno()
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND:
+            return status.st_size
+        return os.lseek(fd, 0, os.SEEK_CUR)
+    except (AttributeError, ValueError, OSError):  # not a file (a test's StringIO)
+        return None
+
+
+#: The options whose command only prints (it starts nothing).
+PRINTING = ("dry_run", "list", "export", "probe")
+
+
+def hold_output(options: Mapping[str, Any]) -> io.StringIO | None:
+    """Where a command that only prints writes when its output is a file:
+    written out at the end, whole or not at all (:func:`write_held`). Python's
+    buffered file loses a write that fills the disk without an error; a
+    descriptor written to directly reports it."""
+    if not any(options.get(name) for name in PRINTING) or output_start() is None:
+        return None
+    return io.StringIO()
+
+
+def write_held(held: io.StringIO | None) -> None:
+    """Write what :func:`hold_output` held to standard output's descriptor."""
+    if held is None:
+        return
+    sys.stdout.flush()
+    encoding = sys.stdout.encoding or "utf-8"
+    data = memoryview(held.getvalue().encode(encoding, sys.stdout.errors or "strict"))
+    fd = sys.stdout.fileno()
+    while data:
+        data = data[os.write(fd, data) :]  # a full disk raises on the next write
+
+
+#: How writing to standard output fails: no space (a full disk, ``/dev/full``),
+#: over a quota or a file size limit, an I/O error, a descriptor that is closed.
+OUTPUT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF}
+)
+
+
+def is_output_error(exc: OSError) -> bool:
+    """Whether an error is the output's (a file the run opened has a name)."""
+    return exc.filename is None and exc.errno in OUTPUT_ERRNOS
+
+
+def output_failed(exc: OSError, start: int | None) -> NoReturn:
+    """Writing the output failed (a full disk, ``/dev/full``): take back what
+    was written of it to a file, let nothing write there again, and say so."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    if start is not None:
+        with contextlib.suppress(OSError):
+            os.ftruncate(sys.stdout.fileno(), start)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(devnull, sys.stdout.fileno())
+    reason = exc.strerror or type(exc).__name__
+    raise ConfigurationError(
+        f"cannot write the output ({reason}); nothing of it was kept"
+        if start is not None
+        else f"cannot write the output ({reason})"
+    ) from exc
 
 
 @dataclass(frozen=True)
@@ -415,7 +511,8 @@ def check_and_resolve(
     report = check_entries(processes, names, context, deep=deep)
     selection = Selection(names, context, report, extra_args=extra_args)
     silenced = silenced_checks()
-    describing = request.list_processes or bool(request.export)
+    # An export of every entry leaves a broken one out; of named ones, it fails.
+    describing = request.list_processes or bool(request.export and not request.names)
     if not describing:
         raise_errors(report, silenced)
         check_kind(report, request)
@@ -469,14 +566,64 @@ def require_installed(report: Report) -> None:
             raise ConfigurationError(entry.backend.install_hint())
 
 
-def run(request: Request, console: Console) -> None:
-    """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
-    if request.probe and (request.export or request.list_processes or request.dry_run):
+#: What each option that only applies to one action needs (any of these).
+NEEDS = {
+    "format": ("dry_run",),
+    "probe_path": ("probe", "export"),
+    "image": ("export",),
+    "dockerfile": ("export",),
+    "build_context": ("export",),
+    "env_file": ("export",),
+    "name_prefix": ("export",),
+    "output": ("export",),
+}
+#: The actions, of which a command line takes one.
+ACTIONS = {"dry_run": "--dry-run", "list": "--list", "export": "--export",
+           "probe": "--probe"}  # fmt: skip
+
+
+def option_flag(name: str) -> str:
+    return ACTIONS.get(name) or f"--{name.replace('_', '-')}"
+
+
+def refuse_conflicts(options: Mapping[str, Any]) -> None:
+    """Options that contradict each other, or that nothing would read, are a
+    usage error (exit status 2) rather than silently ignored."""
+    actions = [name for name in ACTIONS if options.get(name)]
+    if len(actions) > 1:
+        given = " and ".join(option_flag(name) for name in actions)
         raise ConfigurationError(
-            "--probe checks a running process: it goes with no --export, --list "
-            "or --dry-run",
+            f"{given} can't be used together: give one of "
+            f"{', '.join(ACTIONS.values())}",
             returncode=2,
         )
+    for name, needed in NEEDS.items():
+        if options.get(name) is not None and not any(options.get(n) for n in needed):
+            wanted = " or ".join(option_flag(n) for n in needed)
+            raise ConfigurationError(
+                f"{option_flag(name)} goes with {wanted} only", returncode=2
+            )
+    for argument in [*(options.get("names") or ()), *options.get("extra_args", ())]:
+        char = control_character(str(argument))
+        if char is not None:
+            raise ConfigurationError(
+                f"The argument {brief(argument)} holds the character {char!r}, "
+                "which would break its line",
+                "Remove it: no program reads a line break or another control "
+                "character from its command line.",
+                check_ids.CONTROL_CHARACTER,
+                returncode=2,
+            )
+    if options.get("all") and options.get("names"):
+        raise ConfigurationError(
+            "--all runs every process: name processes or use --all, not both",
+            returncode=2,
+        )
+
+
+def run(request: Request, console: Console) -> None:
+    """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
+    refuse_conflicts({**request.options, "extra_args": request.extra_args})
     selection = select(request, console)
     if request.probe:
         probe(request, selection, console)
@@ -491,26 +638,72 @@ def run(request: Request, console: Console) -> None:
 
 
 def print_export(request: Request, selection: Selection, console: Console) -> None:
+    """The deployment files of the selected processes. An entry that fails its
+    checks is left out with a comment, unless it was named: then it is an error."""
     from .export import render  # only here: launches do without
     from .export.deployment import deployment
-    from .export.processes import exported_process
 
-    processes = [
-        exported_process(
-            selection.entries[name].backend,
-            selection.entries[name].plans,
-            request.options,
-            selection.extra_args[str(name)],
+    processes = []
+    for name in selection.names:
+        if name in selection.entries:
+            found = exported(request, selection, name)
+            if isinstance(found, str):
+                selection.broken[name] = found
+            else:
+                processes.append(found)
+    named = [name for name in request.names if name in selection.broken]
+    if named:
+        raise ConfigurationError(
+            "\n".join(one_line(selection.broken[name]) for name in named)
         )
-        for name in selection.names
-        if name in selection.entries
-    ]
     for name, problem in selection.broken.items():
         # A comment of the file: the name quoted, so that it cannot end the line.
         console.write(f"# {brief(name)} is left out: {one_line(problem)}")
-    if processes:
-        deploy = deployment(processes, request.options)
-        console.write(render(request.export or "", deploy).rstrip("\n"))
+    if not processes:
+        return
+    text = render(request.export or "", deployment(processes, request.options))
+    output = request.options.get("output")
+    if output:
+        from .export.files import write_atomically
+
+        write_atomically(str(output), text.rstrip("\n") + "\n")
+    else:
+        console.write(text.rstrip("\n"))
+
+
+def exported(request: Request, selection: Selection, name: object) -> Process | str:
+    """What the export learns of one entry from its backend, or why it cannot
+    (the backend's code is the user's: whatever it raises is one line)."""
+    from .export.processes import exported_process
+    from .failures import backend_errors
+
+    each = selection.entries[name]
+    refuse_secrets(each.backend.config.label, selection.extra_args[str(name)])
+    try:
+        with backend_errors(each.backend.config, "describing it for the export"):
+            return exported_process(
+                each.backend,
+                each.plans,
+                request.options,
+                selection.extra_args[str(name)],
+            )
+    except ConfigurationError as exc:
+        return str(exc)
+
+
+def refuse_secrets(label: str, extra_args: Sequence[str]) -> None:
+    """prodserver.E025: an argument after ``--`` that carries a secret, which an
+    export would write into a file for all to read."""
+    from .redaction import redact_argv
+
+    if redact_argv(extra_args) != list(extra_args):
+        raise ConfigurationError(
+            f"{label}: an argument after -- carries a secret, which the export "
+            "would write into the file",
+            "Pass secrets through the environment: --env-file, or the "
+            "platform's secrets.",
+            check_ids.EXPORT_REFUSED,
+        )
 
 
 def probe(request: Request, selection: Selection, console: Console) -> None:
@@ -520,7 +713,9 @@ def probe(request: Request, selection: Selection, console: Console) -> None:
         raise ConfigurationError("--probe checks one process: name it", returncode=2)
     name = selection.names[0]
     backend, plans = selection.entries[name].backend, selection.entries[name].plans
-    found = backend.probe(selection.extra_args[str(name)], request.probe_path)
+    from .failures import backend_probe
+
+    found = backend_probe(backend, selection.extra_args[str(name)], request.probe_path)
     if found is None:
         console.write(
             f"{name}: {type(backend).__name__} has no health check; "
@@ -554,7 +749,7 @@ def print_dry_run(
     for each in selected:
         if output_format == "shell":
             for line in lifecycle_lines(each):
-                console.write(f"# {each.backend.name}: {line}")
+                console.write(comment(each.backend.name, line))
             for plan in each.plans:
                 console.write(plan.shell_line())
             continue
@@ -579,6 +774,32 @@ def print_dry_run(
             console.write(json.dumps({**data, **extra}))
 
 
+def comment(name: str, text: str) -> str:
+    """A shell comment of one line about process ``name``, whatever ``text``
+    holds: no character ends it, no password shows, and it splits into words
+    as a shell reads them (with an unbalanced quote, each word that is not a
+    word of its own is quoted)."""
+    import shlex
+
+    text = shown(text)
+    try:
+        shlex.split(text)
+    except ValueError:
+        text = " ".join(map(quoted_word, text.split(" ")))
+    return f"# {name}: {text}"
+
+
+def quoted_word(word: str) -> str:
+    """``word`` as it is if a shell reads it as itself, else quoted."""
+    import shlex
+
+    try:
+        same = shlex.split(word) == [word]
+    except ValueError:
+        same = False
+    return word if same else shlex.quote(word)
+
+
 def print_list(selection: Selection, console: Console) -> None:
     """Each process by the name that runs it, its backend, then what the
     launcher does first and its command lines, with the variables that set it
@@ -587,10 +808,12 @@ def print_list(selection: Selection, console: Console) -> None:
         *(each.backend.config.name for each in selection.in_launch_order()),
         *selection.broken,
     ]
-    width = max(len(str(name)) for name in names)
+    # A broken entry's name may be anything: on one line, and cut to size.
+    labels = {name: shown(cut(str(name), MAX_NAME_LENGTH)) for name in names}
+    width = max(map(len, labels.values()))
     common = selection.context.variables
     for name in names:
-        label = f"{name!s:<{width}}"
+        label = f"{labels[name]:<{width}}"
         if name in selection.broken:
             console.write(f"{label}  {one_line(selection.broken[name])}")
             continue
@@ -598,7 +821,7 @@ def print_list(selection: Selection, console: Console) -> None:
         count = f"  ({len(each.plans)} processes)" if len(each.plans) > 1 else ""
         console.write(f"{label}  {each.backend.config.backend}{count}")
         for line in lifecycle_lines(each):
-            console.write(f"{'':<{width}}  {line}")
+            console.write(f"{'':<{width}}  {shown(line)}")
         for plan in each.plans:
             own = {k: v for k, v in plan.env.items() if common.get(k) != v}
             console.write(f"{'':<{width}}  {plan.shell_line(own)}")

@@ -7,7 +7,8 @@ turns it into Django's ``CommandError`` (or the console script's exit status).
 
 from __future__ import annotations
 
-from .text import brief
+from .redaction import redact_text
+from .text import brief, escaped
 
 __all__ = ["ConfigurationError", "brief"]
 
@@ -27,4 +28,7 @@ class ConfigurationError(Exception):
 
     def __str__(self) -> str:
         text = f"{self.check_id}: {self.message}" if self.check_id else self.message
-        return f"{text}. HINT: {self.hint}" if self.hint else text
+        text = f"{text}. HINT: {self.hint}" if self.hint else text
+        # Without a URL's password wherever it is printed, and a line a problem
+        # (several errors of the checks come one a line).
+        return "\n".join(redact_text(escaped(line)) for line in text.split("\n"))

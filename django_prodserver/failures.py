@@ -8,13 +8,19 @@ original, which the error is chained to).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import AppRegistryNotReady
 
 from . import check_ids
 from .entry import ProcessConfig
 from .exceptions import ConfigurationError
+from .text import brief, cut
+
+if TYPE_CHECKING:
+    from .backends.base import ProcessBackend
+    from .probes import Probe
 
 
 @contextlib.contextmanager
@@ -35,9 +41,26 @@ def backend_errors(config: ProcessConfig, doing: str) -> Iterator[None]:
         raise  # the launch sets Django up and tries again (see registry)
     except (Exception, SystemExit) as exc:
         raise ConfigurationError(
-            f"{config.label}: BACKEND {config.backend!r} failed while {doing} "
-            f"({type(exc).__name__}: {exc})",
+            f"{config.label}: BACKEND {brief(config.backend)} failed while {doing} "
+            f"({type(exc).__name__}: {cut(str(exc))})",
             "Fix the backend class; `manage.py prodserver "
             f"{config.name} --dry-run --traceback` shows where it failed.",
             check_ids.BACKEND_FAILED,
         ) from exc
+
+
+def backend_probe(
+    backend: ProcessBackend, extra_args: Sequence[str], path: str
+) -> Probe | None:
+    """The backend's ``probe()``: whatever it raises, or a return value that is
+    not a probe, is the one error that names the entry (``prodserver.E012``)."""
+    from .probes import is_probe
+
+    with backend_errors(backend.config, "building its probe"):
+        found = backend.probe(list(extra_args), path)
+        if not is_probe(found):
+            raise TypeError(
+                f"probe() returned {brief(found)}, not an HttpProbe, a "
+                "CommandProbe or None"
+            )
+    return found

@@ -29,6 +29,7 @@ from . import check_ids
 from .backends.base import ProcessBackend
 from .exceptions import ConfigurationError
 from .plan import Plan
+from .redaction import redact_argv, redact_text
 from .steps import describe as describe_step
 from .steps import run_steps
 from .targets import Endpoint, TargetError, endpoints
@@ -97,7 +98,7 @@ def exit_status(returncode: int) -> int:
 def run_once(plan: Plan, say: Say) -> None:
     """Run a one-shot program to completion; a stop request reaches it as its
     stop signal. Raises :class:`ConfigurationError` if it fails."""
-    say(f"{plan.name}: {shlex.join(plan.argv)}")
+    say(f"{plan.name}: {shlex.join(redact_argv(plan.argv))}")
     child = subprocess.Popen(
         list(plan.argv), env={**os.environ, **plan.env}, cwd=plan.cwd or None
     )
@@ -105,7 +106,11 @@ def run_once(plan: Plan, say: Say) -> None:
         returncode = child.wait()
     except Stopped:
         child.send_signal(getattr(signal, plan.stop_signal, signal.SIGTERM))
-        child.wait()
+        try:
+            child.wait(plan.stop_timeout)
+        except subprocess.TimeoutExpired:  # its stop budget is spent
+            child.kill()
+            child.wait()
         raise
     if returncode != 0:
         status = exit_status(returncode)
@@ -119,11 +124,15 @@ def run_once(plan: Plan, say: Say) -> None:
 @contextmanager
 def stop_requests() -> Iterator[None]:
     """Turn SIGTERM and SIGINT into :class:`Stopped` (PID 1 of a container
-    would otherwise ignore SIGTERM), once each; the old handlers come back."""
+    would otherwise ignore SIGTERM); the old handlers come back.
+
+    The first request stops the launch; those that follow (a burst of them, a
+    second Ctrl-C) are held, blocked, until the launcher has exited: it ends
+    with its own status, not killed by one of them.
+    """
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        for sig in STOP_SIGNALS:  # a second request is the default's business
-            signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         raise Stopped(signum)
 
     previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
@@ -170,7 +179,7 @@ def describe(backend: ProcessBackend) -> list[str]:
         try:
             awaited = [e.describe() for e in wait_endpoints(backend)]
         except ConfigurationError:  # a silenced check: show what is written
-            awaited = list(config.wait_for)
+            awaited = [redact_text(target) for target in config.wait_for]
         lines.append(
             f"waits {limit} for {', '.join(awaited)}"
             if awaited
@@ -185,8 +194,8 @@ def as_json(backend: ProcessBackend) -> dict[str, object]:
     config = backend.config
     data: dict[str, object] = {"oneshot": True} if backend.oneshot else {}
     if config.wait_for:
-        data["wait_for"] = list(config.wait_for)
+        data["wait_for"] = [redact_text(target) for target in config.wait_for]
         data["wait_timeout"] = config.wait_timeout
     if config.before:
-        data["before"] = [list(words) for words in config.before]
+        data["before"] = [redact_argv(words) for words in config.before]
     return data

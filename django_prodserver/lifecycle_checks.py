@@ -8,15 +8,14 @@ they parse on the way becomes the entry's :class:`ProcessConfig` fields.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import check_ids
 from .exceptions import ConfigurationError
 from .messages import error
-from .steps import split_step
-from .text import brief, did_you_mean
+from .steps import LAUNCHERS, PYTHON, split_step
+from .text import MAX_SECONDS, brief, did_you_mean, is_seconds
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
@@ -68,6 +67,18 @@ def check_before(
     steps: list[tuple[str, ...]] = []
     messages: list[CheckMessage] = []
     for index, step in enumerate(before):
+        if starts_prodserver(step):
+            messages.append(
+                error(
+                    check_ids.NESTED_LAUNCH,
+                    f"{label}['BEFORE'][{index}] {brief(step)} starts prodserver "
+                    "from inside its own launch",
+                    "Give the process its own entry, or run it with --all; a "
+                    "BEFORE step is a management command that ends, such as "
+                    '"migrate --noinput".',
+                )
+            )
+            continue
         try:
             steps.append(split_step(step))
         except ValueError as exc:
@@ -79,6 +90,33 @@ def check_before(
                 )
             )
     return tuple(steps), messages
+
+
+#: The management commands that start prodserver (3.0's names too).
+LAUNCH_COMMANDS = frozenset({"prodserver", "server", "worker", "devserver"})
+
+
+def starts_prodserver(step: object) -> bool:
+    """Whether a step runs prodserver, however it is spelt: ``prodserver web``,
+    ``manage.py prodserver web``, ``python -m django_prodserver web``."""
+    import os
+    import shlex
+
+    if isinstance(step, str):
+        try:
+            words = shlex.split(step)
+        except ValueError:
+            return False
+    elif isinstance(step, (list, tuple)):
+        words = [word for word in step if isinstance(word, str)]
+    else:
+        return False
+    names = [os.path.basename(word) for word in words[:4]]
+    if "-m" in names[:2] and "django_prodserver" in names:
+        return True
+    while names and (names[0] in LAUNCHERS or PYTHON.fullmatch(names[0])):
+        names = names[1:]
+    return bool(names) and names[0] in LAUNCH_COMMANDS
 
 
 def check_commands(
@@ -137,18 +175,13 @@ def check_wait_timeout(
     """prodserver.E020: ``WAIT_TIMEOUT`` is not a number of seconds above 0."""
     if timeout is None:
         return None, []
-    if (
-        isinstance(timeout, (int, float))
-        and not isinstance(timeout, bool)
-        and math.isfinite(timeout)
-        and timeout > 0
-    ):
-        return float(timeout), []
+    if is_seconds(timeout):
+        return float(timeout), []  # type: ignore[arg-type]
     return None, [
         error(
             check_ids.BAD_WAIT_TIMEOUT,
-            f"{label}['WAIT_TIMEOUT'] must be a number of seconds above 0, "
-            f"not {brief(timeout)}",
+            f"{label}['WAIT_TIMEOUT'] must be a number of seconds above 0 and up "
+            f"to a year ({MAX_SECONDS}), not {brief(timeout)}",
             WAIT_TIMEOUT_HINT,
         )
     ]

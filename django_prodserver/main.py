@@ -16,6 +16,7 @@ settings module without ``django.conf`` as well, as Django reads it
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from argparse import ArgumentParser, HelpFormatter
@@ -193,16 +194,28 @@ def execute(options: Mapping[str, Any], request: cli.Request) -> None:
         )
     use_settings(options)
     load_settings()
+    start = cli.output_start()
+    held = cli.hold_output(options)
     try:
-        cli.run(request, console(request.colour))
+        with contextlib.redirect_stdout(held) if held else contextlib.nullcontext():
+            cli.run(request, console(request.colour))
+        cli.write_held(held)
         sys.stdout.flush()
     except BrokenPipeError:
         cli.stop_on_broken_pipe()
+    except OSError as exc:
+        if not cli.is_output_error(exc):
+            raise
+        cli.output_failed(exc, start)
 
 
 def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     """Run ``prodserver ARGS`` (``sys.argv[1:]`` by default); the exit status,
     when it has not become the program."""
+    if sys.stdout is None or sys.stderr is None:  # started with >&- or 2>&-
+        if sys.stderr is not None:
+            write_line(sys.stderr, f"CommandError: {cli.CLOSED_OUTPUT}")
+        return 1
     words = list(sys.argv[1:] if argv is None else argv)
     words, extra_args = cli.split_extra_args(words, 0)
     options = vars(build_parser(prog).parse_args(words))

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .entry import SETTING
+from .redaction import redact_text
+from .text import escaped
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
@@ -20,14 +22,19 @@ def error(check_id: str, message: str, hint: str) -> CheckMessage:
     """An error about ``PRODUCTION_PROCESSES``: the launch stops."""
     from django.core.checks import Error
 
-    return Error(message, hint=hint, obj=SETTING, id=check_id)
+    return Error(shown(message), hint=shown(hint), obj=SETTING, id=check_id)
 
 
 def warning(check_id: str, message: str, hint: str) -> CheckMessage:
     """A warning about ``PRODUCTION_PROCESSES``: printed, the launch goes on."""
     from django.core.checks import Warning
 
-    return Warning(message, hint=hint, obj=SETTING, id=check_id)
+    return Warning(shown(message), hint=shown(hint), obj=SETTING, id=check_id)
+
+
+def shown(text: str) -> str:
+    """A message's text as it may be printed: on one line, no URL password."""
+    return redact_text(escaped(text))
 
 
 def are_messages(items: object) -> bool:

@@ -22,6 +22,13 @@ Scalar = str | int | float | bool | None
 ArgValue = Scalar | Sequence[str | int | float]
 
 KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+NEGATIVE_NUMBER = re.compile(r"-[0-9]+(\.[0-9]+)?(e-?[0-9]+)?")
+#: Options that take a value in every program that has them (a number, an
+#: address): a boolean for one is a mistake, not a flag.
+VALUED = frozenset(
+    {"bind", "port", "host", "workers", "threads", "concurrency", "processes"}
+    | {"timeout", "graceful-timeout", "queues", "queue", "log-level", "loglevel"}
+)
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off"})
 #: Integers of more bits than this (about 100 digits) are refused: no program
@@ -179,6 +186,20 @@ def scalar_text(key: str, value: object) -> str:
     return str(value)
 
 
+def refuse_dashes(key: str, texts: Sequence[str]) -> None:
+    """A value written as a word of its own that starts with ``-`` would be read
+    as another option (``"queues": ["--processes=99"]``); a negative number
+    is read as a value."""
+    for text in texts:
+        if text.startswith("-") and not NEGATIVE_NUMBER.fullmatch(text):
+            raise value_error(
+                key,
+                f"has the value {brief(text)}, which the program would read as "
+                "an option",
+                "Remove the leading '-'; give options as keys of ARGS.",
+            )
+
+
 def option_token(name: str, value: str | None) -> tuple[str, ...]:
     """``--name=value`` for long options, ``-n value`` for one-letter ones."""
     if len(name) == 1:
@@ -197,7 +218,9 @@ def translate_one(rules: OptionRules, key: object, value: ArgValue) -> OptionGro
     name = rules.canonical(validate_key(key))
     assert isinstance(key, str)  # validate_key proved it
     if name in rules.positional:
-        return OptionGroup(name, tuple(value_texts(rules, name, key, value)), True)
+        texts = value_texts(rules, name, key, value)
+        refuse_dashes(key, texts)
+        return OptionGroup(name, tuple(texts), True)
     inverted = name.startswith("no-") and name[3:] in rules.negatable
     if inverted:  # uvicorn-style {"no-access-log": True}
         name = name[3:]
@@ -208,11 +231,23 @@ def translate_one(rules: OptionRules, key: object, value: ArgValue) -> OptionGro
         if name in rules.negatable:
             return OptionGroup(name, option_token(f"no-{name}", None))
         return OptionGroup(name, ())
+    if isinstance(value, bool) and name in VALUED:
+        # True would leave it bare, and the program read the next word as its value.
+        raise value_error(
+            key,
+            f"takes a value, not {value!r}",
+            f"Set {key!r} to a string or a number (or leave it out).",
+        )
     if value is None or value is True:
         return OptionGroup(name, option_token(name, None))
     if value is False:
         return OptionGroup(name, ())
     texts = value_texts(rules, name, key, value)
+    separate = len(name) == 1 or (
+        isinstance(value, (list, tuple)) and name in rules.several_values
+    )
+    if separate:
+        refuse_dashes(key, texts)
     if isinstance(value, (list, tuple)) and name in rules.several_values:
         return OptionGroup(name, (*option_token(name, None), *texts) if texts else ())
     if isinstance(value, (list, tuple)) and name in rules.comma_joined:

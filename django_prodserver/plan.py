@@ -67,20 +67,25 @@ class Plan(Record):
     def shell_line(self, env: Mapping[str, str] | None = None) -> str:
         """``VAR=value … program arg …``, quoted so that a POSIX shell runs it as
         is (``env``: other variables to show than the plan's). The checks make
-        sure that every variable name is one a shell can assign."""
+        sure that every variable name is one a shell can assign. Secrets are
+        masked (see :mod:`~django_prodserver.redaction`)."""
         import shlex  # printing only: a launch does without
 
-        shown = self.env if env is None else env
+        from .redaction import redact_argv, redact_env
+
+        shown = redact_env(self.env if env is None else env)
         assignments = [f"{key}={shlex.quote(value)}" for key, value in shown.items()]
-        return " ".join([*assignments, shlex.join(self.argv)])
+        return " ".join([*assignments, shlex.join(redact_argv(self.argv))])
 
     def as_dict(self) -> dict[str, object]:
-        """What ``--dry-run --format=json`` prints of the plan."""
+        """What ``--dry-run --format=json`` prints of the plan (secrets masked)."""
+        from .redaction import redact_argv, redact_env
+
         return {
             "name": self.name,
             "backend": self.backend,
-            "argv": list(self.argv),
-            "env": dict(self.env),
+            "argv": redact_argv(self.argv),
+            "env": redact_env(self.env),
             "cwd": self.cwd,
         }
 

@@ -35,6 +35,9 @@ RESTART_POLICIES = ("no", "on-failure", "always")
 STOP_ALL = frozenset({signal.SIGTERM, signal.SIGINT})
 #: The first restart delay, in seconds; it doubles after each quick failure.
 RESTART_DELAY = 1.0
+#: Stop requests less than this many seconds apart are one burst (a script or
+#: a platform that sends many at once): they count as the one request.
+BURST = 0.25
 #: The longest restart delay.
 MAX_RESTART_DELAY = 30.0
 #: A process that ran at least this long before it exited is restarted after
@@ -123,6 +126,8 @@ class Policy:
         self.several = len(self.processes) > 1
         self.stop_requests = 0
         self.first_failure: int | None = None
+        #: When the last stop request arrived.
+        self.last_request_at: float | None = None
 
     @property
     def stopping(self) -> bool:
@@ -195,7 +200,15 @@ class Policy:
 
     def request_stop(self, now: float) -> list[Action]:
         """A stop request: the first stops, the second is acknowledged, the third
-        kills (with several processes); one process gets each one forwarded."""
+        kills (with several processes); one process gets each one forwarded.
+        Requests in a burst, each within :data:`BURST` of the one before, are
+        one request."""
+        in_burst = (
+            self.last_request_at is not None and now - self.last_request_at < BURST
+        )
+        self.last_request_at = now
+        if in_burst:
+            return []
         self.stop_requests += 1
         for process in self.processes.values():
             process.restart_at = None

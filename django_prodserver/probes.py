@@ -124,3 +124,23 @@ def check(probe: Probe, env: Mapping[str, str]) -> tuple[bool, str]:
     if isinstance(probe, HttpProbe):
         return check_http(probe)
     return check_command(probe, env)
+
+
+def is_probe(found: object) -> bool:
+    """Whether a backend's ``probe()`` returned something a probe can run."""
+    if isinstance(found, HttpProbe):
+        return (
+            all(isinstance(part, str) for part in (found.host, found.path))
+            and isinstance(found.port, int)
+            and not isinstance(found.port, bool)
+            and 0 < found.port < 65536
+            and isinstance(found.host_header, str)
+        )
+    if isinstance(found, CommandProbe):
+        return (
+            isinstance(found.argv, tuple)
+            and bool(found.argv)
+            and all(isinstance(word, str) and word for word in found.argv)
+            and isinstance(found.description, str)
+        )
+    return found is None

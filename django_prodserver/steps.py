@@ -49,8 +49,15 @@ def split_step(step: object) -> tuple[str, ...]:
 
 
 def describe(words: Sequence[str]) -> str:
-    """How a step is shown: ``manage.py migrate --noinput``."""
-    return f"manage.py {shlex.join(words)}"
+    """How a step is shown: ``manage.py migrate --noinput`` (secrets masked)."""
+    return f"manage.py {shown(words)}"
+
+
+def shown(words: Sequence[str]) -> str:
+    """A step's words as one line that may be printed (secrets masked)."""
+    from .redaction import redact_argv
+
+    return shlex.join(redact_argv(words))
 
 
 def one_line(exc: BaseException) -> str:
@@ -88,5 +95,5 @@ def run_steps(config: ProcessConfig, say: Callable[[str], None]) -> None:
         if failed is not None:
             text, exc = failed
             raise ConfigurationError(
-                f"{config.label}: BEFORE step {shlex.join(words)!r} failed: {text}"
+                f"{config.label}: BEFORE step {shown(words)!r} failed: {text}"
             ) from exc

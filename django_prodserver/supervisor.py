@@ -190,6 +190,9 @@ class Supervisor:
             self.loop()
         finally:
             self.kill_all()
+            # Python puts the default handlers back as it exits: a stop request
+            # still on its way (a burst) would kill us instead of our status.
+            signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
         return self.policy.exit_status()
 
     def close_watchdog(self) -> None:

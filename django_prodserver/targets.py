@@ -14,8 +14,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
+from .addresses import bad_port
 from .failures import backend_errors
 from .project_settings import settings
+from .redaction import redact_text
 from .text import brief, did_you_mean
 
 if TYPE_CHECKING:
@@ -258,6 +260,12 @@ def broker_endpoints(backend: ProcessBackend) -> list[Endpoint]:
 
 def url_endpoints(url: str, what: str) -> list[Endpoint]:
     """Where a URL's server listens (default ports per scheme)."""
+    port_text = url_port(url)
+    if port_text and bad_port(port_text):
+        raise TargetError(
+            f"{brief(redacted(url))} has the port {brief(port_text)}",
+            "A port is a number from 1 to 65535 in ASCII digits.",
+        )
     try:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
@@ -274,10 +282,11 @@ def url_endpoints(url: str, what: str) -> list[Endpoint]:
             f"{brief(redacted(url))} has a scheme prodserver cannot wait for",
             did_you_mean(scheme, DEFAULT_PORTS, HINT),
         )
-    port = port or DEFAULT_PORTS[scheme]
+    port = port if port is not None else DEFAULT_PORTS[scheme]
     if port is None or (scheme == "tcp" and not host):
         raise TargetError(
-            f"{brief(url)} has no host and port", 'Write it as "tcp://HOST:PORT".'
+            f"{brief(redacted(url))} has no host and port",
+            'Write it as "tcp://HOST:PORT".',
         )
     return [url_endpoint(what, scheme, parts, host or "localhost", port)]
 
@@ -296,14 +305,16 @@ def url_endpoint(
     return Endpoint(what, "tcp", host, port)
 
 
+def url_port(url: str) -> str | None:
+    """The port a URL writes (``redis://h:6379/0`` → ``6379``), None if none."""
+    netloc = url.partition("://")[2].split("/", 1)[0].split("?", 1)[0]
+    host = netloc.rpartition("@")[2]
+    if host.startswith("["):
+        rest = host.partition("]")[2]
+        return rest[1:] if rest.startswith(":") else None
+    return host.rpartition(":")[2] if ":" in host else None
+
+
 def redacted(url: str) -> str:
     """The URL without its password, fit for a log."""
-    try:
-        parts = urlsplit(url)
-        password = parts.password
-    except ValueError:
-        return url
-    if not password:
-        return url
-    netloc = parts.netloc.replace(f":{password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    return redact_text(url)

@@ -13,10 +13,9 @@ checking anything again.
 from __future__ import annotations
 
 import importlib
-import math
 import re
 import shlex
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +23,14 @@ from django.core.exceptions import AppRegistryNotReady
 from django.utils.module_loading import import_string
 
 from . import check_ids
-from .addresses import Address, addresses_overlap
-from .backends.base import APP_HINT, ProcessBackend, WebServerBackend, is_abstract
+from .addresses import Address, addresses_overlap, bad_port
+from .backends.base import (
+    APP_HINT,
+    ProcessBackend,
+    WebServerBackend,
+    as_list,
+    is_abstract,
+)
 from .backends.deprecated import replacement
 from .entry import (
     ENTRY_KEYS,
@@ -42,7 +47,16 @@ from .failures import backend_errors
 from .messages import are_messages, error, warning
 from .options import group_values, word_groups
 from .policy import RESTART_POLICIES
-from .text import brief, closest, did_you_mean, is_command_text
+from .text import (
+    MAX_SECONDS,
+    brief,
+    closest,
+    control_character,
+    cut,
+    did_you_mean,
+    is_command_text,
+    is_seconds,
+)
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
@@ -140,7 +154,7 @@ def import_backend(
         return None, [
             error(
                 check_ids.BACKEND_FAILED,
-                f"{label}: BACKEND {path!r} failed while being imported "
+                f"{label}: BACKEND {brief(path)} failed while being imported "
                 f"(SystemExit: {exc})",
                 "Fix the backend's module: importing it must not exit.",
             )
@@ -152,7 +166,7 @@ def import_backend(
         return None, [
             error(
                 check_ids.BACKEND_NOT_IMPORTABLE,
-                f"Cannot import BACKEND {path!r} of {label}: {reason}",
+                f"Cannot import BACKEND {brief(path)} of {label}: {cut(reason)}",
                 suggest_backend(path)
                 or "Check the path; prodserver's backends are listed in the "
                 "backend reference.",
@@ -163,7 +177,7 @@ def import_backend(
         return None, [
             error(
                 check_ids.NOT_A_BACKEND,
-                f"{label}: BACKEND {path!r} {problem}",
+                f"{label}: BACKEND {brief(path)} {problem}",
                 "Point BACKEND at a subclass of "
                 "django_prodserver.backends.ProcessBackend that names its program.",
             )
@@ -297,25 +311,109 @@ def check_app(
 ) -> list[CheckMessage]:
     if app is None and not backend.requires_app:
         return []
-    if isinstance(app, str) and app:
+    if app is None:
+        problem = f"{label} needs APP, the import path of the application instance"
+    elif not isinstance(app, str):
+        problem = f"{label}['APP'] must be an import path string, not {brief(app)}"
+    elif not app or any(char.isspace() for char in app) or app.startswith("-"):
+        # The program would read a blank as nothing, a space as two words, a
+        # dash as one of its options.
+        problem = (
+            f"{label}['APP'] is {brief(app)}; an import path is not blank, has "
+            "no spaces and does not start with '-'"
+        )
+    else:
         return []
+    return [error(check_ids.BAD_APP, problem, APP_HINT)]
+
+
+#: The keys whose strings reach a command line, an environment or a printed line.
+TEXT_KEYS = ("APP", "ARGS", "ENV", "WAIT_FOR", "BEFORE")
+#: The keys whose own checks refuse a NUL character.
+NUL_CHECKED = frozenset({"ARGS", "ENV", "BEFORE"})
+
+
+def strings_in(value: object, path: str, depth: int = 3) -> Iterator[tuple[str, str]]:
+    """Every string of a value (the keys of a dict too), with where it is."""
+    if isinstance(value, str):
+        yield path, value
+    elif depth and isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from strings_in(item, f"{path}[{index}]", depth - 1)
+    elif depth and isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from strings_in(key, f"{path} key", depth - 1)
+            yield from strings_in(item, f"{path}[{brief(key)}]", depth - 1)
+
+
+def check_control_characters(
+    label: str, entry: Mapping[Any, Any]
+) -> list[CheckMessage]:
+    """prodserver.E027: a value that would break its line, once per key."""
+    messages: list[CheckMessage] = []
+    for key in TEXT_KEYS:
+        if key not in entry:
+            continue
+        for path, text in strings_in(entry[key], f"{label}[{key!r}]"):
+            char = control_character(text)
+            if char == "\0" and key in NUL_CHECKED:
+                continue  # their own checks say it (E008, E010, E016)
+            if char is not None:
+                messages.append(
+                    error(
+                        check_ids.CONTROL_CHARACTER,
+                        f"{path} holds the character {char!r}, which would "
+                        "break its line",
+                        "Remove it: no program reads a line break or another "
+                        "control character from its command line.",
+                    )
+                )
+                break
+    return messages
+
+
+def bind_port(word: str) -> str | None:
+    """The port of a ``HOST:PORT`` word, None for a socket or a bare host."""
+    if word.startswith(("unix:", "fd://")):
+        return None
+    word = word.removeprefix("tcp://")
+    if word.startswith("["):
+        rest = word.partition("]")[2]
+        return rest[1:] if rest.startswith(":") else None
+    return word.rpartition(":")[2] if word.count(":") == 1 else None
+
+
+def check_ports(backend: ProcessBackend) -> list[CheckMessage]:
+    """prodserver.E008: a web server's configured port that is no port."""
+    if not isinstance(backend, WebServerBackend):
+        return []
+    values = backend.configured_values()
+    found: list[tuple[str, str]] = []
+    if backend.port_option and backend.port_option in values:
+        ports = as_list(values[backend.port_option])
+        # Other types are the ARGS checks' (prodserver.E008 already).
+        found += [
+            (backend.port_option, str(port))
+            for port in ports
+            if isinstance(port, (str, int)) and not isinstance(port, bool)
+        ]
+    if backend.bind_option and backend.bind_option in values:
+        for value in as_list(values[backend.bind_option]):
+            bound = (bind_port(word) for word in str(value).split())
+            found += [(backend.bind_option, port) for port in bound if port is not None]
     return [
         error(
-            check_ids.BAD_APP,
-            f"{label} needs APP, the import path of the application instance"
-            if app is None
-            else f"{label}['APP'] must be an import path string, not {brief(app)}",
-            APP_HINT,
+            check_ids.BAD_OPTION_VALUE,
+            f"{backend.config.label}['ARGS'][{name!r}] has the port {brief(port)}; "
+            "a port is a number from 1 to 65535 in ASCII digits",
+            "Write the port as digits, e.g. 8000.",
         )
+        for name, port in [(n, p) for n, p in found if bad_port(p)][:1]
     ]
 
 
 def valid_stop_timeout(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    return 0 < value < math.inf
+    return value is None or is_seconds(value)
 
 
 def check_stop_timeout(label: str, entry: Mapping[Any, Any]) -> list[CheckMessage]:
@@ -324,8 +422,9 @@ def check_stop_timeout(label: str, entry: Mapping[Any, Any]) -> list[CheckMessag
     return [
         error(
             check_ids.BAD_STOP_TIMEOUT,
-            f"{label}['STOP_TIMEOUT'] must be a number of seconds above 0, or None "
-            f"for no limit, not {brief(entry['STOP_TIMEOUT'])}",
+            f"{label}['STOP_TIMEOUT'] must be a number of seconds above 0 and up "
+            f"to a year ({MAX_SECONDS}), or None for no limit, not "
+            f"{brief(entry['STOP_TIMEOUT'])}",
             'Write "STOP_TIMEOUT": 60, or leave the key out for the backend\'s '
             "default.",
         )
@@ -446,6 +545,10 @@ def check_entry(
         )
         return entry
     entry.messages += check_entry_keys(label, raw)
+    broken_lines = check_control_characters(label, raw)
+    if broken_lines:  # the other checks would only describe the same values again
+        entry.messages += broken_lines
+        return entry
     if "BACKEND" not in raw:
         entry.messages.append(
             error(
@@ -501,6 +604,7 @@ def check_entry(
         backend = build_backend(entry, config, backend_class, context)
     if backend is not None:
         entry.messages += check_args(backend)
+        entry.messages += check_ports(backend)
         if backend.config.wait_for:
             from .lifecycle_checks import check_wait_targets
 

@@ -165,7 +165,7 @@ def test_procfile_release_line_migrates_when_run(tmp_path: Path) -> None:
 @pytest.mark.parametrize("word", ["a\nevil: touch x", "\r", "\x85", "x\u2028y"])
 @override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
 def test_procfile_refuses_a_line_break(word: str) -> None:
-    with pytest.raises(CommandError, match=r"prodserver\.E025: .*'web'.*line break"):
+    with pytest.raises(CommandError, match=r"prodserver\.E027: .*holds the character"):
         exported("--export", "procfile", "web", extra_args=[word])
 
 
@@ -247,11 +247,11 @@ def test_systemd_stop_budget_is_a_valid_time_span(tmp_path: Path) -> None:
 @pytest.mark.parametrize("export_format", ["systemd", "compose", "kubernetes"])
 @override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
 def test_a_stop_budget_no_process_manager_holds_is_refused(export_format: str) -> None:
-    with pytest.raises(CommandError, match=r"prodserver\.E025: .*'web'.*1e\+300"):
+    with pytest.raises(CommandError, match=r"seconds up to a year .*'1e300'"):
         exported("--export", export_format, "--stop-timeout", "1e300")
 
 
-@pytest.mark.parametrize("word", ["a\rExecStartPre=/bin/touch /tmp/x", "$HOME", "50%"])
+@pytest.mark.parametrize("word", ["a;ExecStartPre=/bin/touch /tmp/x", "$HOME", "50%"])
 @needs_systemd
 @override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
 def test_systemd_words_read_back_exactly(word: str, tmp_path: Path) -> None:

@@ -512,7 +512,7 @@ def export_with_deployment(
     finally:
         module.deployment = original
     if refused is not None:
-        assert re.match(r"prodserver\.E025: [^\n]*$", str(refused)), refused
+        assert re.match(r"prodserver\.E02[57]: [^\n]*$", str(refused)), refused
         return "", None
     return out.getvalue(), seen[0] if seen else None
 

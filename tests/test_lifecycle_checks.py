@@ -118,7 +118,7 @@ def test_well_formed_entries_pass(entry: dict[str, Any]) -> None:
             web(WAIT_TIMEOUT=0),
             check_ids.BAD_WAIT_TIMEOUT,
             "PRODUCTION_PROCESSES['web']['WAIT_TIMEOUT'] must be a number of seconds "
-            "above 0, not 0",
+            "above 0 and up to a year (31536000), not 0",
         ),
         (web(WAIT_TIMEOUT="60"), check_ids.BAD_WAIT_TIMEOUT, None),
         (web(WAIT_TIMEOUT=True), check_ids.BAD_WAIT_TIMEOUT, None),

@@ -188,8 +188,8 @@ option_keys = st.from_regex(r"[a-z][a-z0-9_-]{0,15}", fullmatch=True).filter(
     )
 )
 
-#: Any text a command line can hold: everything but NUL and lone surrogates
-#: (which have no bytes; both are refused: test_a_nul_character_is_an_error).
+#: Any text a command line can hold: everything but NUL and a lone surrogate
+#: (which no command line holds either: prodserver.E008).
 argv_text = st.text(st.characters(exclude_characters="\0", exclude_categories=["Cs"]))
 
 

@@ -77,9 +77,9 @@ def test_one_process_gets_its_signals(
 def test_one_process_gets_every_stop_request_forwarded() -> None:
     """A second TERM means something to some programs (Celery counts them)."""
     policy = started(process("worker"))
-    for _ in range(3):
-        assert policy.on_signal(TERM, 1.0) == [Send("worker", TERM)]
-    assert policy.on_exit("worker", 0, 2.0) == []
+    for second in (1.0, 2.0, 3.0):
+        assert policy.on_signal(TERM, second) == [Send("worker", TERM)]
+    assert policy.on_exit("worker", 0, 4.0) == []
     assert policy.finished()
     assert policy.exit_status() == 0
 
@@ -129,6 +129,29 @@ def test_term_or_int_stops_all_once_each(arrives: signal.Signals) -> None:
         Send("web", TERM),
         Send("shop", INT),
     ]
+
+
+def test_a_burst_of_stop_requests_is_one_request() -> None:
+    """A script or a platform that sends many at once: each child once."""
+    policy = started(process("web"), process("worker"))
+    first = policy.on_signal(TERM, 1.0)
+    assert first == [
+        Say("stopping web, worker"),
+        Send("web", TERM),
+        Send("worker", TERM),
+    ]
+    for step in range(1, 40):
+        assert policy.on_signal(INT if step % 2 else TERM, 1.0 + step * 0.0025) == []
+    assert policy.on_signal(TERM, 1.5) == [
+        Say("still stopping web, worker; stop again to kill what is left")
+    ]
+
+
+def test_a_burst_reaches_one_process_once() -> None:
+    policy = started(process("worker"))
+    assert policy.on_signal(TERM, 1.0) == [Send("worker", TERM)]
+    assert policy.on_signal(TERM, 1.1) == []
+    assert policy.on_signal(TERM, 1.2) == []
 
 
 def test_second_stop_is_acknowledged_and_third_kills() -> None:

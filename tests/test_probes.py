@@ -166,7 +166,7 @@ def test_probe_goes_with_one_process_and_no_other_mode() -> None:
     assert "--probe checks one process" in several.stderr
     exported = manage("prodserver", "--export=procfile", "--probe")
     assert exported.returncode == 2
-    assert "--probe checks a running process" in exported.stderr
+    assert "--export and --probe can't be used together" in exported.stderr
     bad_path = manage("prodserver", "web", "--probe", "--probe-path=healthz")
     assert bad_path.returncode == 2
     assert "expected a URL path such as /healthz/" in bad_path.stderr

@@ -284,6 +284,7 @@ def test_term_stops_all_once_each(tmp_path: Path) -> None:
         launcher.wait_for_text("ready", count=4)
         launcher.signal(signal.SIGTERM)
         launcher.wait_for_text("slow_stop  | got SIGTERM")
+        time.sleep(0.3)  # a second request, not one burst with the first
         launcher.signal(signal.SIGINT)  # while stopping: not sent again
         assert launcher.wait() == 0
         text = launcher.text()
@@ -335,11 +336,13 @@ def test_second_stop_is_acknowledged_and_the_third_kills(tmp_path: Path) -> None
         launcher.wait_for_text("ready", count=2)
         launcher.signal(signal.SIGTERM)
         launcher.wait_for_text("echo stopped with status 0")
+        time.sleep(0.3)  # a second request, not one burst with the first
         launcher.signal(signal.SIGINT)  # Ctrl-C, say
         launcher.wait_for_text(
             "still stopping stubborn; stop again to kill what is left"
         )
         assert launcher.proc.poll() is None
+        time.sleep(0.3)
         launcher.signal(signal.SIGTERM)
         assert launcher.wait() == 128 + signal.SIGKILL
         text = launcher.text()
@@ -353,6 +356,7 @@ def test_one_process_gets_every_stop_request(tmp_path: Path) -> None:
         child_pid(launcher)
         launcher.signal(signal.SIGTERM)
         launcher.wait_for_text("got SIGTERM")
+        time.sleep(0.3)  # a second request, not one burst with the first
         launcher.signal(signal.SIGTERM)  # while it takes its 1 s to stop
         launcher.wait_for_text("got SIGTERM", count=2)
         assert launcher.wait() == 0

@@ -254,8 +254,8 @@ def test_url_details() -> None:
          "Did you mean 'redis'?"),
         ("gopher://x", "'gopher://x' has a scheme prodserver cannot wait for",
          "WAIT_FOR"),
-        ("redis://x:99999", "'redis://x:99999' is not a URL (Port out of range",
-         "WAIT_FOR"),
+        ("redis://x:99999", "'redis://x:99999' has the port '99999'",
+         "A port is a number from 1 to 65535"),
     ],
 )  # fmt: skip
 def test_target_errors(target: str, message: str, hint: str) -> None:

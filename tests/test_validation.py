@@ -324,7 +324,7 @@ CASES = [
         "E023-str",
         web(STOP_TIMEOUT="30"),
         "prodserver.E023",
-        "['web']['STOP_TIMEOUT'] must be a number of seconds above 0, or None",
+        "['web']['STOP_TIMEOUT'] must be a number of seconds above 0 and up to a year",
         "not '30'",
     ),
     case("E023-zero", web(STOP_TIMEOUT=0), "prodserver.E023", "not 0"),
@@ -924,7 +924,7 @@ def test_hostile_settings_end_in_one_line_not_a_traceback(
 def test_dry_run_shell_line_of_every_accepted_env_runs_nothing(tmp_path: Path) -> None:
     """The ``ENV`` values are assigned by ``sh``, never run, whatever they hold."""
     marker = tmp_path / "PWNED"
-    env = {"A_B": f"$(touch {marker})", "C": f"`touch {marker}`;touch {marker}\n"}
+    env = {"A_B": f"$(touch {marker})", "C": f"`touch {marker}`;touch {marker}\t"}
     setting = setting_of({"web": {"BACKEND": GUNICORN, "ENV": env}})
     result = manage_with_settings(tmp_path, setting, "prodserver", "web", "--dry-run")
     assert result.returncode == 0, result.stderr

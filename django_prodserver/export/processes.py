@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from ..addresses import normal_host, parse_port
 from ..backends.base import DEFAULT_STOP_TIMEOUT, ProcessBackend, WebServerBackend
+from ..failures import backend_probe
 from ..options import options_in_argv
 from ..plan import Plan
 from ..project_settings import settings
@@ -58,7 +59,7 @@ def exported_process(
         ports=tuple(dict.fromkeys(number for _, number in addresses if number)),
         loopback_only=bool(addresses)
         and all(is_loopback(host) for host, _ in addresses),
-        probe=backend.probe(list(extra_args), path),
+        probe=backend_probe(backend, extra_args, path),
         services=local_services(backend),
         port_variable=port,
         extra_args=tuple(extra_args),

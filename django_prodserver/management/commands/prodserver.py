@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from argparse import ArgumentParser
 from collections.abc import Sequence
 from typing import Any
@@ -35,11 +36,25 @@ class Command(BaseCommand):
         return __version__
 
     def execute(self, *args: Any, **options: Any) -> str | None:
+        if sys.stdout is None and not options.get("stdout"):  # started with >&-
+            raise CommandError(cli.CLOSED_OUTPUT)
+        start = cli.output_start()
+        held = None if options.get("stdout") else cli.hold_output(options)
+        if held is not None:
+            options["stdout"] = held
         try:
             output = super().execute(*args, **options)
             self.stdout.flush()
+            cli.write_held(held)
         except BrokenPipeError:
             cli.stop_on_broken_pipe()
+        except OSError as exc:
+            if not cli.is_output_error(exc):
+                raise
+            try:
+                cli.output_failed(exc, start)
+            except ConfigurationError as error:
+                raise CommandError(str(error)) from exc
         return output
 
     def request(self, options: dict[str, Any]) -> cli.Request:
