@@ -614,8 +614,10 @@ def launch(selection: Selection, request: Request, console: Console) -> None:
     there is no program to start (release entries only).
 
     The supervisor runs even one program when it is the first process of its
-    PID namespace (a container without an init): as PID 1 it must reap the
-    orphans that a program leaves, which most programs never do.
+    PID namespace (a container without an init) and the program does not reap
+    orphans: process 1 adopts every orphan of the container and must reap it,
+    which most programs never do (gunicorn and uWSGI do, and replace prodserver
+    there as anywhere else).
     """
     if os.name != "posix":
         raise ConfigurationError("prodserver runs programs on POSIX systems only")
@@ -631,7 +633,10 @@ def launch(selection: Selection, request: Request, console: Console) -> None:
     from . import executor
 
     exec_one = (
-        len(plans) == 1 and plans[0].can_exec and not request.spawn and os.getpid() != 1
+        len(plans) == 1
+        and plans[0].can_exec
+        and not request.spawn
+        and (os.getpid() != 1 or plans[0].reaps_orphans)
     )
     what = plans[0].argv[0] if exec_one else "the supervisor"
     environ = selection.context.environ

@@ -20,6 +20,10 @@ from tests.processes import (
     redis_server_program,
 )
 
+#: The container-engine stage runs on its own (`make engine`), with an engine
+#: that tests/engine/run.sh starts; the other runs never collect it.
+collect_ignore = [] if os.environ.get("PRODSERVER_ENGINE") == "1" else ["engine"]
+
 
 @pytest.fixture
 def port() -> int:

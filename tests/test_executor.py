@@ -156,6 +156,16 @@ NON_REAPING = [
     WebServer("uvicorn"),
     WebServer("waitress"),
     WebServer("granian_wsgi", single_process=False),
+    WebServer("hypercorn", address=("--bind=127.0.0.1:{port}",), single_process=False),
+    WebServer("daphne", address=("--bind=127.0.0.1", "--port={port}")),
+]
+#: The web servers that reap every child (``waitpid(-1)``): their backends say
+#: ``reaps_orphans``, and prodserver becomes them as process 1 too.
+REAPING = [
+    WebServer("gunicorn", address=("--bind=127.0.0.1:{port}",), single_process=False),
+    WebServer(
+        "uwsgi", address=("--http-socket=127.0.0.1:{port}",), single_process=False
+    ),
 ]
 
 
@@ -184,6 +194,31 @@ def test_as_pid_1_the_orphans_of_the_app_are_reaped(
         (init,) = psutil.Process(unshare.pid).children()  # PID 1 inside
         assert "django_prodserver.supervisor" in init.cmdline()
         # Each orphan lives 0.2 s; then it is reaped, or stays a zombie.
+        time.sleep(1)
+        assert wait_until(lambda: not zombies(unshare.pid), timeout=10)
+        init.send_signal(signal.SIGTERM)
+        assert unshare.wait() == 0, unshare.text()
+
+
+@pytest.mark.integration
+@PID_NAMESPACE
+@pytest.mark.parametrize("server", REAPING, ids=lambda server: server.name)
+def test_as_pid_1_a_server_that_reaps_orphans_replaces_prodserver(
+    server: WebServer, tmp_path: Path, port: int
+) -> None:
+    """As a container's PID 1, prodserver execs a server that reaps every
+    orphan itself: the server is PID 1, the orphans of the app are reaped, and
+    SIGTERM stops it cleanly."""
+    argv = ["unshare", "--fork", "--pid", "--mount-proc", *server.argv(port)]
+    with launch(argv, tmp_path) as unshare:
+        wait_for_http(server.url(port), unshare.proc)
+        (init,) = psutil.Process(unshare.pid).children()  # PID 1 inside
+        assert server.name in os.path.basename(init.cmdline()[1]), init.cmdline()
+        for _ in range(4):
+            status, body = get(f"http://{HOST}:{port}/orphans/?count=5")
+            assert status == 200, body
+            assert isinstance(body, dict)
+            assert body["ppid"] == 1  # a worker of the server, which is PID 1
         time.sleep(1)
         assert wait_until(lambda: not zombies(unshare.pid), timeout=10)
         init.send_signal(signal.SIGTERM)
