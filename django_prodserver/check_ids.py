@@ -61,6 +61,9 @@ EXPORT_REFUSED = "prodserver.E025"
 #: A setting the program needs is not set (daphne's ``runserver``:
 #: ``ASGI_APPLICATION``).
 MISSING_SETTING = "prodserver.E026"
+#: ``REPLICAS`` is not a whole number of at least 1 (exactly 1 for a process
+#: that must never run twice, such as Celery beat).
+BAD_REPLICAS = "prodserver.E027"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"

@@ -100,12 +100,13 @@ def add_arguments(parser: ArgumentParser) -> None:
         "--export",
         choices=EXPORT_FORMATS,
         help="Print the deployment files (a Procfile, systemd units, a compose "
-        "file, Kubernetes objects or supervisord programs) that start the named "
-        "processes (all of them without a name).",
+        "file, a swarm stack file, Kubernetes objects or supervisord programs) "
+        "that start the named processes (all of them without a name).",
     )
     export = parser.add_argument_group("export options")
     export.add_argument(
-        "--image", help="The container image of every process (compose, kubernetes)."
+        "--image",
+        help="The container image of every process (compose, stack, kubernetes).",
     )
     export.add_argument(
         "--dockerfile",
@@ -121,7 +122,7 @@ def add_arguments(parser: ArgumentParser) -> None:
         "--env-file",
         metavar="PATH",
         help="A file of environment variables every process reads "
-        "(compose, systemd; kubernetes: a Secret).",
+        "(compose, stack, systemd; kubernetes: a Secret).",
     )
     export.add_argument(
         "--name-prefix",

@@ -9,7 +9,10 @@ PRODUCTION_PROCESSES = {
         "BACKEND": "django_prodserver.backends.release.Release",
         "BEFORE": ["migrate --noinput"],
     },
-    **PRODUCTION_PROCESSES,
+    "web": {
+        **PRODUCTION_PROCESSES["web"],
+        "REPLICAS": int(os.environ.get("ENGINE_WEB_REPLICAS", "1")),
+    },
     "worker": {
         "BACKEND": "django_prodserver.backends.django_tasks.DjangoTasksWorker",
         "ARGS": {"interval": 0.2},
