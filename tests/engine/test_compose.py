@@ -92,7 +92,8 @@ def containers_of(service: str) -> list[str]:
     return listing.stdout.split()
 
 
-@pytest.mark.usefixtures("python_slim")
+# app_image: the guide's image, built first, gives the build its layer cache.
+@pytest.mark.usefixtures("python_slim", "app_image")
 def test_the_compose_export_runs_as_written(project: Path, data_dir: Path) -> None:
     port = free_port()
     text = export(
