@@ -72,6 +72,7 @@ cleanup() {
     exit "$status"
 }
 trap cleanup EXIT
+trap 'say "failed: line $LINENO of $0 exited $?"' ERR
 trap 'exit 130' INT TERM
 
 say "starting dockerd (data root $RUN_DIR/data)"
@@ -102,7 +103,7 @@ debian_mirror() {
         grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}'
         grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
             | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; break}}'
-    } | grep -v -- '-security' | head -n 1
+    } | grep -v -- '-security' | head -n 1 || true
 }
 
 if [ ! -s "$ROOTFS_TAR" ]; then
