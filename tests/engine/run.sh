@@ -138,5 +138,7 @@ say "building the wheelhouse"
 "$PY" -m pip wheel --quiet --wheel-dir "$WHEELS" ".[gunicorn,django-tasks]" whitenoise
 export PRODSERVER_ENGINE_WHEELS=$WHEELS
 
+# One test at a time, whatever addopts the other runs use (a swarm and the
+# published ports are the engine's, not a test's).
 PRODSERVER_ENGINE=1 "$PY" -m pytest tests/engine -m engine -p no:cacheprovider \
     --durations=15 -o addopts="-ra --strict-markers" "$@"
