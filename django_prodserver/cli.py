@@ -117,12 +117,13 @@ def add_arguments(parser: ArgumentParser) -> None:
         "--export",
         choices=EXPORT_FORMATS,
         help="Print the deployment files (a Procfile, systemd units, a compose "
-        "file, Kubernetes objects or supervisord programs) that start the named "
-        "processes (all of them without a name).",
+        "file, a swarm stack file, Kubernetes objects or supervisord programs) "
+        "that start the named processes (all of them without a name).",
     )
     export = parser.add_argument_group("export options")
     export.add_argument(
-        "--image", help="The container image of every process (compose, kubernetes)."
+        "--image",
+        help="The container image of every process (compose, stack, kubernetes).",
     )
     export.add_argument(
         "--dockerfile",
@@ -138,7 +139,7 @@ def add_arguments(parser: ArgumentParser) -> None:
         "--env-file",
         metavar="PATH",
         help="A file of environment variables every process reads "
-        "(compose, systemd; kubernetes: a Secret).",
+        "(compose, stack, systemd; kubernetes: a Secret).",
     )
     export.add_argument(
         "--output",
@@ -837,8 +838,10 @@ def launch(selection: Selection, request: Request, console: Console) -> None:
     there is no program to start (release entries only).
 
     The supervisor runs even one program when it is the first process of its
-    PID namespace (a container without an init): as PID 1 it must reap the
-    orphans that a program leaves, which most programs never do.
+    PID namespace (a container without an init) and the program does not reap
+    orphans: process 1 adopts every orphan of the container and must reap it,
+    which most programs never do (gunicorn and uWSGI do, and replace prodserver
+    there as anywhere else).
     """
     if os.name != "posix":
         raise ConfigurationError("prodserver runs programs on POSIX systems only")
@@ -854,7 +857,10 @@ def launch(selection: Selection, request: Request, console: Console) -> None:
     from . import executor
 
     exec_one = (
-        len(plans) == 1 and plans[0].can_exec and not request.spawn and os.getpid() != 1
+        len(plans) == 1
+        and plans[0].can_exec
+        and not request.spawn
+        and (os.getpid() != 1 or plans[0].reaps_orphans)
     )
     what = plans[0].argv[0] if exec_one else "the supervisor"
     environ = selection.context.environ

@@ -15,7 +15,7 @@ SETTING = "PRODUCTION_PROCESSES"
 LIFECYCLE_KEYS = frozenset({"BEFORE", "WAIT_FOR", "WAIT_TIMEOUT"})
 #: The keys an entry takes.
 ENTRY_KEYS = (
-    frozenset({"BACKEND", "APP", "ARGS", "ENV", "STOP_TIMEOUT", "RESTART"})
+    frozenset({"BACKEND", "APP", "ARGS", "ENV", "STOP_TIMEOUT", "RESTART", "REPLICAS"})
     | LIFECYCLE_KEYS
 )
 #: How long ``WAIT_FOR`` waits, in seconds, when ``WAIT_TIMEOUT`` is not set.
@@ -57,6 +57,8 @@ class ProcessConfig:
     stop_timeout: float | Unset | None = UNSET
     #: ``RESTART``: one of ``policy.RESTART_POLICIES``.
     restart: str = "no"
+    #: ``REPLICAS``: how many copies the exports run (compose, a swarm stack).
+    replicas: int = 1
 
     @property
     def label(self) -> str:

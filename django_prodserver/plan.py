@@ -19,7 +19,9 @@ class Plan(Record):
     ``env`` holds only the variables prodserver sets or changes; the program sees
     the launcher's environment with these on top. ``stop_timeout`` is how long
     a stop may take before what is left is killed (None: no limit); ``restart``
-    when the supervisor starts the program again (one of RESTART_POLICIES).
+    when the supervisor starts the program again (one of RESTART_POLICIES);
+    ``reaps_orphans`` whether the program reaps children it did not start, so
+    that it can be process 1 of a container itself.
     """
 
     __slots__ = (
@@ -30,6 +32,7 @@ class Plan(Record):
         "cwd",
         "env",
         "name",
+        "reaps_orphans",
         "restart",
         "stop_signal",
         "stop_timeout",
@@ -47,6 +50,7 @@ class Plan(Record):
         can_exec: bool = True,
         stop_timeout: float | None = None,
         restart: str = "no",
+        reaps_orphans: bool = False,
     ) -> None:
         self.name = name
         self.backend = backend
@@ -58,6 +62,7 @@ class Plan(Record):
         self.can_exec = can_exec
         self.stop_timeout = stop_timeout
         self.restart = restart
+        self.reaps_orphans = reaps_orphans
 
     def replace(self, **changes: object) -> Plan:
         """A copy with some fields changed."""
@@ -133,4 +138,5 @@ class Plan(Record):
             can_exec=bool(data.get("can_exec", True)),
             stop_timeout=None if timeout is None else float(timeout),
             restart=str(restart),
+            reaps_orphans=bool(data.get("reaps_orphans", False)),
         )

@@ -138,6 +138,7 @@ def resolve(
             can_exec=backend.can_exec and not several and config.restart == "no",
             stop_timeout=budget,
             restart=config.restart,
+            reaps_orphans=backend.reaps_orphans,
         )
         for name, argv, budget in zip(names, commands, budgets, strict=True)
     ]

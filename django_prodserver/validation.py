@@ -451,6 +451,27 @@ def check_restart(label: str, entry: Mapping[Any, Any]) -> list[CheckMessage]:
     ]
 
 
+def valid_replicas(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def check_replicas(
+    label: str, entry: Mapping[Any, Any], single_instance: bool
+) -> list[CheckMessage]:
+    """``REPLICAS``: a whole number of at least 1, and 1 for a process that
+    must never run twice."""
+    value = entry.get("REPLICAS", 1)
+    if not valid_replicas(value):
+        problem = f"must be a whole number of at least 1, not {brief(value)}"
+        hint = 'Write "REPLICAS": 3, or leave the key out for 1.'
+    elif single_instance and value != 1:
+        problem = f"must be 1: the process must never run twice, not {value}"
+        hint = "Leave the key out: the exports run one copy of it."
+    else:
+        return []
+    return [error(check_ids.BAD_REPLICAS, f"{label}['REPLICAS'] {problem}", hint)]
+
+
 def entry_stop_and_restart(
     entry: Mapping[Any, Any],
 ) -> tuple[float | Unset | None, str]:
@@ -599,6 +620,7 @@ def check_entry(
             words,
             stop_timeout=stop_timeout,
             restart=restart,
+            replicas=raw["REPLICAS"] if valid_replicas(raw.get("REPLICAS")) else 1,
             **lifecycle,
         )
         backend = build_backend(entry, config, backend_class, context)
@@ -613,6 +635,7 @@ def check_entry(
     entry.messages += check_app(label, backend_class, app)
     entry.messages += check_stop_timeout(label, raw)
     entry.messages += check_restart(label, raw)
+    entry.messages += check_replicas(label, raw, backend_class.single_instance)
     if entry.errors():
         return entry
     entry.backend = backend

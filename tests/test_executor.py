@@ -158,6 +158,16 @@ NON_REAPING = [
     WebServer("uvicorn"),
     WebServer("waitress"),
     WebServer("granian_wsgi", single_process=False),
+    WebServer("hypercorn", address=("--bind=127.0.0.1:{port}",), single_process=False),
+    WebServer("daphne", address=("--bind=127.0.0.1", "--port={port}")),
+]
+#: The web servers that reap every child (``waitpid(-1)``): their backends say
+#: ``reaps_orphans``, and prodserver becomes them as process 1 too.
+REAPING = [
+    WebServer("gunicorn", address=("--bind=127.0.0.1:{port}",), single_process=False),
+    WebServer(
+        "uwsgi", address=("--http-socket=127.0.0.1:{port}",), single_process=False
+    ),
 ]
 
 
@@ -174,12 +184,17 @@ def orphans_left(pid: int) -> list[int]:
 
 @pytest.mark.integration
 @PID_NAMESPACE
-@pytest.mark.parametrize("server", NON_REAPING, ids=lambda server: server.name)
+@pytest.mark.parametrize(
+    ("server", "reaps"),
+    [*((s, False) for s in NON_REAPING), *((s, True) for s in REAPING)],
+    ids=lambda value: value.name if isinstance(value, WebServer) else "",
+)
 def test_as_pid_1_the_orphans_of_the_app_are_reaped(
-    server: WebServer, tmp_path: Path, port: int
+    server: WebServer, reaps: bool, tmp_path: Path, port: int
 ) -> None:
-    """As a container's PID 1 without an init, prodserver supervises the server,
-    reaps what the app's helpers leave behind and stops cleanly on SIGTERM."""
+    """As a container's PID 1 without an init, prodserver becomes a server that
+    reaps every orphan itself, and supervises any other; either way what the
+    app's helpers leave behind is reaped, and SIGTERM stops it cleanly."""
     argv = ["unshare", "--fork", "--pid", "--mount-proc", *server.argv(port)]
     with launch(argv, tmp_path) as unshare:
         wait_for_http(server.url(port), unshare.proc)
@@ -187,7 +202,12 @@ def test_as_pid_1_the_orphans_of_the_app_are_reaped(
             status, body = get(f"http://{HOST}:{port}/orphans/?count=5")
             assert status == 200, body
         (init,) = psutil.Process(unshare.pid).children()  # PID 1 inside
-        assert "django_prodserver.supervisor" in init.cmdline()
+        if reaps:
+            assert server.name in os.path.basename(init.cmdline()[1]), init.cmdline()
+            assert isinstance(body, dict)
+            assert body["ppid"] == 1  # a worker of the server, which is PID 1
+        else:
+            assert "django_prodserver.supervisor" in init.cmdline()
         # Each orphan lives 0.2 s; then it is reaped, or stays a zombie.
         assert wait_until(lambda: not orphans_left(unshare.pid), timeout=10)
         init.send_signal(signal.SIGTERM)

@@ -379,6 +379,45 @@ def test_compose_export_of_a_deployment() -> None:
     assert services["beat"]["deploy"] == {"replicas": 1}
 
 
+REPLICATED = {
+    "web": {"BACKEND": GUNICORN, "ARGS": {"bind": "0.0.0.0:8000"}, "REPLICAS": 3},
+    "beat": {
+        "BACKEND": "django_prodserver.backends.celery.CeleryBeat",
+        "APP": "mysite.celery.app",
+    },
+}
+
+
+@override_settings(PRODUCTION_PROCESSES=REPLICATED)
+def test_compose_writes_replicas_and_warns_of_a_shared_port() -> None:
+    text = exported("--export", "compose")
+    services = compose_services(text)
+    assert services["web"]["deploy"] == {"replicas": 3}
+    assert services["beat"]["deploy"] == {"replicas": 1}
+    assert "# web runs 3 replicas and publishes port 8000" in text
+
+
+def test_stack_export_of_a_deployment() -> None:
+    """For a swarm: no build, no release service nor depends_on, and each
+    service's replicas and rolling update."""
+    result = manage("prodserver", "--export=stack", DEPLOY, "--image=shop:7")
+    assert result.returncode == 0, result.stderr
+    document = yaml_documents(result.stdout)[0]
+    assert document["version"] == "3.8"
+    services = compose_services(result.stdout)
+    assert list(services) == ["web", "worker", "beat", "tasks"]
+    assert "run the release step release once" in result.stdout
+    for name, service in services.items():
+        assert service["image"] == "shop:7"
+        assert not {"build", "depends_on", "restart"} & set(service)
+        assert service["deploy"]["replicas"] == 1
+        order = "stop-first" if name == "beat" else "start-first"
+        assert service["deploy"]["update_config"]["order"] == order
+        assert service["deploy"]["restart_policy"] == {"condition": "any"}
+    assert services["web"]["healthcheck"]["interval"] == "10s"
+    assert services["web"]["ports"] == ["8000:8000"]
+
+
 def test_compose_image_option_replaces_the_build() -> None:
     result = manage(
         "prodserver", "--export=compose", DEPLOY, "--image=registry.example.com/shop:7"

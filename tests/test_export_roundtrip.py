@@ -312,6 +312,25 @@ def compose_reads_back(deploy: Deployment, text: str, directory: Path) -> None:
         budget_written(written, process.stop_budget)
 
 
+def stack_reads_back(deploy: Deployment, text: str, directory: Path) -> None:
+    """The compose services of the long-running processes, for a swarm: the
+    image only, and each service's ``deploy:``."""
+    document = yaml_documents(text)[0]
+    compose_schema().validate(document)
+    services = compose_expanded(document["services"])
+    assert list(services) == list(deploy.long_running)
+    for name in deploy.long_running:
+        process, service = deploy.by_name[name], services[name]
+        assert service["command"] == deploy.command(name, "python", True)
+        assert service["image"] == deploy.image or f"{deploy.project}:latest"
+        assert "build" not in service
+        assert "depends_on" not in service
+        assert service["deploy"]["replicas"] == process.replicas
+        grace = service["stop_grace_period"]
+        written = A_DAY if grace == "24h" else float(grace.removesuffix("s"))
+        budget_written(written, process.stop_budget)
+
+
 def kubernetes_reads_back(deploy: Deployment, text: str, directory: Path) -> None:
     objects = yaml_documents(text)
     for obj in objects:
@@ -350,6 +369,7 @@ READERS: dict[str, Callable[[Deployment, str, Path], None]] = {
     "systemd": systemd_reads_back,
     "supervisord": supervisord_reads_back,
     "compose": compose_reads_back,
+    "stack": stack_reads_back,
     "kubernetes": kubernetes_reads_back,
 }
 

@@ -342,6 +342,27 @@ CASES = [
     case("E024-bool", web(RESTART=True), "prodserver.E024", "not True"),
     case("E024-none", web(RESTART=None), "prodserver.E024", "not None"),
     case(
+        "E029-zero",
+        web(REPLICAS=0),
+        "prodserver.E029",
+        "['web']['REPLICAS'] must be a whole number of at least 1, not 0",
+    ),
+    case("E029-string", web(REPLICAS="3"), "prodserver.E029", "not '3'"),
+    case("E029-bool", web(REPLICAS=True), "prodserver.E029", "not True"),
+    case("E029-float", web(REPLICAS=2.0), "prodserver.E029", "not 2.0"),
+    case(
+        "E029-single-instance",
+        {
+            "beat": {
+                "BACKEND": "django_prodserver.backends.celery.CeleryBeat",
+                "APP": "mysite.celery.app",
+                "REPLICAS": 2,
+            }
+        },
+        "prodserver.E029",
+        "['beat']['REPLICAS'] must be 1: the process must never run twice, not 2",
+    ),
+    case(
         "W001",
         web(BACKEND=f"{HERE}.NotInstalled"),
         "prodserver.W001",
@@ -442,6 +463,11 @@ def test_stop_timeout_and_restart_values_that_are_fine(
     stop_timeout: object, restart: str
 ) -> None:
     assert check(web(STOP_TIMEOUT=stop_timeout, RESTART=restart)) == []
+
+
+@pytest.mark.parametrize("replicas", [1, 3, 100])
+def test_replicas_that_are_fine(replicas: int) -> None:
+    assert check(web(REPLICAS=replicas)) == []
 
 
 def test_errors_and_warnings_have_the_right_level() -> None:

@@ -110,6 +110,10 @@ class ProcessBackend:
         The signals it handles; others are not forwarded to it in spawn mode.
     ``can_exec``
         Whether prodserver may replace itself with the program.
+    ``reaps_orphans``
+        Whether the program reaps every child that exits, its own or not
+        (``waitpid(-1)``): as process 1 of a container, where it adopts the
+        orphans of every process, it may then replace prodserver there too.
     ``requires_app``
         Whether the entry must have an ``APP`` key.
     ``own_args``
@@ -135,6 +139,7 @@ class ProcessBackend:
     stop_signal: ClassVar[str] = "SIGTERM"
     accepted_signals: ClassVar[frozenset[str]] = FORWARDABLE
     can_exec: ClassVar[bool] = True
+    reaps_orphans: ClassVar[bool] = False
     requires_app: ClassVar[bool] = False
     own_args: ClassVar[frozenset[str]] = frozenset()
     single_instance: ClassVar[bool] = False

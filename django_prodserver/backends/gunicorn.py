@@ -98,6 +98,8 @@ class GunicornServer(WebServerBackend):
     # USR2 makes gunicorn fork a new master and retire the old one: a launcher
     # that tracks the old PID would lose the server, so spawn mode drops it.
     accepted_signals = FORWARDABLE - {"SIGUSR2"}
+    # The arbiter reaps with waitpid(-1): a good process 1 of a container.
+    reaps_orphans = True
     # Every address is a ``bind`` (``unix:`` and ``fd://`` binds are not TCP).
     bind_option = "bind"
     host_option = port_option = None

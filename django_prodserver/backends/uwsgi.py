@@ -118,6 +118,8 @@ class UWSGIServer(WebServerBackend):
     # it, USR1 prints statistics. USR2 kills the master and orphans its workers,
     # TTIN/TTOU freeze it.
     accepted_signals = frozenset({"SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR1"})
+    # The master reaps every child that exits: a good process 1 of a container.
+    reaps_orphans = True
     bind_option = "http-socket"
     host_option = port_option = None
     socket_options: ClassVar[frozenset[str]] = frozenset()

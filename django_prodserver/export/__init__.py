@@ -19,7 +19,7 @@ import importlib
 from ..exceptions import ConfigurationError
 
 #: The formats of ``--export``: each is the module of its renderer.
-FORMATS = ("procfile", "systemd", "compose", "kubernetes", "supervisord")
+FORMATS = ("procfile", "systemd", "compose", "stack", "kubernetes", "supervisord")
 
 
 def render(export_format: str, deploy: object) -> str:

@@ -22,8 +22,9 @@ HEADER = (
     "manage.py prodserver --export compose: one service per process, one image.",
     "Add the services they need (database, broker), volumes and networks.",
 )
-#: How often a health check runs, and how long a starting container has.
-HEALTH_INTERVAL = "30s"
+#: How often a health check runs (a new container is found healthy that soon:
+#: what a rolling update waits for), and how long a starting container has.
+HEALTH_INTERVAL = "10s"
 HEALTH_START_PERIOD = "30s"
 HEALTH_RETRIES = 3
 #: How long a health check may take: an HTTP request, or a command (Celery's
@@ -93,8 +94,8 @@ def service(deploy: Deployment, process: Process, first: bool) -> dict[str, Any]
         }
     if process.probe is not None and not process.oneshot:
         entry["healthcheck"] = healthcheck(deploy, process)
-    if process.single_instance:
-        entry["deploy"] = {"replicas": 1}
+    if process.single_instance or process.replicas != 1:
+        entry["deploy"] = {"replicas": process.replicas}
     entry["restart"] = "no" if process.oneshot else "unless-stopped"
     entry["stop_signal"] = process.stop_signal
     budget = checked_budget(process, TARGET)
@@ -114,11 +115,24 @@ def before(deploy: Deployment, process: Process) -> list[str]:
 
 
 def warnings(deploy: Deployment) -> list[str]:
-    return [
+    loopback = [
         f"{p.name} listens on the loopback only: its published port reaches "
         "nothing. Bind it to 0.0.0.0 (or set no address and PORT)."
         for p in deploy.processes
         if p.loopback_only and p.ports
+    ]
+    return [*loopback, *shared_ports(deploy)]
+
+
+def shared_ports(deploy: Deployment) -> list[str]:
+    """One machine publishes a port once: a replicated web server needs a swarm
+    (``--export stack``) or a proxy in front."""
+    return [
+        f"{p.name} runs {p.replicas} replicas and publishes port "
+        f"{p.ports[0]}: on one machine, only one of them can. Use --export stack "
+        "for a swarm."
+        for p in deploy.processes
+        if p.replicas > 1 and p.ports
     ]
 
 

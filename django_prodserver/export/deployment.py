@@ -40,7 +40,8 @@ class Process:
     no check). ``services`` are the system services of this machine that it
     waits for (``postgresql.service``), for systemd's ordering.
     ``port_variable`` is the ``PORT`` a container gives a web server that sets
-    no address of its own, so that it listens on every interface.
+    no address of its own, so that it listens on every interface. ``replicas``
+    is how many copies of it run (its entry's ``REPLICAS``).
     """
 
     name: str
@@ -55,6 +56,7 @@ class Process:
     probe: Probe | None = None
     services: tuple[str, ...] = ()
     port_variable: int | None = None
+    replicas: int = 1
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ def exported_process(
         services=local_services(backend),
         port_variable=port,
         extra_args=tuple(extra_args),
+        replicas=backend.config.replicas,
     )
 
 
