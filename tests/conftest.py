@@ -55,6 +55,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.nodeid in SMOKE_IDS:
             item.add_marker(pytest.mark.smoke)
 
+
 #: The container-engine stage runs on its own (`make engine`), with an engine
 #: that tests/engine/run.sh starts; the other runs never collect it.
 collect_ignore = [] if os.environ.get("PRODSERVER_ENGINE") == "1" else ["engine"]
