@@ -46,12 +46,15 @@ demo: $(DEMO_STAMP)
 demo-reset:
 	rm -f $(DEMO_DB)
 
-# When an environment fails, its failed tests are listed again at the very end
-# (tests/failures.py), since a long log is read from its end.
+# Every tox environment, then the container-engine stage (ENGINE=no leaves it
+# out). When an environment fails, its failed tests are listed again at the very
+# end (tests/failures.py), since a long log is read from its end.
+ENGINE ?= yes
 test: install
 	rm -f .tox/*/tmp/junit.xml
 	$(VENV)/bin/tox $(if $(TOX_PARALLEL),run-parallel -p $(TOX_PARALLEL) --parallel-no-spinner,run) -e $(TOX_ENVS) \
 		|| { $(PY) -m tests.failures .tox/*/tmp/junit.xml; exit 1; }
+	$(if $(filter no,$(ENGINE)),,tests/engine/run.sh)
 
 # The Docker and Swarm tests (tests/engine/), on an engine of their own that
 # tests/engine/run.sh installs (as root, with apt-get) and starts; where it
