@@ -2,7 +2,11 @@
 
 Every ```python block of ``docs/`` and ``README.md`` that assigns
 ``PRODUCTION_PROCESSES`` is written into a settings module on top of the example
-project's settings and checked with the real ``manage.py check``. Errors fail;
+project's settings and checked with Django's ``check`` command: in one
+interpreter for all (``tests/sample_checks.py``), but with ``manage.py check`` of
+its own for a sample that changes ``INSTALLED_APPS`` (the app registry is set up
+once per interpreter), and for a few others, which must give the same messages
+in both. Errors fail;
 warnings fail too, except a missing program that the ``all`` extra does not
 install (a custom backend's program, say). YAML blocks must parse.
 """
@@ -19,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.processes import example_env, manage
+from tests.processes import EXAMPLE_DIR, example_env, manage, run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md"]
@@ -71,11 +75,11 @@ def missing_shipped_backends(code: str) -> list[str]:
     return missing
 
 
-def write_settings(tmp_path: Path, code: str) -> str:
+def write_settings(tmp_path: Path, code: str, name: str = "docsample") -> str:
     """A package whose ``sample`` module is the block, beside a ``settings`` module
     that is the example project's, so ``from .settings import *`` works as in the
     docs. Returns the settings module's name."""
-    package = tmp_path / "docsample"
+    package = tmp_path / name
     package.mkdir(parents=True)
     (package / "__init__.py").write_text("")
     (package / "settings.py").write_text("from mysite.settings import *  # noqa\n")
@@ -86,7 +90,7 @@ def write_settings(tmp_path: Path, code: str) -> str:
     config.mkdir(exist_ok=True)
     (config / "__init__.py").write_text("")
     (config / "celery_app.py").write_text("from mysite.celery import app\n")
-    return "docsample.sample"
+    return f"{name}.sample"
 
 
 def check(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
@@ -101,15 +105,36 @@ def test_the_docs_have_settings_samples() -> None:
     assert len(SETTINGS_BLOCKS) >= 10, [w for w, _ in SETTINGS_BLOCKS]
 
 
-@pytest.mark.parametrize(
-    "code", [c for _, c in SETTINGS_BLOCKS], ids=[w for w, _ in SETTINGS_BLOCKS]
-)
-def test_settings_sample_passes_manage_py_check(code: str, tmp_path: Path) -> None:
-    missing = missing_shipped_backends(code)
-    assert not missing, f"the docs name backends that do not import: {missing}"
-    result = check(tmp_path, code)
-    output = result.stdout + result.stderr
-    assert "Traceback" not in output, output
+Checked = dict[str, tuple[int, str]]
+
+
+def changes_apps(code: str) -> bool:
+    return "INSTALLED_APPS" in code
+
+
+def package_of(index: int) -> str:
+    return f"docsample_{index}"
+
+
+@pytest.fixture(scope="session")
+def checked_samples(tmp_path_factory: pytest.TempPathFactory) -> Checked:
+    """Each settings sample's ``check`` status and output, by package name."""
+    directory = tmp_path_factory.mktemp("samples")
+    for index, (_, code) in enumerate(SETTINGS_BLOCKS):
+        if not changes_apps(code):
+            write_settings(directory, code, package_of(index))
+    result = run_python(
+        "-m", "tests.sample_checks", str(directory),
+        cwd=ROOT, env=example_env(PYTHONPATH=str(EXAMPLE_DIR)), timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    checked: Checked = json.loads(result.stdout)
+    return checked
+
+
+def problems_in(output: str) -> list[str]:
+    """The check messages of ``output`` that fail a sample: every one but a
+    missing program that the ``all`` extra does not install."""
     found = [m.groupdict() for m in CHECK_ID.finditer(output)]
     allowed_extras = extras_in_all()
     problems = [
@@ -120,8 +145,48 @@ def test_settings_sample_passes_manage_py_check(code: str, tmp_path: Path) -> No
             and not set(EXTRA_NAMED.findall(m["msg"])) & allowed_extras
         )
     ]
-    assert not problems, output
-    assert result.returncode == 0, output
+    return problems
+
+
+#: The samples are checked together by one worker (one interpreter for all).
+@pytest.mark.xdist_group("docs_samples")
+@pytest.mark.parametrize(
+    "index", range(len(SETTINGS_BLOCKS)), ids=[w for w, _ in SETTINGS_BLOCKS]
+)
+def test_settings_sample_passes_manage_py_check(
+    index: int, checked_samples: Checked, tmp_path: Path
+) -> None:
+    code = SETTINGS_BLOCKS[index][1]
+    missing = missing_shipped_backends(code)
+    assert not missing, f"the docs name backends that do not import: {missing}"
+    if changes_apps(code):
+        result = check(tmp_path, code)
+        status, output = result.returncode, result.stdout + result.stderr
+    else:
+        status, output = checked_samples[package_of(index)]
+    assert "Traceback" not in output, output
+    assert not problems_in(output), output
+    assert status == 0, output
+
+
+#: Samples of other settings than PRODUCTION_PROCESSES, checked both ways.
+COMPARED = [
+    i
+    for i, (_, code) in enumerate(SETTINGS_BLOCKS)
+    if not changes_apps(code) and re.search(r"^(?!PRODUCTION)[A-Z_]+ =", code, re.M)
+][:4]
+
+
+@pytest.mark.xdist_group("docs_samples")
+@pytest.mark.parametrize("index", COMPARED)
+def test_one_interpreter_checks_as_manage_py_check_does(
+    index: int, checked_samples: Checked, tmp_path: Path
+) -> None:
+    result = check(tmp_path, SETTINGS_BLOCKS[index][1])
+    ids = [m["id"] for m in CHECK_ID.finditer(result.stdout + result.stderr)]
+    status, output = checked_samples[package_of(index)]
+    assert ids == [m["id"] for m in CHECK_ID.finditer(output)]
+    assert (result.returncode == 0) == (status == 0)
 
 
 YAML_BLOCKS = blocks("yaml")
