@@ -1,11 +1,12 @@
 """A program for the output tests and the benchmark: numbered lines, fast.
 
-``python -m mysite.flood NAME [options]`` writes lines ``NAME N xxx…`` (N from
+``python -m mysite.flood --name=NAME [options]`` writes lines ``NAME N xxx…`` (N from
 0, each line ``--size`` bytes with its newline) to stdout in large writes, then
 ``NAME done``, then waits for SIGTERM, on which it writes ``NAME stopping`` and
 exits 0. While a write waits for the reader, SIGTERM waits with it (the stop is
 graceful only once the line is through), as in a program that logs its stop.
 
+--name=NAME     the name that starts each line (default: flood)
 --lines=N       how many numbered lines (default 100000)
 --forever       write numbered lines until SIGTERM instead
 --size=B        bytes per line, newline included (default 100)
@@ -33,7 +34,7 @@ def write(data: bytes) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="flood")
-    parser.add_argument("name")
+    parser.add_argument("--name", default="flood")
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--forever", action="store_true")
     parser.add_argument("--size", type=int, default=100)
