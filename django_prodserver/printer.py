@@ -251,6 +251,7 @@ class Output:
         self.pending.clear()
         self.owners.clear()
         self.abandoning = True
+        self.blocked_since = None
 
     def count_abandoned(self, owner: str, lines: int) -> None:
         self.abandoned[owner] = self.abandoned.get(owner, 0) + lines

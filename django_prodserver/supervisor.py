@@ -301,12 +301,13 @@ class Supervisor:
 
     def next_timeout(self) -> float:
         deadlines = [self.policy.next_deadline()]
-        if self.ending():
+        if self.policy.finished() and self.sources:
             deadlines.append(self.last_read + DRAIN_TIMEOUT)
+        if self.ending():  # when a stalled output is given up on
             deadlines += [
                 output.blocked_since + DRAIN_TIMEOUT
                 for output in self.outputs
-                if output.blocked_since is not None
+                if output.waiting and output.blocked_since is not None
             ]
         waits = [d - now() for d in deadlines if d is not None]
         return max(0.0, min([POLL_INTERVAL, *waits]))
