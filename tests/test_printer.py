@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pty
+import re
 import tempfile
 from collections.abc import Iterator
 
@@ -220,3 +221,29 @@ def test_output_to_a_pipe_is_written_without_making_it_non_blocking() -> None:
     finally:
         os.close(read_end)
         os.close(write_end)
+
+
+def test_stdout_and_stderr_on_one_pipe_share_one_output() -> None:
+    """``2>&1``: both streams wait in one buffer, so that a line of one never
+    lands inside a line of the other, however the pipe takes them."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    try:
+        printer = Printer(["web"], environ={}, stdout=write_end, stderr=write_end)
+        assert printer.outputs == (printer.stdout,)
+        assert printer.stderr is printer.stdout
+        out, err = printer.writer("web", "stdout"), printer.writer("web", "stderr")
+        for index in range(PIPE_SIZE // 50):  # more than the pipe takes at once
+            out.feed(f"out {index} ".encode().ljust(40, b"o") + b"\n")
+            err.feed(f"err {index} ".encode().ljust(40, b"e") + b"\n")
+        received = read_all(read_end)
+        while printer.stdout.waiting:
+            printer.stdout.flush()
+            received += read_all(read_end)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    lines = received.decode().splitlines()
+    assert len(lines) == 2 * (PIPE_SIZE // 50)
+    for line in lines:
+        assert re.fullmatch(r"web +\| (out \d+ o+|err \d+ e+)", line), line
