@@ -139,9 +139,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         workspace.RESULTS.write_text(json.dumps(results, indent=1))
     for goal in stats.goals(results):
-        measured = "n/a" if goal.measured is None else f"{goal.measured:.2f}"
         target = f"≤ {goal.target:g} {goal.unit}"
-        print(f"goal: {goal.name}: {measured} {goal.unit} ({target}): {goal.verdict()}")
+        print(f"goal: {goal.name}: {goal.shown} ({target}): {goal.verdict()}")
     if not args.no_docs:
         chart.write_chart(results, report.CHART)
         chart.write_side_by_side_chart(results, report.SIDE_CHART)

@@ -77,10 +77,7 @@ def ratio_table(results: Mapping[str, Any]) -> list[str]:
     maintainers hold these to are printed by ``python -m bench``, not here)."""
     lines = ["| what | measured | from the medians |", "|---|---|---|"]
     for goal in stats.goals(results):
-        measured = (
-            "n/a" if goal.measured is None else f"{goal.measured:.2f} {goal.unit}"
-        )
-        lines.append(f"| {goal.name} | {measured} | {goal.detail} |")
+        lines.append(f"| {goal.name} | {goal.shown} | {goal.detail} |")
     return lines
 
 

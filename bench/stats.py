@@ -63,6 +63,14 @@ class Goal:
     detail: str
 
     @property
+    def shown(self) -> str:
+        """The measured value with its unit (a count of lines as a whole number)."""
+        if self.measured is None:
+            return "n/a"
+        places = 0 if self.unit == "lines" else 2
+        return f"{self.measured:.{places}f} {self.unit}"
+
+    @property
     def met(self) -> bool | None:
         return None if self.measured is None else self.measured <= self.target
 
