@@ -144,6 +144,16 @@ def socket_writer(fd: int) -> Writer:
     return without_waiting(lambda data: sock.send(data, flags))
 
 
+class Share:
+    """How many bytes of an output's pending bytes one process wrote, in a row."""
+
+    __slots__ = ("owner", "size")
+
+    def __init__(self, owner: str, size: int) -> None:
+        self.owner = owner
+        self.size = size
+
+
 class Output:
     """One file descriptor we print to (stdout or stderr), never waited on.
 
@@ -161,8 +171,8 @@ class Output:
         self.colour = colour
         self.open = True
         self.pending = bytearray()
-        #: Who wrote the bytes of :attr:`pending`, in order: ``[name, size]``.
-        self.owners: deque[list[str | int]] = deque()
+        #: Who wrote the bytes of :attr:`pending`, in order.
+        self.owners: deque[Share] = deque()
         #: Lines given up on, per process (see :meth:`abandon`).
         self.abandoned: dict[str, int] = {}
         self.abandoning = False
@@ -196,10 +206,10 @@ class Output:
             lines = sum(bytes(part).count(b"\n") for part in parts)
             self.count_abandoned(owner, lines or 1)
             return
-        if self.owners and self.owners[-1][0] == owner:
-            self.owners[-1][1] = int(self.owners[-1][1]) + size
+        if self.owners and self.owners[-1].owner == owner:
+            self.owners[-1].size += size
         else:
-            self.owners.append([owner, size])
+            self.owners.append(Share(owner, size))
         was_waiting = bool(self.pending)
         for part in parts:
             self.pending += part
@@ -230,10 +240,10 @@ class Output:
         """Forget the owners of ``size`` bytes that have been written."""
         while size:
             head = self.owners[0]
-            taken = min(size, int(head[1]))
-            head[1] = int(head[1]) - taken
+            taken = min(size, head.size)
+            head.size -= taken
             size -= taken
-            if not head[1]:
+            if not head.size:
                 self.owners.popleft()
 
     def stalled(self, now: float, patience: float) -> bool:
@@ -244,9 +254,9 @@ class Output:
     def abandon(self) -> None:
         """Give up on what waits, and on what comes from now on: count its lines."""
         start = 0
-        for owner, size in self.owners:
-            end = start + int(size)
-            self.count_abandoned(str(owner), self.pending.count(b"\n", start, end))
+        for share in self.owners:
+            end = start + share.size
+            self.count_abandoned(share.owner, self.pending.count(b"\n", start, end))
             start = end
         self.pending.clear()
         self.owners.clear()
