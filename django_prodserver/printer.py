@@ -73,9 +73,11 @@ def enlarge(fd: int) -> None:
             fcntl.fcntl(fd, set_size, PIPE_SIZE)
 
 
-#: Writes what it can of some bytes without blocking: how many it wrote (0 when
+Buffer = bytes | bytearray | memoryview
+#: Writes what it can of some buffers, in order, without blocking (one system
+#: call where it can: no copy to join them): how many bytes it wrote (0 when
 #: the reader is not reading). Raises ``OSError`` once the reader has gone.
-Writer = Callable[[memoryview], int]
+Writer = Callable[[Sequence[Buffer]], int]
 
 
 def nonblocking_writer(fd: int) -> tuple[Writer, int | None]:
@@ -95,7 +97,7 @@ def nonblocking_writer(fd: int) -> tuple[Writer, int | None]:
     if stat.S_ISFIFO(mode):
         enlarge(fd)
     if stat.S_ISREG(mode) or (stat.S_ISCHR(mode) and not os.isatty(fd)):
-        return lambda data: write_all_or_fail(fd, data), None
+        return lambda parts: write_all_or_fail(fd, parts), None
     if stat.S_ISSOCK(mode):
         return socket_writer(fd), fd
     with contextlib.suppress(OSError):
@@ -103,22 +105,23 @@ def nonblocking_writer(fd: int) -> tuple[Writer, int | None]:
             f"/proc/self/fd/{fd}",
             os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC,
         )
-        return without_waiting(lambda data: os.write(own, data)), own
+        return without_waiting(lambda parts: os.writev(own, parts)), own
     return polled(fd), fd
 
 
-def write_all_or_fail(fd: int, data: memoryview) -> int:
-    if not write_all(fd, data):
-        raise BrokenPipeError(fd)
-    return len(data)
+def write_all_or_fail(fd: int, parts: Sequence[Buffer]) -> int:
+    for part in parts:
+        if not write_all(fd, memoryview(part)):
+            raise BrokenPipeError(fd)
+    return sum(len(part) for part in parts)
 
 
 def without_waiting(write: Writer) -> Writer:
     """``write`` on a non-blocking descriptor, "it would block" being 0 bytes."""
 
-    def attempt(data: memoryview) -> int:
+    def attempt(parts: Sequence[Buffer]) -> int:
         try:
-            return write(data)
+            return write(parts)
         except BlockingIOError:
             return 0
 
@@ -126,9 +129,10 @@ def without_waiting(write: Writer) -> Writer:
 
 
 def polled(fd: int) -> Writer:
-    def write(data: memoryview) -> int:
+    def write(parts: Sequence[Buffer]) -> int:
         _, ready, _ = select.select([], [fd], [], 0)
-        return os.write(fd, data[: select.PIPE_BUF]) if ready else 0
+        data = b"".join(parts)[: select.PIPE_BUF]
+        return os.write(fd, data) if ready else 0
 
     return write
 
@@ -141,7 +145,7 @@ def socket_writer(fd: int) -> Writer:
     if not flags:
         sock.close()
         return polled(fd)
-    return without_waiting(lambda data: sock.send(data, flags))
+    return without_waiting(lambda parts: sock.sendmsg(parts, (), flags))
 
 
 class Share:
@@ -184,7 +188,7 @@ class Output:
             self.writer, self.watched = nonblocking_writer(fd)
         except OSError:
             self.open = False
-            self.writer, self.watched = (lambda data: 0), None
+            self.writer, self.watched = (lambda parts: 0), None
 
     @property
     def waiting(self) -> bool:
@@ -196,45 +200,62 @@ class Output:
         """Whether the programs' pipes should wait before they are read again."""
         return len(self.pending) >= HIGH_WATER and not self.abandoning
 
-    def write(self, owner: str, *parts: bytes | memoryview) -> None:
+    def write(self, owner: str, *parts: Buffer) -> None:
         """Write ``parts`` (together, whole lines of ``owner``'s) now, or when
         there is room."""
         if not self.open:
             return
-        size = sum(len(part) for part in parts)
         if self.abandoning:
             lines = sum(bytes(part).count(b"\n") for part in parts)
             self.count_abandoned(owner, lines or 1)
             return
+        # What waits goes first (the supervisor flushes it when there is room);
+        # else straight from the parts, without copying them.
+        written = 0 if self.pending else self.attempt(parts)
+        self.keep(owner, parts, written)
+
+    def keep(self, owner: str, parts: Sequence[Buffer], skip: int) -> None:
+        """Hold what is left of ``parts`` after their first ``skip`` bytes."""
+        size = sum(len(part) for part in parts) - skip
+        if size <= 0 or not self.open:
+            return
+        for part in parts:
+            if skip < len(part):
+                self.pending += memoryview(part)[skip:]
+            skip = max(0, skip - len(part))
         if self.owners and self.owners[-1].owner == owner:
             self.owners[-1].size += size
         else:
             self.owners.append(Share(owner, size))
-        was_waiting = bool(self.pending)
-        for part in parts:
-            self.pending += part
-        if not was_waiting:  # else the supervisor flushes when there is room
-            self.flush()
 
-    def flush(self, now: Callable[[], float] = time.monotonic) -> None:
-        """Write what the descriptor takes now."""
-        while self.open and self.pending:
-            try:
-                with memoryview(self.pending) as view:
-                    written = self.writer(view)
-            except OSError:  # the reader has gone (EPIPE): nothing more to print
-                self.open = False
-                self.pending.clear()
-                self.owners.clear()
-                return
+    def attempt(
+        self, parts: Sequence[Buffer], now: Callable[[], float] = time.monotonic
+    ) -> int:
+        """Write what the descriptor takes of ``parts`` now: how much."""
+        try:
+            written = self.writer(parts)
+        except OSError:  # the reader has gone (EPIPE): nothing more to print
+            self.open = False
+            self.pending.clear()
+            self.owners.clear()
+            return 0
+        if written:
+            self.line_open = last_byte(parts, written) != NEWLINE
+        if written == sum(len(part) for part in parts):
+            self.blocked_since = None
+        elif written or self.blocked_since is None:
+            self.blocked_since = now()  # it took what it could: full from now
+        return written
+
+    def flush(self) -> None:
+        """Write what the descriptor takes now of what waits."""
+        while self.pending:
+            with memoryview(self.pending) as view:
+                written = self.attempt([view])
             if not written:
-                if self.blocked_since is None:
-                    self.blocked_since = now()
                 return
-            self.line_open = self.pending[written - 1] != NEWLINE
             del self.pending[:written]
             self.written(written)
-            self.blocked_since = None
 
     def written(self, size: int) -> None:
         """Forget the owners of ``size`` bytes that have been written."""
@@ -293,16 +314,18 @@ class LineWriter:
     def feed(self, data: bytes) -> None:
         """Print the complete lines in ``data``; keep a partial last line (or
         print it in :data:`MAX_LINE` pieces once it is longer)."""
-        text = self.pending + data if self.pending else data
-        end = text.rfind(b"\n") + 1
-        rest = text[end:]
+        end = data.rfind(b"\n") + 1
         if end:
-            # One replace over the whole read (the partial line too, cut off
-            # after): each "\n" becomes "\n" + prefix, so the lines come out
-            # prefixed, followed by one prefix too many.
-            prefixed = memoryview(text.replace(b"\n", self.joiner))
+            # One replace over the whole read (its partial last line too, cut
+            # off after): each "\n" becomes "\n" + prefix, so the lines come out
+            # prefixed, followed by one prefix too many. The line held from the
+            # last read goes first, under the first prefix: nothing is joined.
+            rest = data[end:]
+            prefixed = memoryview(data.replace(b"\n", self.joiner))
             cut = len(prefixed) - len(rest) - len(self.prefix)
-            self.output.write(self.name, self.prefix, prefixed[:cut])
+            self.output.write(self.name, self.prefix, self.pending, prefixed[:cut])
+        else:
+            rest = self.pending + data
         while len(rest) > MAX_LINE:
             self.output.write(self.name, self.prefix, rest[:MAX_LINE], b"\n")
             rest = rest[MAX_LINE:]
@@ -313,6 +336,15 @@ class LineWriter:
         if self.pending:
             self.output.write(self.name, self.prefix, self.pending, b"\n")
             self.pending = b""
+
+
+def last_byte(parts: Sequence[Buffer], written: int) -> int:
+    """The last of the first ``written`` bytes of ``parts``."""
+    for part in parts:
+        if written <= len(part):
+            return memoryview(part)[written - 1]
+        written -= len(part)
+    raise ValueError(written)
 
 
 def same_file(first: int, second: int) -> bool:
@@ -387,5 +419,5 @@ def write_notices(outputs: Sequence[Output], target: Output) -> None:
     if notices and target.open:
         if target.line_open:  # a line was cut short: the notice starts its own
             notices = b"\n" + notices
-        with contextlib.suppress(OSError), memoryview(notices) as view:
-            target.writer(view)
+        with contextlib.suppress(OSError):
+            target.writer([notices])
