@@ -6,6 +6,7 @@ import contextlib
 import os
 import pty
 import re
+import socket
 import tempfile
 from collections.abc import Iterator
 
@@ -247,3 +248,25 @@ def test_stdout_and_stderr_on_one_pipe_share_one_output() -> None:
     assert len(lines) == 2 * (PIPE_SIZE // 50)
     for line in lines:
         assert re.fullmatch(r"web +\| (out \d+ o+|err \d+ e+)", line), line
+
+
+def test_output_to_a_socket_is_written_without_waiting() -> None:
+    """A socket (the systemd journal's stream) takes what it can at once."""
+    ours, theirs = socket.socketpair()
+    try:
+        output = Output(ours.fileno(), colour=False)
+        line = b"y" * 99 + b"\n"
+        count = 4 * PIPE_SIZE // len(line)
+        for _ in range(count):  # more than the socket's buffers hold
+            output.write("web", line[:50], line[50:])
+        assert output.waiting
+        received = b""
+        theirs.setblocking(False)
+        while output.waiting or len(received) < count * len(line):
+            with contextlib.suppress(BlockingIOError):
+                received += theirs.recv(1 << 20)
+            output.flush()
+    finally:
+        ours.close()
+        theirs.close()
+    assert received == line * count
