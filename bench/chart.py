@@ -145,9 +145,12 @@ def side_by_side_panels(results: Mapping[str, Any]) -> list[tuple[str, Groups]]:
     eight, flood = runs.get("eight", {}), runs.get("flood", {})
 
     def group(label: str, key: str, scale: float) -> Groups:
+        """The medians of ``key``; no manager's memory for the bare programs."""
         return {
             label: {
-                name: scaled(stats.median(eight.get(name, []), key), scale)
+                name: None
+                if key == "rss_manager" and name == "bare"
+                else scaled(stats.median(eight.get(name, []), key), scale)
                 for name in SIDE_COLOURS
             }
         }
