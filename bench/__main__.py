@@ -19,7 +19,16 @@ from typing import Any
 
 import psutil
 
-from . import chart, contenders, figures, launch_profile, report, stats, workspace
+from . import (
+    chart,
+    contenders,
+    figures,
+    launch_profile,
+    report,
+    side_by_side,
+    stats,
+    workspace,
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -108,6 +117,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     results["launch"] = figures.launches(setup, args.rounds, workspace.LOGS)
     results["spawn"] = figures.spawn(setup, args.rounds, workspace.LOGS)
     results["several"] = figures.several(setup, args.rounds, workspace.LOGS)
+    results["side_by_side"] = side_by_side.run(setup, args.rounds, workspace.LOGS)
     results["imports"] = launch_profile.extra_imports(setup)
     results["script_imports"] = launch_profile.script_imports(setup)
     results["unavailable"] = setup.unavailable
@@ -129,13 +139,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         workspace.RESULTS.write_text(json.dumps(results, indent=1))
     for goal in stats.goals(results):
-        measured = "n/a" if goal.measured is None else f"{goal.measured:.2f}"
         target = f"≤ {goal.target:g} {goal.unit}"
-        print(f"goal: {goal.name}: {measured} {goal.unit} ({target}): {goal.verdict()}")
+        print(f"goal: {goal.name}: {goal.shown} ({target}): {goal.verdict()}")
     if not args.no_docs:
         chart.write_chart(results, report.CHART)
+        chart.write_side_by_side_chart(results, report.SIDE_CHART)
         report.write_doc(results)
-        print(f"bench: wrote {report.DOC.relative_to(workspace.ROOT)} and its chart")
+        print(f"bench: wrote {report.DOC.relative_to(workspace.ROOT)} and its charts")
     return 0
 
 

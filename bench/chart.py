@@ -20,8 +20,22 @@ LABELS = {
     "bare": "bare program / django.setup()",
     "published": "prodserver 3.0.0",
 }
-#: How each panel's bars are labelled: whole milliseconds, MiB to the tenth.
-FORMATS = {"ms": "%.0f", "MiB": "%.1f"}
+#: The side-by-side chart's contenders (the bare programs, or ``cat``).
+SIDE_COLOURS = {
+    "prodserver": "#2a7ab9",
+    "bare": "#9aa5b1",
+    "honcho": "#8e5fb0",
+    "supervisord": "#e07b39",
+}
+SIDE_LABELS = {
+    "prodserver": "prodserver",
+    "bare": "bare programs; for output, cat",
+    "honcho": "honcho",
+    "supervisord": "supervisord",
+}
+#: How each panel's bars are labelled: whole milliseconds, MiB to the tenth,
+#: ratios to the hundredth.
+FORMATS = {"ms": "%.0f", "MiB": "%.1f", stats.TIMES: "%.2f"}
 Groups = dict[str, dict[str, float | None]]
 
 
@@ -96,20 +110,27 @@ DPI = 150
 FONT = 12
 
 
-def draw(axis: Any, title: str, groups: Groups) -> None:
+def draw(
+    axis: Any,
+    title: str,
+    groups: Groups,
+    colours: Mapping[str, str] = COLOURS,
+    labels: Mapping[str, str] = LABELS,
+) -> None:
     names = list(groups)
-    width = 0.8 / len(COLOURS)
-    for offset, contender in enumerate(COLOURS):
-        xs = [i + (offset - (len(COLOURS) - 1) / 2) * width for i in range(len(names))]
+    width = 0.8 / len(colours)
+    for offset, contender in enumerate(colours):
+        xs = [i + (offset - (len(colours) - 1) / 2) * width for i in range(len(names))]
         heights = [groups[name].get(contender) for name in names]
         bars = axis.bar(
             [x for x, h in zip(xs, heights, strict=True) if h is not None],
             [h for h in heights if h is not None],
             width,
-            color=COLOURS[contender],
-            label=LABELS[contender],
+            color=colours[contender],
+            label=labels[contender],
         )
-        fmt = FORMATS["MiB"] if "(MiB)" in title else FORMATS["ms"]
+        unit = next((u for u in FORMATS if f"({u})" in title), "ms")
+        fmt = FORMATS[unit]
         axis.bar_label(bars, fmt=fmt, fontsize=FONT - 2, padding=2)
     axis.set_title(title, fontsize=FONT + 1, loc="left")
     axis.set_xticks(range(len(names)), names, fontsize=FONT)
@@ -118,13 +139,74 @@ def draw(axis: Any, title: str, groups: Groups) -> None:
     axis.margins(y=0.18)
 
 
-def write_chart(results: Mapping[str, Any], path: Path) -> None:
+def side_by_side_panels(results: Mapping[str, Any]) -> list[tuple[str, Groups]]:
+    """prodserver, the bare programs (``cat``), honcho and supervisord."""
+    runs = results.get("side_by_side", {})
+    eight, flood = runs.get("eight", {}), runs.get("flood", {})
+
+    def group(label: str, key: str, scale: float) -> Groups:
+        """The medians of ``key``; no manager's memory for the bare programs."""
+        return {
+            label: {
+                name: None
+                if key == "rss_manager" and name == "bare"
+                else scaled(stats.median(eight.get(name, []), key), scale)
+                for name in SIDE_COLOURS
+            }
+        }
+
+    cat = flood.get("cat", [])
+    speed = {
+        name: stats.paired_median(cat, flood.get(other, []), "time", stats.divide)
+        for name, other in zip(SIDE_COLOURS, FLOOD_CONTENDERS, strict=True)
+    }
+    n = stats.SERVERS
+    return [
+        (f"{n} gunicorns: start to all answering (ms)", group("start", "ready", 1000)),
+        (f"{n} gunicorns: SIGTERM to all exited (ms)", group("stop", "stop", 1000)),
+        (
+            f"{n} gunicorns: RSS of the manager (MiB)",
+            group("manager", "rss_manager", 1 / stats.MiB),
+        ),
+        (
+            f"Two floods of 50 MB of lines: throughput ÷ cat's ({stats.TIMES})",
+            {"output": speed},
+        ),
+    ]
+
+
+#: The output figure's contender for each column of the side-by-side chart.
+FLOOD_CONTENDERS = ("prodserver", "cat", "honcho", "supervisord")
+
+
+def write_side_by_side_chart(results: Mapping[str, Any], path: Path) -> None:
+    """The side-by-side figures, one panel each, in a chart of their own."""
+    if not results.get("side_by_side"):
+        return
+    write_chart(
+        results,
+        path,
+        side_by_side_panels(results),
+        SIDE_COLOURS,
+        SIDE_LABELS,
+        "prodserver, honcho and supervisord",
+    )
+
+
+def write_chart(
+    results: Mapping[str, Any],
+    path: Path,
+    shown: Sequence[tuple[str, Groups]] | None = None,
+    colours: Mapping[str, str] = COLOURS,
+    labels: Mapping[str, str] = LABELS,
+    title: str = "django-prodserver benchmarks",
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    shown = panels(results)
+    shown = panels(results) if shown is None else shown
     figure, axes = pyplot.subplots(
         len(shown),
         1,
@@ -132,14 +214,13 @@ def write_chart(results: Mapping[str, Any], path: Path) -> None:
         layout="constrained",
     )
     flat: Sequence[Any] = axes.flatten()
-    for axis, (title, groups) in zip(flat, shown, strict=True):
-        draw(axis, title, groups)
+    for axis, (panel, groups) in zip(flat, shown, strict=True):
+        draw(axis, panel, groups, colours, labels)
     handles, labels = flat[0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside lower center", ncol=2, fontsize=FONT)
     meta = results.get("meta", {})
     figure.suptitle(
-        f"django-prodserver benchmarks, {meta.get('date', '')}, "
-        f"medians of {meta.get('rounds', '?')} rounds",
+        f"{title}, {meta.get('date', '')}, medians of {meta.get('rounds', '?')} rounds",
         fontsize=FONT + 1,
     )
     figure.savefig(path, dpi=DPI)

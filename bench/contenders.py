@@ -174,9 +174,12 @@ def script(python: str, *args: str) -> Command:
     return Command((path, *args), ours_env(), str(EXAMPLE_DIR))
 
 
-def dry_run_plan(python: str, name: str) -> dict[str, object]:
+def dry_run_plan(
+    python: str, name: str, settings: str = OURS_SETTINGS
+) -> dict[str, object]:
     """Our plan for ``name``, from ``--dry-run --format=json``."""
-    done = prodserver(python, name, "--dry-run", "--format=json").run()
+    args = ("prodserver", name, "--dry-run", "--format=json")
+    done = manage_command(python, *args, settings=settings).run()
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines() or ["no output"]
         raise ValueError(lines[-1])

@@ -40,9 +40,11 @@ def report(figure: str, label: str, sample: Sample) -> None:
             for key, value in sample.items()
             if key in {"time", "ready", "stop", "inflight"}
         ]
-        rss = sample.get("rss")
+        rss, manager = sample.get("rss"), sample.get("rss_manager")
         if isinstance(rss, int):
             parts.append(f"rss {rss / 2**20:.1f}MiB")
+        if isinstance(manager, int) and manager != rss:
+            parts.append(f"with the watchdog {manager / 2**20:.1f}MiB")
         text = ", ".join(parts)
     print(f"  {figure:<8} {label:<24} {text}", flush=True)
 

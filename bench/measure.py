@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psutil
 
+from django_prodserver.watchdog import NAME as WATCHDOG_NAME
 from tests.processes import InFlight, Launched, launch, wait_for_http
 
 from .contenders import Command
@@ -66,12 +67,13 @@ def last_line(text: str) -> str:
 
 
 def memory(pids: Sequence[int]) -> Sample:
-    """RSS of the given processes, and RSS and PSS of their whole trees (bytes).
+    """RSS of the given processes, and RSS and PSS of their whole trees (bytes);
+    ``rss_manager`` adds prodserver's watchdog to its supervisor's RSS.
 
     RSS counts pages shared between a server's master and its forked workers
     once per process; PSS divides them, so its sum is what the tree really uses.
     """
-    rss = rss_tree = pss_tree = 0
+    rss = rss_tree = pss_tree = watchdogs = 0
     for pid in pids:
         with contextlib.suppress(psutil.NoSuchProcess):
             main = psutil.Process(pid)
@@ -81,7 +83,14 @@ def memory(pids: Sequence[int]) -> Sample:
                     info = proc.memory_full_info()
                     rss_tree += info.rss
                     pss_tree += getattr(info, "pss", info.rss)
-    return {"rss": rss, "rss_tree": rss_tree, "pss_tree": pss_tree}
+                    if proc.ppid() == pid and proc.name() == WATCHDOG_NAME:
+                        watchdogs += info.rss
+    return {
+        "rss": rss,
+        "rss_tree": rss_tree,
+        "pss_tree": pss_tree,
+        "rss_manager": rss + watchdogs,
+    }
 
 
 def wait_ready(

@@ -18,6 +18,7 @@ START = "<!-- bench:results:start -->"
 END = "<!-- bench:results:end -->"
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 CHART = DOC.with_name("benchmarks.png")
+SIDE_CHART = DOC.with_name("benchmarks-side-by-side.png")
 CONTENDERS = ("ours", "script", "bare", "published")
 HEADERS = (
     "`manage.py prodserver`",
@@ -76,10 +77,7 @@ def ratio_table(results: Mapping[str, Any]) -> list[str]:
     maintainers hold these to are printed by ``python -m bench``, not here)."""
     lines = ["| what | measured | from the medians |", "|---|---|---|"]
     for goal in stats.goals(results):
-        measured = (
-            "n/a" if goal.measured is None else f"{goal.measured:.2f} {goal.unit}"
-        )
-        lines.append(f"| {goal.name} | {measured} | {goal.detail} |")
+        lines.append(f"| {goal.name} | {goal.shown} | {goal.detail} |")
     return lines
 
 
@@ -168,6 +166,70 @@ def several_rows(results: Mapping[str, Any], notes: Notes) -> list[str]:
     return lines
 
 
+SIDE_HEADERS = ("prodserver", "bare programs, `cat`", "honcho", "supervisord")
+#: The contenders of each side-by-side figure, in the order of the columns.
+SIDE_COLUMNS = {
+    "eight": ("prodserver", "bare", "honcho", "supervisord"),
+    "flood": ("prodserver", "cat", "honcho", "supervisord"),
+}
+FLOODS = "two floods of 50 MB of lines"
+SIDE_ROWS: tuple[tuple[str, str, str, Format], ...] = (
+    (f"{stats.SERVERS} gunicorns, 1 worker each: start to all answering", "eight",
+     "ready", ms),
+    (f"{stats.SERVERS} gunicorns: SIGTERM to all exited", "eight", "stop", ms),
+    (f"{stats.SERVERS} gunicorns: RSS of the manager", "eight", "rss_manager", mib),
+    (f"{FLOODS}: first to last byte", "flood", "time", ms),
+)  # fmt: skip
+
+
+def side_by_side_table(results: Mapping[str, Any], notes: Notes) -> list[str]:
+    """prodserver, the bare programs (or ``cat``), honcho and supervisord on
+    the same work (``bench/side_by_side.py``)."""
+    runs = results.get("side_by_side", {})
+    if not runs:
+        return []
+    unavailable = runs.get("unavailable", {})
+
+    def cell(figure: str, name: str, key: str, fmt: Format) -> str:
+        why = unavailable.get(name) or unavailable.get(figure)
+        if why:
+            return "n/a" + notes.mark(why)
+        if key == "rss_manager" and name == "bare":
+            return "—"
+        return notes.cell(runs[figure].get(name, []), key, fmt, f"{figure}/{name}")
+
+    lines = [f"| figure | {' | '.join(SIDE_HEADERS)} |", "|---|---|---|---|---|"]
+    for label, figure, key, fmt in SIDE_ROWS:
+        cells = [cell(figure, name, key, fmt) for name in SIDE_COLUMNS[figure]]
+        lines.append(f"| {label} | {' | '.join(cells)} |")
+    flood = runs.get("flood", {})
+    lost = [most_lost(flood.get(name, [])) for name in SIDE_COLUMNS["flood"]]
+    speed = [throughput(flood, name) for name in SIDE_COLUMNS["flood"]]
+    lines += [
+        f"| {FLOODS}: throughput ÷ `cat`'s | {' | '.join(speed)} |",
+        f"| {FLOODS}: numbered lines lost or cut, most in a round | "
+        f"{' | '.join(lost)} |",
+    ]
+    rss = notes.mark(
+        "The manager's RSS: prodserver's supervisor and its watchdog together; "
+        "honcho's and supervisord's own process."
+    )
+    return [f"### Side by side with honcho and supervisord{rss}", "", *lines, ""]
+
+
+def throughput(flood: Mapping[str, Any], name: str) -> str:
+    """``cat``'s time ÷ the contender's, paired by round."""
+    value = stats.paired_median(
+        flood.get("cat", []), flood.get(name, []), "time", stats.divide
+    )
+    return stats.times(value)
+
+
+def most_lost(series: stats.Series) -> str:
+    lost = stats.values(series, "lost")
+    return f"{max(lost):.0f}" if lost else "n/a"
+
+
 def versions_table(results: Mapping[str, Any]) -> list[str]:
     versions = results.get("versions", {})
     ours, published = versions.get("ours", {}), versions.get("published", {})
@@ -236,6 +298,7 @@ def markdown(results: Mapping[str, Any]) -> str:
         *figures,
         *imports_lines(results),
         "",
+        *side_by_side_table(results, notes),
         "### Versions",
         "",
         *versions_table(results),

@@ -18,6 +18,8 @@ Series = Sequence[Sample]
 MiB = 2**20
 #: The unit of a ratio.
 TIMES = "\N{MULTIPLICATION SIGN}"
+#: How many web servers the side-by-side figures start together.
+SERVERS = 8
 
 
 def successes(series: Series) -> list[Sample]:
@@ -56,9 +58,17 @@ class Goal:
 
     name: str
     target: float
-    unit: str  # TIMES for a ratio, "MiB" or "s"
+    unit: str  # TIMES for a ratio, "MiB", "s" or "lines"
     measured: float | None
     detail: str
+
+    @property
+    def shown(self) -> str:
+        """The measured value with its unit (a count of lines as a whole number)."""
+        if self.measured is None:
+            return "n/a"
+        places = 0 if self.unit == "lines" else 2
+        return f"{self.measured:.{places}f} {self.unit}"
 
     @property
     def met(self) -> bool | None:
@@ -72,7 +82,8 @@ class Goal:
         over = self.measured - self.target
         if self.unit == TIMES:
             return f"missed by {over / self.target:.0%}"
-        return f"missed by {over:.2f} {self.unit}".replace(".00 MiB", " MiB")
+        text = f"missed by {over:.2f} {self.unit}"
+        return text.replace(".00 MiB", " MiB").replace(".00 lines", " lines")
 
 
 Format = Callable[[float | None], str]
@@ -254,10 +265,67 @@ def several_goals(results: Mapping[str, Any]) -> list[Goal]:
     return goals
 
 
+def side_by_side_goals(results: Mapping[str, Any]) -> list[Goal]:
+    """prodserver against the bare programs, honcho and ``cat`` on the same work."""
+    runs = results.get("side_by_side", {})
+    eight, flood = runs.get("eight", {}), runs.get("flood", {})
+    ours, bare, honcho = (eight.get(k, []) for k in ("prodserver", "bare", "honcho"))
+    rss = median(ours, "rss_manager")
+    streams, cat = flood.get("prodserver", []), flood.get("cat", [])
+    lost = values(streams, "lost")
+    return [
+        Goal(
+            f"{SERVERS} web servers: start to all ready ÷ the bare programs",
+            1.1,
+            TIMES,
+            paired_median(ours, bare, "ready", divide),
+            f"{ms(median(ours, 'ready'))} ÷ {ms(median(bare, 'ready'))}",
+        ),
+        Goal(
+            f"{SERVERS} web servers: start to all ready ÷ honcho",
+            1.0,
+            TIMES,
+            paired_median(ours, honcho, "ready", divide),
+            f"{ms(median(ours, 'ready'))} ÷ {ms(median(honcho, 'ready'))}",
+        ),
+        Goal(
+            f"{SERVERS} web servers: SIGTERM to all exited ÷ the bare programs",
+            1.0,
+            TIMES,
+            paired_median(ours, bare, "stop", divide),
+            f"{ms(median(ours, 'stop'))} ÷ {ms(median(bare, 'stop'))}",
+        ),
+        Goal(
+            f"{SERVERS} web servers: RSS of the supervisor and its watchdog",
+            15,
+            "MiB",
+            None if rss is None else rss / MiB,
+            mib(rss),
+        ),
+        Goal(
+            "two floods of 50 MB of lines through prodserver: time ÷ `cat`'s "
+            "(at most 1: the throughput of `cat` or more)",
+            1.0,
+            TIMES,
+            paired_median(streams, cat, "time", divide),
+            f"{ms(median(streams, 'time'))} ÷ {ms(median(cat, 'time'))}",
+        ),
+        Goal(
+            "two floods of 50 MB of lines through prodserver: lines lost "
+            "(most in a round)",
+            0,
+            "lines",
+            max(lost) if lost else None,
+            f"{len(lost)} rounds",
+        ),
+    ]
+
+
 def goals(results: Mapping[str, Any]) -> list[Goal]:
     return [
         *dry_run_goals(results),
         *launch_goals(results),
         spawn_goal(results),
         *several_goals(results),
+        *side_by_side_goals(results),
     ]

@@ -1,7 +1,10 @@
 """One supervised child process: start it, signal it, reap it.
 
-The child runs in its own process group, so that a terminal's Ctrl-C reaches it
-once (through the supervisor, which forwards it) instead of twice. Its
+The child runs in its own session (and so its own process group), so that a
+terminal's Ctrl-C reaches it once (through the supervisor, which forwards it)
+instead of twice, and so that, with the kernel's autogroup scheduling, each
+program gets its own share of the CPU: several programs starting together
+under load start as fast as they would from separate shells. Its
 parent-death signal is its own graceful stop signal: a supervisor killed with
 SIGKILL leaves a program that stops its workers itself, finishing what is in
 flight (the supervisor's :mod:`~django_prodserver.watchdog` bounds that stop).
@@ -78,15 +81,15 @@ def child_setup(
 
     The supervisor blocks ``handled`` around the fork, so a signal meant for it
     cannot run its handler in the child (which shares its wakeup pipe). Here the
-    child leaves the supervisor's process group, resets those handlers (setting
-    SIG_IGN first discards what arrived in between: it was meant for the
-    supervisor, which forwards it), asks for ``death_signal`` (the program's
-    stop signal) when the supervisor dies, and unblocks everything: the program
-    starts with a clean signal mask.
+    child leaves the supervisor's session and process group, resets those
+    handlers (setting SIG_IGN first discards what arrived in between: it was
+    meant for the supervisor, which forwards it), asks for ``death_signal``
+    (the program's stop signal) when the supervisor dies, and unblocks
+    everything: the program starts with a clean signal mask.
     """
 
     def setup() -> None:
-        os.setpgid(0, 0)
+        os.setsid()
         for sig in handled:
             signal.signal(sig, signal.SIG_IGN)
             signal.signal(sig, signal.SIG_DFL)

@@ -11,6 +11,13 @@ One loop, one thread. Signals are turned into bytes on a wakeup pipe
 or dropped), which wakes the same ``select`` that reads the children's output.
 After every wake-up, exited children are reaped. What to do about each event is
 decided by :class:`~django_prodserver.policy.Policy`; this module carries it out.
+
+The children's output is read only while the supervisor's own output can take
+it (see :mod:`~django_prodserver.printer`): a slow reader slows the programs
+down, as a plain pipe would, and no line is lost. Once a stop is under way (or
+everything has exited), an output whose reader has taken nothing for
+:data:`DRAIN_TIMEOUT` is given up on, so that a stalled reader never holds up a
+stop: what it did not take is counted, per process, in one line on stderr.
 """
 
 from __future__ import annotations
@@ -21,22 +28,36 @@ import os
 import selectors
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 
 from .child import PRCTL, Child, become_subreaper, has_children, reap
 from .plan import Plan
 from .policy import Action, Kill, Policy, Process, Say, Send, Start
-from .printer import LineWriter, Output, Printer, write_all
+from .printer import (
+    SYSTEM,
+    LineWriter,
+    Output,
+    Printer,
+    enlarge,
+    write_all,
+    write_notices,
+)
 from .signals import FORWARDABLE, resolve
 from .watchdog import Watchdog
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO
+
 #: The environment variable that names the file descriptor of the plans.
 PAYLOAD_VARIABLE = "DJANGO_PRODSERVER_SUPERVISE"
-#: How long output is still read and written after the last child exited
-#: (escaped helpers may hold a pipe open; a reader may have stopped reading).
+#: How long, at the end, output may go without moving: a pipe that escaped
+#: helpers hold open is left after this long without a byte, and an output
+#: whose reader took nothing for this long during a stop is given up on.
 DRAIN_TIMEOUT = 1.0
+#: How much of a child's pipe is read at once.
+READ_SIZE = 256 * 1024
 #: The longest the loop sleeps: a safety net should a wake-up byte be lost.
 POLL_INTERVAL = 1.0
 
@@ -167,7 +188,10 @@ class Supervisor:
         #: Where the supervisor's own lines go (and, with several, the output).
         self.outputs = self.printer.outputs if self.printer else (Output(2, False),)
         self.selector = selectors.DefaultSelector()
-        self.drain_until: float | None = None
+        #: The children's pipes still open, by descriptor.
+        self.sources: dict[int, Source] = {}
+        #: When a child's pipe was last read (or the last child exited).
+        self.last_read = now()
         self.wakeup = os.pipe()
         # As PID 1 nobody can SIGKILL the supervisor and leave its children.
         self.watchdog = Watchdog(PRCTL is None) if os.getpid() != 1 else None
@@ -193,6 +217,7 @@ class Supervisor:
             # Python puts the default handlers back as it exits: a stop request
             # still on its way (a burst) would kill us instead of our status.
             signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
+            write_notices(self.outputs, self.outputs[-1])
         return self.policy.exit_status()
 
     def close_watchdog(self) -> None:
@@ -222,6 +247,7 @@ class Supervisor:
             if self.finished():
                 return
             self.watch_room()
+            self.pace_reading()
             for key, _ in self.selector.select(self.next_timeout()):
                 if key.data is None:
                     for sig in read_signals(key.fd):
@@ -229,21 +255,40 @@ class Supervisor:
                 elif isinstance(key.data, Output):
                     key.data.flush()
                 else:
-                    self.read_output(key)
+                    self.read_output(key.data)
             self.carry_out(self.policy.on_time(now()))
+            self.give_up_on_stalled_readers()
 
     def finished(self) -> bool:
-        """Nothing runs or waits to be restarted, and the output is through (or
-        it has had its :data:`DRAIN_TIMEOUT`)."""
+        """Nothing runs or waits to be restarted, and the output is through:
+        every pipe has ended (or none was read for :data:`DRAIN_TIMEOUT`) and
+        the outputs hold nothing (or were given up on)."""
         if not self.policy.finished():
             return False
-        reading = any(isinstance(k.data, LineWriter) for k in self.selector_keys())
-        writing = any(output.waiting for output in self.outputs)
-        done = not (reading or writing)
-        return done or self.drain_until is None or now() >= self.drain_until
+        if any(output.waiting for output in self.outputs):
+            return False
+        return not self.sources or now() - self.last_read >= DRAIN_TIMEOUT
 
-    def selector_keys(self) -> list[selectors.SelectorKey]:
-        return list(self.selector.get_map().values())
+    def ending(self) -> bool:
+        return self.policy.stopping or self.policy.finished()
+
+    def give_up_on_stalled_readers(self) -> None:
+        """During a stop, an output whose reader has stopped reading is given up
+        on (its lines are counted), so that no program waits on it to stop."""
+        if self.ending():
+            for output in self.outputs:
+                if output.stalled(now(), DRAIN_TIMEOUT):
+                    output.abandon()
+
+    def pace_reading(self) -> None:
+        """Read a child's pipe only while the output it goes to can take more."""
+        watched = self.selector.get_map()
+        for fd, source in self.sources.items():
+            wanted = not source.writer.output.full
+            if wanted and fd not in watched:
+                self.selector.register(fd, selectors.EVENT_READ, source)
+            elif not wanted and fd in watched:
+                self.selector.unregister(fd)
 
     def watch_room(self) -> None:
         """Watch the outputs that hold output for room in their descriptor."""
@@ -257,7 +302,15 @@ class Supervisor:
                 self.selector.unregister(output.watched)
 
     def next_timeout(self) -> float:
-        deadlines = [self.policy.next_deadline(), self.drain_until]
+        deadlines = [self.policy.next_deadline()]
+        if self.policy.finished() and self.sources:
+            deadlines.append(self.last_read + DRAIN_TIMEOUT)
+        if self.ending():  # when a stalled output is given up on
+            deadlines += [
+                output.blocked_since + DRAIN_TIMEOUT
+                for output in self.outputs
+                if output.waiting and output.blocked_since is not None
+            ]
         waits = [d - now() for d in deadlines if d is not None]
         return max(0.0, min([POLL_INTERVAL, *waits]))
 
@@ -291,7 +344,6 @@ class Supervisor:
             return
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        self.drain_until = None
         if self.watchdog is not None:
             budget = self.policy.processes[child.name].stop_timeout
             self.watchdog.started(child.pid, child.stop_signal, budget)
@@ -309,7 +361,7 @@ class Supervisor:
         if self.policy.finished():
             self.close_watchdog()
             kill_adopted()
-            self.drain_until = now() + DRAIN_TIMEOUT
+            self.last_read = now()
 
     def kill_all(self) -> None:
         """SIGKILL whatever is still running (after an error in the loop) and
@@ -331,28 +383,35 @@ class Supervisor:
         for stream in ("stdout", "stderr"):
             pipe = getattr(child.popen, stream)
             os.set_blocking(pipe.fileno(), False)
+            enlarge(pipe.fileno())
             writer = self.printer.writer(child.name, stream)
-            self.selector.register(pipe, selectors.EVENT_READ, writer)
+            self.sources[pipe.fileno()] = Source(pipe, writer)
+        # Registered for reading by pace_reading().
 
-    def read_output(self, key: selectors.SelectorKey, drain: bool = False) -> None:
+    def read_output(self, source: Source, drain: bool = False) -> None:
         """Print what a pipe holds; with ``drain``, everything until it is empty."""
-        writer: LineWriter = key.data
         while True:
             try:
-                data = os.read(key.fd, 65536)
+                data = os.read(source.fd, READ_SIZE)
             except BlockingIOError:
                 return
             except OSError:
                 data = b""
+            self.last_read = now()
             if not data:
                 break
-            writer.feed(data)
+            source.writer.feed(data)
             if not drain:
                 return
-        writer.close()
-        self.selector.unregister(key.fileobj)
+        self.close_source(source)
+
+    def close_source(self, source: Source) -> None:
+        source.writer.close()
+        del self.sources[source.fd]
+        if source.fd in self.selector.get_map():
+            self.selector.unregister(source.fd)
         with contextlib.suppress(OSError):
-            key.fileobj.close()  # type: ignore[union-attr]
+            source.pipe.close()
 
     def drain_output(self, child: Child) -> None:
         """Print what an exited child left in its pipes, before we speak of it."""
@@ -360,13 +419,23 @@ class Supervisor:
             return
         for pipe in (child.popen.stdout, child.popen.stderr):
             if pipe is not None and not pipe.closed:
-                self.read_output(self.selector.get_key(pipe), drain=True)
+                self.read_output(self.sources[pipe.fileno()], drain=True)
 
     def say(self, text: str) -> None:
         if self.printer is not None:
             self.printer.message(text)
         else:
-            self.outputs[0].write(f"prodserver: {text}\n".encode(errors="replace"))
+            line = f"{SYSTEM}: {text}\n".encode(errors="replace")
+            self.outputs[0].write(SYSTEM, line)
+
+
+class Source:
+    """One pipe of a child's, and the writer its lines go to."""
+
+    def __init__(self, pipe: IO[bytes], writer: LineWriter) -> None:
+        self.pipe = pipe
+        self.fd = pipe.fileno()
+        self.writer = writer
 
 
 def ignore_here(signum: int, frame: object) -> None:
@@ -443,4 +512,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Everything was written with os.write: nothing is left to flush, and the
+    # interpreter's teardown would only delay the exit a stop waits for.
+    os._exit(status)

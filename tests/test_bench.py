@@ -4,11 +4,12 @@ rewrites."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from bench import contenders, figures, report, stats, workspace
+from bench import contenders, figures, report, side_by_side, stats, workspace
 from django_prodserver import programs
 
 
@@ -142,3 +143,67 @@ def test_app_distributions_are_found_before_any_settings_are_generated(
     assert "django-q2" in found
     assert found & {"django-tasks", "django-tasks-db"}
     assert not found & {"django", "django-prodserver"}
+
+
+def test_flood_lines_are_counted_once_across_reads() -> None:
+    """A line end or a ``done`` split between two reads counts once."""
+    line = b"floodA 1 " + b"x" * 90 + b"\n"
+    data = line * 3 + b"floodA done\n" + line + b"floodB done\n"
+    read_end, write_end = os.pipe()
+    try:
+        for cut in range(0, len(data), 7):  # pieces that split every pattern
+            os.write(write_end, data[cut : cut + 7])
+        os.close(write_end)
+        elapsed, lines, size = side_by_side.count_lines(read_end)
+    finally:
+        os.close(read_end)
+    assert (lines, size) == (4, len(data))
+    assert elapsed >= 0
+
+
+def test_side_by_side_goals_and_table() -> None:
+    eight = {
+        "prodserver": [
+            {"round": 0, "ready": 1.1, "stop": 0.5, "rss_manager": 12 * stats.MiB}
+        ],
+        "bare": [{"round": 0, "ready": 1.0, "stop": 0.5}],
+        "honcho": [
+            {"round": 0, "ready": 1.2, "stop": 0.4, "rss_manager": 18 * stats.MiB}
+        ],
+        "supervisord": [{"round": 0, "error": "no"}],
+    }
+    flood = {
+        "prodserver": [{"round": 0, "time": 0.8, "lost": 0}],
+        "cat": [{"round": 0, "time": 1.0, "lost": 3}],
+        "honcho": [{"round": 0, "time": 40.0, "lost": 0}],
+    }
+    results = {
+        "side_by_side": {
+            "eight": eight,
+            "flood": flood,
+            "unavailable": {"supervisord": "not installed"},
+        }
+    }
+    goals = {goal.name: goal for goal in stats.side_by_side_goals(results)}
+    measured = [goal.measured for goal in goals.values()]
+    assert measured == pytest.approx([1.1, 1.1 / 1.2, 1.0, 12.0, 0.8, 0.0])
+    assert [goal.met for goal in goals.values()] == [True, True, True, True, True, True]
+    table = "\n".join(report.side_by_side_table(results, report.Notes(results)))
+    assert (
+        "| 8 gunicorns: RSS of the manager | 12.0 MiB | — | 18.0 MiB | n/a[^" in table
+    )
+    x = stats.TIMES
+    assert f"throughput ÷ `cat`'s | 1.25 {x} | 1.00 {x} | 0.03 {x} | n/a |" in table
+    assert "lost or cut, most in a round | 0 | 3 | 0 | n/a |" in table
+
+
+def test_managers_get_the_environment_the_programs_need() -> None:
+    env = {**contenders.base_env(), "DJANGO_SETTINGS_MODULE": "x", "A": "b c"}
+    command = contenders.Command(("gunicorn", "--bind=x"), env, "/srv")
+    assert side_by_side.with_env(command) == [
+        "env",
+        "DJANGO_SETTINGS_MODULE=x",
+        "A=b c",
+        "gunicorn",
+        "--bind=x",
+    ]

@@ -64,8 +64,9 @@ def test_child_knows_its_signals() -> None:
     assert child.environ == {"PYTHONPATH": "/srv/app", "EMPTY": ""}
 
 
-def test_child_starts_in_its_own_group_with_clean_signals() -> None:
-    """Even when the supervisor blocks its signals around the start."""
+def test_child_starts_in_its_own_session_with_clean_signals() -> None:
+    """Even when the supervisor blocks its signals around the start. Its own
+    session (and so process group) gives it its own autogroup CPU share."""
     handled = [signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD]
     child = Child(
         Plan("probe", "", ("cat", "/proc/self/status"), {}, os.getcwd()),
@@ -77,6 +78,7 @@ def test_child_starts_in_its_own_group_with_clean_signals() -> None:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     assert child.popen is not None
+    assert os.getsid(child.pid) == child.pid != os.getsid(0)  # a zombie has one too
     output, _ = child.popen.communicate(timeout=30)
     fields = dict(
         line.split(":\t", 1) for line in output.decode().splitlines() if ":\t" in line

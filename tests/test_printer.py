@@ -5,12 +5,22 @@ from __future__ import annotations
 import contextlib
 import os
 import pty
+import re
+import socket
 import tempfile
 from collections.abc import Iterator
 
 import pytest
 
-from django_prodserver.printer import MAX_LINE, LineWriter, Output, Printer
+from django_prodserver.printer import (
+    HIGH_WATER,
+    MAX_LINE,
+    PIPE_SIZE,
+    LineWriter,
+    Output,
+    Printer,
+    write_notices,
+)
 
 
 @contextlib.contextmanager
@@ -48,7 +58,7 @@ def written(read_end: int, output: Output) -> bytes:
 )
 def test_line_writer_prefixes_each_line(chunks: list[bytes], expected: bytes) -> None:
     with pipe() as (read_end, output):
-        writer = LineWriter(b"P ", output)
+        writer = LineWriter("p", b"P ", output)
         for chunk in chunks:
             writer.feed(chunk)
         writer.close()
@@ -57,7 +67,7 @@ def test_line_writer_prefixes_each_line(chunks: list[bytes], expected: bytes) ->
 
 def test_partial_line_waits_for_its_end() -> None:
     with pipe() as (read_end, output):
-        writer = LineWriter(b"P ", output)
+        writer = LineWriter("p", b"P ", output)
         writer.feed(b"no end yet")
         assert writer.pending == b"no end yet"
         writer.feed(b" ... now\n")
@@ -65,13 +75,27 @@ def test_partial_line_waits_for_its_end() -> None:
         assert written(read_end, output) == b"P no end yet ... now\n"
 
 
-def test_overlong_line_is_printed_in_pieces() -> None:
+def test_overlong_line_is_printed_in_pieces_of_max_line() -> None:
     with pipe() as (read_end, output):
-        writer = LineWriter(b"P ", output)
+        writer = LineWriter("p", b"P ", output)
         writer.feed(b"x" * (MAX_LINE + 1))
-        assert writer.pending == b""
+        assert writer.pending == b"x"
+        writer.feed(b"y" * (MAX_LINE + 1))
         writer.close()
-        assert written(read_end, output) == b"P " + b"x" * (MAX_LINE + 1) + b"\n"
+        assert written(read_end, output) == (
+            b"P " + b"x" * MAX_LINE + b"\n"
+            b"P " + b"x" + b"y" * (MAX_LINE - 1) + b"\n"
+            b"P " + b"yy\n"
+        )
+
+
+def test_long_line_that_ends_within_a_read_is_printed_whole() -> None:
+    with pipe() as (read_end, output):
+        writer = LineWriter("p", b"P ", output)
+        writer.feed(b"a\n" + b"x" * (4 * MAX_LINE) + b"\nb")
+        writer.close()
+        expected = b"P a\nP " + b"x" * (4 * MAX_LINE) + b"\nP b\n"
+        assert written(read_end, output) == expected
 
 
 def test_names_are_padded_to_the_longest() -> None:
@@ -115,9 +139,9 @@ def test_a_closed_output_is_dropped_without_error() -> None:
     os.close(read_end)
     output = Output(write_end, colour=False)
     try:
-        output.write(b"nobody reads this\n")
+        output.write("web", b"nobody reads this\n")
         assert not output.open
-        output.write(b"nor this\n")
+        output.write("web", b"nor this\n")
     finally:
         os.close(write_end)
 
@@ -131,35 +155,60 @@ def read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def test_output_nobody_reads_never_blocks_and_drops_what_does_not_fit() -> None:
+def test_output_nobody_reads_holds_everything_and_asks_to_wait() -> None:
     read_end, write_end = os.pipe()
     os.set_blocking(read_end, False)
     try:
-        output = Output(write_end, colour=False, limit=1000)
+        output = Output(write_end, colour=False)
         line = b"x" * 99 + b"\n"
-        for _ in range(2000):  # 200 KB: more than the pipe and the buffer hold
-            output.write(line)
+        count = 2 * HIGH_WATER // len(line) + 2 * PIPE_SIZE // len(line)
+        for _ in range(count):  # more than the pipe holds, and past the mark
+            output.write("web", line)
         assert output.waiting
-        assert 0 < len(output.pending) <= 1000 + len(line)
-        dropped = output.dropped
-        assert dropped > 0
+        assert output.full  # the supervisor stops reading the programs
         received = read_all(read_end)  # the reader reads again
         while output.waiting:
             output.flush()
             received += read_all(read_end)
+        assert not output.full
     finally:
         os.close(read_end)
         os.close(write_end)
-    lines = received.splitlines(keepends=True)
-    assert set(lines[:-1]) == {line}  # whole lines only, in order
-    assert len(lines) - 1 + dropped == 2000
-    assert (
-        lines[-1]
-        == (
-            f"prodserver: {dropped} lines of output dropped: "
-            "the output was not being read\n"
-        ).encode()
-    )
+    assert received == line * count  # nothing dropped, in order
+    assert output.notices() == []
+
+
+def test_abandoned_output_is_counted_per_process() -> None:
+    read_end, write_end = os.pipe()
+    try:
+        output = Output(write_end, colour=False)
+        for index in range(PIPE_SIZE // 10):  # fills the pipe and more
+            output.write("web", f"web {index:5}\n".encode())
+            output.write("worker", b"worker\n")
+        assert output.waiting
+        assert output.blocked_since is not None
+        assert output.stalled(output.blocked_since + 1.0, 1.0)
+        output.abandon()
+        output.write("web", b"web again\n", b"and again\n")
+        assert not output.waiting
+        received = os.read(read_end, 2 * PIPE_SIZE)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    web = received.count(b"web ")
+    worker = received.count(b"worker\n")
+    assert output.abandoned == {
+        "web": PIPE_SIZE // 10 - web + 2,
+        "worker": PIPE_SIZE // 10 - worker,
+    }
+    with pipe() as (err_read, err):
+        write_notices([output], err)
+        notices = written(err_read, err).decode().splitlines()
+    assert notices == [
+        f"prodserver: {output.abandoned[name]} lines of {name} not written: "
+        "output blocked"
+        for name in ("web", "worker")
+    ]
 
 
 def test_output_to_a_pipe_is_written_without_making_it_non_blocking() -> None:
@@ -167,7 +216,7 @@ def test_output_to_a_pipe_is_written_without_making_it_non_blocking() -> None:
     read_end, write_end = os.pipe()
     try:
         output = Output(write_end, colour=False)
-        output.write(b"hello\n")
+        output.write("web", b"hello\n")
         assert os.get_blocking(write_end)
         assert os.read(read_end, 100) == b"hello\n"
     finally:
@@ -175,21 +224,49 @@ def test_output_to_a_pipe_is_written_without_making_it_non_blocking() -> None:
         os.close(write_end)
 
 
-def test_messages_of_several_processes_say_who_dropped_output() -> None:
+def test_stdout_and_stderr_on_one_pipe_share_one_output() -> None:
+    """``2>&1``: both streams wait in one buffer, so that a line of one never
+    lands inside a line of the other, however the pipe takes them."""
     read_end, write_end = os.pipe()
     os.set_blocking(read_end, False)
     try:
-        printer = Printer(["web"], environ={}, stderr=write_end)
-        printer.stderr.limit = 100
-        for _ in range(5000):  # 120 KB
-            printer.message("web exited")
-        assert printer.stderr.dropped
+        printer = Printer(["web"], environ={}, stdout=write_end, stderr=write_end)
+        assert printer.outputs == (printer.stdout,)
+        assert printer.stderr is printer.stdout
+        out, err = printer.writer("web", "stdout"), printer.writer("web", "stderr")
+        for index in range(PIPE_SIZE // 50):  # more than the pipe takes at once
+            out.feed(f"out {index} ".encode().ljust(40, b"o") + b"\n")
+            err.feed(f"err {index} ".encode().ljust(40, b"e") + b"\n")
         received = read_all(read_end)
-        while printer.stderr.waiting:
-            printer.stderr.flush()
+        while printer.stdout.waiting:
+            printer.stdout.flush()
             received += read_all(read_end)
     finally:
         os.close(read_end)
         os.close(write_end)
-    assert received.splitlines()[-1].startswith(b"prodserver | ")
-    assert b"lines of output dropped" in received.splitlines()[-1]
+    lines = received.decode().splitlines()
+    assert len(lines) == 2 * (PIPE_SIZE // 50)
+    for line in lines:
+        assert re.fullmatch(r"web +\| (out \d+ o+|err \d+ e+)", line), line
+
+
+def test_output_to_a_socket_is_written_without_waiting() -> None:
+    """A socket (the systemd journal's stream) takes what it can at once."""
+    ours, theirs = socket.socketpair()
+    try:
+        output = Output(ours.fileno(), colour=False)
+        line = b"y" * 99 + b"\n"
+        count = 4 * PIPE_SIZE // len(line)
+        for _ in range(count):  # more than the socket's buffers hold
+            output.write("web", line[:50], line[50:])
+        assert output.waiting
+        received = b""
+        theirs.setblocking(False)
+        while output.waiting or len(received) < count * len(line):
+            with contextlib.suppress(BlockingIOError):
+                received += theirs.recv(1 << 20)
+            output.flush()
+    finally:
+        ours.close()
+        theirs.close()
+    assert received == line * count

@@ -9,13 +9,16 @@ start-up, to stay quick.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import pty
 import re
 import select
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,6 +29,7 @@ import psutil
 import pytest
 
 from django_prodserver.plan import Plan
+from django_prodserver.printer import MAX_LINE, PIPE_SIZE
 from django_prodserver.signals import FORWARDABLE
 from django_prodserver.supervisor import PAYLOAD_VARIABLE, Payload
 from tests.processes import (
@@ -520,6 +524,99 @@ def test_supervisor_without_a_payload_explains_itself() -> None:
     assert "manage.py prodserver" in result.stderr
 
 
+# -- output at any reader speed ---------------------------------------------------
+
+#: Numbered lines each flood writes in the tests that count them (100 bytes each).
+FLOOD_LINES = 100_000
+#: A numbered line of a flood, as printed: ``a          | a 17 xxx…``.
+FLOOD_LINE = re.compile(rb"(\w+) +\| (\w+) (\d+) x+")
+#: Its other lines: the end of the numbers, the stop, a long line or its pieces.
+OTHER_FLOOD_LINE = re.compile(rb"(\w+) +\| (\1 done|\1 stopping|(\1 long )?x+)")
+
+
+def test_flood_through_the_supervisor_loses_no_line(tmp_path: Path) -> None:
+    """Two processes write 10 MB each as fast as they can; the reader reads as
+    fast as it can."""
+    specs = [flood_spec(name, f"--lines={FLOOD_LINES}") for name in ("a", "b")]
+    with supervising_to_pipe(specs, tmp_path) as (launcher, reader):
+        received = reader.read_until(b"a done\n", b"b done\n")
+        launcher.signal(signal.SIGTERM)
+        received += reader.read_to_end()
+        assert launcher.wait() == 0
+    assert_every_line_once(received, {"a": FLOOD_LINES, "b": FLOOD_LINES})
+
+
+def test_slow_reader_slows_the_writers_and_loses_no_line(tmp_path: Path) -> None:
+    """The reader takes 1 MB/s for 5 s, then reads fast: the processes wait
+    for it (the supervisor does not hold their output in memory), and every
+    line arrives."""
+    count = 60_000  # 12 MB together: more than 5 s of reading and every buffer
+    specs = [flood_spec(name, f"--lines={count}") for name in ("a", "b")]
+    with supervising_to_pipe(specs, tmp_path) as (launcher, reader):
+        received = reader.read_slowly(rate=1_000_000, seconds=5)
+        assert b"a done\n" not in received or b"b done\n" not in received
+        supervisor = psutil.Process(launcher.pid)
+        assert supervisor.memory_info().rss < 64 * 2**20
+        received += reader.read_until(b"a done\n", b"b done\n")
+        launcher.signal(signal.SIGTERM)
+        received += reader.read_to_end()
+        assert launcher.wait() == 0
+    assert_every_line_once(received, {"a": count, "b": count})
+
+
+def test_stalled_reader_does_not_hold_up_a_stop(tmp_path: Path) -> None:
+    """Nobody reads the output any more: SIGTERM still stops both processes
+    within their budget, gracefully (what they write while they stop is read
+    and counted), and one line per process says how much of it was not
+    written."""
+    budget = 8
+    specs = [flood_spec(name, "--forever", stop_timeout=budget) for name in "ab"]
+    with supervising_to_pipe(specs, tmp_path) as (launcher, reader):
+        assert wait_until(lambda: len(launcher.started()) == 2, timeout=10)
+        # Both floods run (they handle SIGTERM), and the reader has stalled.
+        pids = launcher.started().values()
+        assert wait_until(lambda: all(catches(pid, signal.SIGTERM) for pid in pids))
+        assert wait_until(lambda: reader.waiting() >= PIPE_SIZE // 2, timeout=10)
+        launcher.signal(signal.SIGTERM)
+        start = time.monotonic()
+        status = launcher.wait(timeout=budget + 5)
+        elapsed = time.monotonic() - start
+        received = reader.read_to_end()
+    errors = launcher.text()
+    assert status == 0, errors  # each stopped of its own accord, nothing killed
+    assert elapsed < budget, errors
+    assert "did not stop within" not in errors
+    notices = re.findall(
+        r"^prodserver: [1-9]\d* lines of (\w+) not written: output blocked$",
+        errors,
+        re.MULTILINE,
+    )
+    assert notices, errors
+    for name in ("a", "b"):
+        # Once, for a process whose lines did not all get through.
+        stopping = re.search(rf"(?m)^{name} +\| {name} stopping$", received.decode())
+        assert notices.count(name) == (0 if stopping else 1), errors
+    complete = received[: received.rfind(b"\n") + 1]  # the last may be cut short
+    for found in numbered_lines(complete).values():  # one may have filled it
+        assert found == list(range(len(found)))
+
+
+def test_long_lines_are_passed_whole_or_in_max_line_pieces(tmp_path: Path) -> None:
+    size = 1 << 20  # 1 MiB, written in one go and then its newline
+    specs = [flood_spec(name, f"--long={size}", "--lines=10") for name in "ab"]
+    with supervising_to_pipe(specs, tmp_path) as (launcher, reader):
+        received = reader.read_until(b"a done\n", b"b done\n")
+        launcher.signal(signal.SIGTERM)
+        received += reader.read_to_end()
+        assert launcher.wait() == 0
+    assert_every_line_once(received, {"a": 10, "b": 10})
+    for name in ("a", "b"):
+        pieces = long_line(received, name)
+        assert b"".join(pieces) == f"{name} long ".encode().ljust(size - 1, b"x")
+        # Whole, or in MAX_LINE pieces (the last one shorter).
+        assert len(pieces) == 1 or {len(p) for p in pieces[:-1]} == {MAX_LINE}
+
+
 # -- helpers ----------------------------------------------------------------------
 
 
@@ -637,3 +734,137 @@ def terminal(argv: list[str]) -> Iterator[Terminal]:
         yield console
     finally:
         console.close()
+
+
+def flood_spec(name: str, *args: str, stop_timeout: float | None = None) -> Plan:
+    return Plan(
+        name=name,
+        backend="mysite.flood",
+        argv=(sys.executable, "-m", "mysite.flood", f"--name={name}", *args),
+        env={"PYTHONPATH": str(EXAMPLE_DIR)},
+        cwd=str(EXAMPLE_DIR),
+        stop_timeout=stop_timeout,
+    )
+
+
+class PipeReader:
+    """The reading end of the launcher's stdout, read at the test's pace."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def read(self, size: int, deadline: float) -> bytes:
+        """Up to ``size`` bytes; fails once ``deadline`` has passed."""
+        remaining = deadline - time.monotonic()
+        ready, _, _ = select.select([self.fd], [], [], max(remaining, 0))
+        assert ready, "the output stopped coming"
+        return os.read(self.fd, size)
+
+    def read_until(self, *needles: bytes, timeout: float = 30) -> bytes:
+        """Read as fast as possible until every needle has come."""
+        deadline = time.monotonic() + timeout
+        data = bytearray()
+        while not all(needle in data for needle in needles):
+            chunk = self.read(1 << 20, deadline)
+            assert chunk, f"the output ended before {needles}"
+            data += chunk
+        return bytes(data)
+
+    def read_slowly(self, rate: int, seconds: float) -> bytes:
+        """Read ``rate`` bytes a second for ``seconds``."""
+        start = time.monotonic()
+        data = bytearray()
+        while (now := time.monotonic()) < start + seconds:
+            due = int((now - start) * rate) - len(data)
+            if due > 0:
+                data += self.read(min(due, 1 << 16), now + 30)
+            time.sleep(0.01)
+        return bytes(data)
+
+    def read_to_end(self, timeout: float = 30) -> bytes:
+        deadline = time.monotonic() + timeout
+        data = bytearray()
+        while chunk := self.read(1 << 20, deadline):
+            data += chunk
+        return bytes(data)
+
+    def waiting(self) -> int:
+        """Bytes in the pipe, not read yet."""
+        found = fcntl.ioctl(self.fd, termios.FIONREAD, b"\0" * 4)
+        return int(struct.unpack("i", found)[0])
+
+
+@contextlib.contextmanager
+def supervising_to_pipe(
+    specs: list[Plan], tmp_path: Path
+) -> Iterator[tuple[Launched, PipeReader]]:
+    """The supervisor of ``specs`` (run directly), its stdout a pipe that the
+    test reads, its stderr a file (``launched.text()``)."""
+    read_end, write_end = os.pipe()
+    errors = tmp_path / "stderr.log"
+    try:
+        with payload_fd(specs) as (env, fds), errors.open("wb") as sink:
+            proc = subprocess.Popen(
+                supervisor_argv(),
+                cwd=EXAMPLE_DIR,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=write_end,
+                stderr=sink,
+                pass_fds=fds,
+                start_new_session=True,
+            )
+        os.close(write_end)
+        launched = Launched(proc, errors)
+        try:
+            yield launched, PipeReader(read_end)
+        finally:
+            launched.kill_all()
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(write_end)
+        os.close(read_end)
+
+
+def numbered_lines(output: bytes) -> dict[str, list[int]]:
+    """The numbers of each flood's lines, in the order they came; fails on a
+    line that is not one of a flood's."""
+    numbers: dict[str, list[int]] = {}
+    for line in output.splitlines():
+        match = FLOOD_LINE.fullmatch(line)
+        if match is None:
+            assert OTHER_FLOOD_LINE.fullmatch(line), line[:200]
+            continue
+        prefix, name, number = match.groups()
+        assert prefix == name, line[:200]
+        numbers.setdefault(name.decode(), []).append(int(number))
+    return numbers
+
+
+def assert_every_line_once(output: bytes, counts: dict[str, int]) -> None:
+    """Every numbered line of each flood came once, in order, whole."""
+    numbers = numbered_lines(output)
+    assert {name: len(found) for name, found in numbers.items()} == counts
+    for name, count in counts.items():
+        assert numbers[name] == list(range(count)), name
+
+
+def long_line(output: bytes, name: str) -> list[bytes]:
+    """The pieces in which the long line of flood ``name`` was printed."""
+    pieces = []
+    for line in output.splitlines():
+        prefix, _, text = line.partition(b" | ")
+        match = OTHER_FLOOD_LINE.fullmatch(line)
+        ours = prefix.strip() == name.encode() and match and match.group(2) == text
+        if ours and not text.endswith((b" done", b" stopping")):
+            pieces.append(text)
+    return pieces
+
+
+def catches(pid: int, sig: signal.Signals) -> bool:
+    """Whether process ``pid`` has a handler for ``sig`` (Linux)."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("SigCgt:"):
+                return bool(int(line.split()[1], 16) & (1 << (sig - 1)))
+    return False

@@ -2,7 +2,8 @@
 
 ``StatusProbe`` runs ``cat /proc/self/status``: the tests read from it which PID
 the program got and which signals it inherited as ignored. The ``SignalEcho``
-family runs :mod:`mysite.signal_echo` for the spawn-mode tests; ``ReleaseScript``
+family runs :mod:`mysite.signal_echo` for the spawn-mode tests, ``Flood``
+:mod:`mysite.flood` for the output benchmark; ``ReleaseScript``
 is a one-shot program.
 """
 
@@ -60,6 +61,15 @@ class SignalEcho(ProcessBackend):
 
     def build_argv(self, options: list[str]) -> list[str]:
         return [sys.executable, "-m", "mysite.signal_echo", *options]
+
+
+class Flood(ProcessBackend):
+    """``python -m mysite.flood``: numbered lines, fast (the output benchmark)."""
+
+    module = "mysite"
+
+    def build_argv(self, options: list[str]) -> list[str]:
+        return [sys.executable, "-m", "mysite.flood", *options]
 
 
 class SignalEchoStoppedByInt(SignalEcho):
