@@ -496,15 +496,7 @@ def test_supervisor_imports_no_django() -> None:
 def test_supervisor_with_a_bad_payload_variable_explains_itself(
     value: str, words: str
 ) -> None:
-    env = example_env(**{PAYLOAD_VARIABLE: value})
-    result = subprocess.run(
-        supervisor_argv(),
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = run_supervisor(example_env(**{PAYLOAD_VARIABLE: value}))
     assert result.returncode == 2
     assert words in result.stderr
     assert "Traceback" not in result.stderr
@@ -512,14 +504,7 @@ def test_supervisor_with_a_bad_payload_variable_explains_itself(
 
 def test_supervisor_without_a_payload_explains_itself() -> None:
     env = {k: v for k, v in os.environ.items() if k != PAYLOAD_VARIABLE}
-    result = subprocess.run(
-        supervisor_argv(),
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = run_supervisor(env)
     assert result.returncode == 2
     assert "manage.py prodserver" in result.stderr
 
@@ -618,6 +603,14 @@ def test_long_lines_are_passed_whole_or_in_max_line_pieces(tmp_path: Path) -> No
 
 
 # -- helpers ----------------------------------------------------------------------
+
+
+def run_supervisor(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The supervisor started on its own, as the command starts it, with ``env``."""
+    return subprocess.run(
+        supervisor_argv(), env=env, capture_output=True, text=True, check=False,
+        timeout=60,
+    )  # fmt: skip
 
 
 def echo_spec(name: str, *args: str) -> Plan:
