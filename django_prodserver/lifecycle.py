@@ -99,10 +99,15 @@ def run_once(plan: Plan, say: Say) -> None:
     """Run a one-shot program to completion; a stop request reaches it as its
     stop signal. Raises :class:`ConfigurationError` if it fails."""
     say(f"{plan.name}: {shlex.join(redact_argv(plan.argv))}")
-    child = subprocess.Popen(
-        list(plan.argv), env={**os.environ, **plan.env}, cwd=plan.cwd or None
-    )
+    # A stop request while the child starts is held until it has a name here:
+    # raised inside Popen, it would leave the child running, unsignalled.
+    with held_stop_requests() as held:
+        child = subprocess.Popen(
+            list(plan.argv), env={**os.environ, **plan.env}, cwd=plan.cwd or None
+        )
     try:
+        if held:
+            raise Stopped(held[0])
         returncode = child.wait()
     except Stopped:
         child.send_signal(getattr(signal, plan.stop_signal, signal.SIGTERM))
@@ -133,6 +138,9 @@ def stop_requests() -> Iterator[None]:
 
     def stop(signum: int, frame: FrameType | None) -> None:
         signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        if _held is not None:
+            _held.append(signum)
+            return
         raise Stopped(signum)
 
     previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
@@ -141,6 +149,22 @@ def stop_requests() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+#: Stop requests that came while a child was being started (None: raise them).
+_held: list[int] | None = None
+
+
+@contextmanager
+def held_stop_requests() -> Iterator[list[int]]:
+    """Keep the stop requests that come inside the block, instead of raising
+    them there: the caller raises them once it can act on them."""
+    global _held
+    _held = []
+    try:
+        yield _held
+    finally:
+        _held = None
 
 
 def run_before_programs(selected: Sequence[Selected], say: Say) -> None:

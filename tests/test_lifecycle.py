@@ -7,6 +7,8 @@ import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +19,8 @@ import pytest
 from django.core.management import CommandError
 from django.test import override_settings
 
+from django_prodserver import lifecycle
+from django_prodserver.plan import Plan
 from tests.commands import run
 from tests.processes import (
     HOST,
@@ -424,3 +428,35 @@ print(sorted(m for m in sys.modules if m.startswith("django_prodserver")))
     assert "django_prodserver.cli" in loaded
     for module in ("lifecycle", "lifecycle_checks", "steps", "targets", "waiting"):
         assert f"'django_prodserver.{module}'" not in loaded
+
+
+def test_a_stop_while_the_release_starts_still_reaches_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SIGTERM that comes while the one-shot program is being started (inside
+    Popen) is held until the launcher knows the child, which then gets it."""
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def popen_then_stop(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        child = real_popen(*args, **kwargs)
+        started.append(child)
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives before Popen returns
+        return child
+
+    monkeypatch.setattr(lifecycle.subprocess, "Popen", popen_then_stop)
+    plan = Plan("release", "x.Release", [sys.executable, "-c", SLEEPER], {}, "")
+    try:
+        with pytest.raises(lifecycle.Stopped), lifecycle.stop_requests():
+            lifecycle.run_once(plan, lambda line: None)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, lifecycle.STOP_SIGNALS)
+        for child in started:
+            child.kill()
+            child.wait(timeout=10)
+    [child] = started
+    assert child.returncode == -signal.SIGTERM
+
+
+#: A program that sleeps until it is stopped.
+SLEEPER = "import time; time.sleep(60)"
