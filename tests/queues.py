@@ -93,6 +93,17 @@ def second_sigterm(
     """Two SIGTERMs while a long task runs, the second once the worker has taken
     the first in hand (two at once would be handled as one): the exit status,
     and when the task finished (None: abandoned)."""
+    status, finished, _ = second_sigterm_output(queue, tmp_path, db, redis_url)
+    assert status is not None, "still running after the second SIGTERM"
+    return status, finished
+
+
+def second_sigterm_output(
+    queue: Queue, tmp_path: Path, db: Path, redis_url: str
+) -> tuple[int | None, str | None, str]:
+    """What :func:`second_sigterm` sees, and the worker's output; the status is
+    None if the worker still ran a minute after the second SIGTERM (it is
+    killed then)."""
     queue.enqueue(db, redis_url, "long", 30)
     with queue.launch(tmp_path, db, redis_url) as worker:
         wait_for_start(worker, db, "long")
@@ -101,7 +112,9 @@ def second_sigterm(
         time.sleep(queue.debounce)  # the program's own time rule, not a wait
         assert worker.proc.poll() is None, worker.text()  # the task still runs
         worker.signal(signal.SIGTERM)
-        status = worker.wait(timeout=60)
-        assert wait_until(lambda: not worker.alive(), timeout=10), worker.alive()
+        exited = wait_until(lambda: worker.proc.poll() is not None, timeout=60)
+        status = worker.proc.returncode if exited else None
+        if exited:
+            assert wait_until(lambda: not worker.alive(), timeout=10), worker.alive()
     [(_, _, finished)] = records(db, "long")
-    return status, finished
+    return status, finished, worker.text()

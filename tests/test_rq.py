@@ -3,6 +3,7 @@ real workers on a private redis-server."""
 
 from __future__ import annotations
 
+import re
 import signal
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from tests.processes import backend_argv, records
 from tests.queues import (
     Queue,
     check_sigterm_lets_the_running_task_finish,
-    second_sigterm,
+    second_sigterm_output,
     wait_for_start,
 )
 
@@ -226,9 +227,33 @@ def test_sigterm_lets_the_running_job_finish(
 def test_second_sigterm_is_a_cold_shutdown(
     tmp_path: Path, example_db: Path, redis_url: str
 ) -> None:
-    """The second SIGTERM kills the work horse: the job is lost, exit status 0."""
-    status, finished = second_sigterm(QUEUE, tmp_path, example_db, redis_url)
-    assert (status, finished) == (0, None)
+    """The second SIGTERM kills the work horse: the job is lost, exit status 0.
+
+    Now and then rqworker does not exit after its cold shutdown: it hangs in
+    its own teardown, right after it unsubscribed from its pub/sub channel (a
+    known RQ problem, ``Worker.unsubscribe``). The job is lost all the same, and
+    a container's stop ends the worker with SIGKILL (docs/backends/rq.md)."""
+    status, finished, output = second_sigterm_output(
+        QUEUE, tmp_path, example_db, redis_url
+    )
+    assert finished is None, output
+    assert "cold shut down" in output
+    assert "killed horse pid" in output
+    if status is None:  # RQ's teardown hang, and nothing else
+        assert (
+            output.rstrip()
+            .splitlines()[-1]
+            .endswith(f"unsubscribing from channel rq:pubsub:{worker_name(output)}")
+        ), output
+    else:
+        assert status == 0, output
+
+
+def worker_name(output: str) -> str:
+    """The RQ worker's name, from its first log line."""
+    match = re.search(r"Worker (\w+): started with PID", output)
+    assert match, output
+    return match[1]
 
 
 # -- the installed django-rq -----------------------------------------------------
