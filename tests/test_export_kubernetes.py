@@ -4,6 +4,7 @@ the example project needs."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,16 @@ WORKERS = "--settings=mysite.settings_workers"
 
 
 def exported(*args: str) -> list[dict[str, Any]]:
+    """The objects of ``--export=kubernetes ARGS`` (fresh ones on each call)."""
+    return yaml_documents(export_text(*args))
+
+
+@functools.cache
+def export_text(*args: str) -> str:
+    """``manage.py prodserver --export=kubernetes ARGS``, run once per ``ARGS``."""
     result = manage("prodserver", "--export=kubernetes", *args)
     assert result.returncode == 0, result.stderr
-    return yaml_documents(result.stdout)
+    return result.stdout
 
 
 def by_kind(objects: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
