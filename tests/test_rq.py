@@ -3,7 +3,6 @@ real workers on a private redis-server."""
 
 from __future__ import annotations
 
-import re
 import signal
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from tests.queues import (
     Queue,
     check_sigterm_lets_the_running_task_finish,
     second_sigterm_output,
+    stopped,
     wait_for_start,
 )
 
@@ -33,6 +33,7 @@ QUEUE = Queue(
     # rqworker takes a second SIGTERM within a second of the first for the same
     # request, and ignores it.
     debounce=1.2,
+    teardown_wait="unsubscribing from channel",
 )
 
 
@@ -206,7 +207,7 @@ def test_worker_runs_a_job_of_its_second_queue(
         wait_for_start(worker, example_db, "quick")
         assert "*** Listening on default, low..." in worker.text()
         worker.signal(signal.SIGTERM)
-        assert worker.wait() == 0, worker.text()
+        assert stopped(worker, QUEUE, timeout=30) in (0, None), worker.text()
     [(runner, pid, finished)] = records(example_db, "quick")
     assert (runner, finished is not None) == ("rq", True)
     assert pid != worker.pid  # the work horse
@@ -227,33 +228,15 @@ def test_sigterm_lets_the_running_job_finish(
 def test_second_sigterm_is_a_cold_shutdown(
     tmp_path: Path, example_db: Path, redis_url: str
 ) -> None:
-    """The second SIGTERM kills the work horse: the job is lost, exit status 0.
-
-    Now and then rqworker does not exit after its cold shutdown: it hangs in
-    its own teardown, right after it unsubscribed from its pub/sub channel (a
-    known RQ problem, ``Worker.unsubscribe``). The job is lost all the same, and
-    a container's stop ends the worker with SIGKILL (docs/backends/rq.md)."""
+    """The second SIGTERM kills the work horse: the job is lost, exit status 0
+    (or RQ's occasional wait in its teardown: tests/queues.py ``stopped``)."""
     status, finished, output = second_sigterm_output(
         QUEUE, tmp_path, example_db, redis_url
     )
     assert finished is None, output
     assert "cold shut down" in output
     assert "killed horse pid" in output
-    if status is None:  # RQ's teardown hang, and nothing else
-        assert (
-            output.rstrip()
-            .splitlines()[-1]
-            .endswith(f"unsubscribing from channel rq:pubsub:{worker_name(output)}")
-        ), output
-    else:
-        assert status == 0, output
-
-
-def worker_name(output: str) -> str:
-    """The RQ worker's name, from its first log line."""
-    match = re.search(r"Worker (\w+): started with PID", output)
-    assert match, output
-    return match[1]
+    assert status in (0, None), output
 
 
 # -- the installed django-rq -----------------------------------------------------
