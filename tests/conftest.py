@@ -131,6 +131,18 @@ def other_dir(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _database_features_known(django_db_blocker: Any) -> None:
+    """Django's model checks ask the database whether it supports JSONField
+    (a query, whose answer the connection keeps): ask once, here, so that a
+    test that runs ``check`` needs no database of its own, whichever test ran
+    before it (on Django 6 with django-tasks-db, the first one would)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        assert isinstance(connection.features.supports_json_field, bool)
+
+
 @pytest.fixture(autouse=True)
 def _launcher_environ_is_os_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command run in the test process (``call_command``) takes the test's

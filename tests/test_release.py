@@ -44,8 +44,6 @@ def test_one_shot_entries_come_first_in_a_dry_run() -> None:
     assert names == ["release", "script", "web"]
 
 
-# ``check`` reads the database's features (JSONField support on SQLite).
-@pytest.mark.django_db
 def test_a_release_runs_its_steps_in_the_command_and_returns(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -64,8 +64,6 @@ def config(*steps: tuple[str, ...]) -> ProcessConfig:
     return ProcessConfig("web", "backend.Path", before=steps)
 
 
-# ``check`` reads the database's features (JSONField support on SQLite).
-@pytest.mark.django_db
 def test_steps_run_in_order_in_this_process(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
