@@ -246,16 +246,23 @@ def wait_until(predicate: object, timeout: float = 20, interval: float = 0.1) ->
 class InFlight:
     """A slow GET running in a thread: ``with InFlight(url) as r: <stop the server>``.
 
-    Entering waits until the view has received the request (it creates a file
-    that the test named in the URL: ``?arrived=TOKEN``); leaving waits for the
-    answer and keeps it in ``status`` and ``body`` (``status`` is None if it
+    Entering waits until the view has received the request: it tells so for the
+    token in the URL (``?arrived=TOKEN``), by default with a file that the test
+    sees, else as ``arrived`` finds (a container's log, say). Leaving waits for
+    the answer and keeps it in ``status`` and ``body`` (``status`` is None if it
     failed).
     """
 
-    def __init__(self, url: str, timeout: float = 30) -> None:
-        token = uuid.uuid4().hex
-        self.url = f"{url}{'&' if '?' in url else '?'}arrived={token}"
-        self.marker = Path(tempfile.gettempdir(), f"prodserver-arrived-{token}")
+    def __init__(
+        self,
+        url: str,
+        timeout: float = 30,
+        arrived: Callable[[str], bool] | None = None,
+    ) -> None:
+        self.token = uuid.uuid4().hex
+        self.url = f"{url}{'&' if '?' in url else '?'}arrived={self.token}"
+        self.marker = Path(tempfile.gettempdir(), f"prodserver-arrived-{self.token}")
+        self.arrived = arrived or (lambda token: self.marker.exists())
         self.timeout = timeout
         self.status: int | None = None
         self.body: object = None
@@ -271,12 +278,12 @@ class InFlight:
     def __enter__(self) -> InFlight:
         self.thread.start()
         arrived = wait_until(
-            lambda: self.marker.exists() or not self.thread.is_alive(),
+            lambda: self.arrived(self.token) or not self.thread.is_alive(),
             timeout=self.timeout,
             interval=0.02,
         )
         assert arrived, f"{self.url} did not reach the view in {self.timeout} s"
-        assert self.marker.exists(), f"{self.url} failed: {self.status} {self.error}"
+        assert self.arrived(self.token), f"{self.url}: {self.status} {self.error}"
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -82,7 +82,11 @@ def test_a_request_in_flight_at_docker_stop_completes(
     app_image: str, containers: list[Container]
 ) -> None:
     container, base = started(containers, app_image)
-    with InFlight(f"{base}/engine/slow/?seconds=3") as request:
+
+    def arrived(token: str) -> bool:
+        return f"arrived {token}" in container.logs()
+
+    with InFlight(f"{base}/engine/slow/?seconds=3", arrived=arrived) as request:
         docker("stop", container.id, timeout=30)
     assert request.status == 200, (request.error, container.logs())
     assert container.state()["ExitCode"] == 0, container.logs()

@@ -33,6 +33,9 @@ def index(request: HttpRequest) -> JsonResponse:
 def slow(request: HttpRequest) -> JsonResponse:
     """Answers after ``?seconds=`` (a request in flight for the stop tests)."""
     seconds = min(float(request.GET.get("seconds", "2")), 30.0)
+    token = request.GET.get("arrived", "")
+    if token.isalnum():  # the test waits for this line in the container's log
+        print(f"arrived {token}", flush=True)
     time.sleep(seconds)
     return JsonResponse({**identity(), "slept": seconds})
 
