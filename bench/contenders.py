@@ -26,7 +26,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django_prodserver import programs
+from django_prodserver.backends import programs
 from tests.processes import EXAMPLE_DIR, HOST, MANAGE_PY, example_env, free_port
 
 from . import workspace
@@ -39,10 +39,10 @@ CONTENDERS = ("ours", "script", "bare", "published")
 #: What the console script cannot do without: the settings and prodserver's own
 #: code, imported, nothing run (a lower bound, for the report).
 SETTINGS_ONLY = (
-    "import os; from django_prodserver.project_settings import settings; "
+    "import os; from django_prodserver.config.project_settings import settings; "
     "settings.read_module(os.environ['DJANGO_SETTINGS_MODULE']); "
     "settings.PRODUCTION_PROCESSES; "
-    "import django_prodserver.main, django_prodserver.backends.gunicorn"
+    "import django_prodserver.command.console, django_prodserver.backends.gunicorn"
 )
 WORKERS = 2
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psutil
 
-from django_prodserver.watchdog import NAME as WATCHDOG_NAME
+from django_prodserver.launch.watchdog import NAME as WATCHDOG_NAME
 from tests.processes import InFlight, Launched, launch, wait_for_http
 
 from .contenders import Command

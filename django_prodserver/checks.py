@@ -20,7 +20,7 @@ def check_production_processes(
     # Imported here, not at the top: this module is loaded by every process of
     # the project (each server worker too) when the app is ready, and only
     # `check` and the prodserver command need the validation code.
-    from .entry import SETTING
+    from .config.entry import SETTING
 
     if not hasattr(settings, SETTING):
         return []
@@ -30,10 +30,10 @@ def check_production_processes(
 def check_processes(processes: object) -> list[CheckMessage]:
     """The checks of every entry, and whether each well-formed entry resolves
     (a backend whose code fails to build its command is reported here too)."""
-    from .environment import LaunchContext
+    from .config.environment import LaunchContext
     from .exceptions import ConfigurationError
-    from .resolver import resolve
-    from .validation import check_entries, read_setting
+    from .launch.resolver import resolve
+    from .validation.entries import check_entries, read_setting
 
     setting, problems = read_setting(processes)
     if problems:

@@ -10,8 +10,8 @@ from django.core.checks import CheckMessage
 from django.core.management import call_command
 from django.test import override_settings
 
-from django_prodserver.environment import LaunchContext
-from django_prodserver.validation import check_entry
+from django_prodserver.config.environment import LaunchContext
+from django_prodserver.validation.entries import check_entry
 
 
 def run(*args: str, **options: object) -> tuple[str, str]:

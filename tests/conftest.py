@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from django_prodserver import environment
+from django_prodserver.config import environment
 from tests import profiles
 from tests.processes import (
     EXAMPLE_DIR,

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.core.management import get_commands, load_command_class
 
-from django_prodserver.options import OptionRules
+from django_prodserver.config.options import OptionRules
 
 #: What every argparse parser and Django command has, and no ARGS key sets.
 GENERIC = frozenset({"help", "version"})

@@ -33,7 +33,7 @@ import psutil
 import pytest
 
 from django_prodserver.backends.base import ProcessBackend, ProcessConfig
-from django_prodserver.watchdog import NAME as WATCHDOG_NAME
+from django_prodserver.launch.watchdog import NAME as WATCHDOG_NAME
 
 EXAMPLE_DIR = Path(__file__).resolve().parent / "example"
 MANAGE_PY = EXAMPLE_DIR / "manage.py"
@@ -427,7 +427,7 @@ def prodserver(*args: str) -> list[str]:
 
 def console_script() -> str:
     """The ``prodserver`` console script installed with the running Python."""
-    from django_prodserver.programs import find_script
+    from django_prodserver.backends.programs import find_script
 
     path = find_script("prodserver")
     assert path, "the prodserver console script is not installed (pip install -e .)"

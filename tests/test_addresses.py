@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from django_prodserver.addresses import (
+from django_prodserver.config.addresses import (
     Address,
     addresses_overlap,
     parse_bind,

@@ -16,5 +16,5 @@ def test_app_registers_its_check_without_loading_the_validation_code() -> None:
     assert done.returncode == 0, done.stderr
     modules, registered = done.stdout.splitlines()[-2:]
     assert "check_production_processes" in registered
-    assert "django_prodserver.validation" not in modules
+    assert "django_prodserver.validation.entries" not in modules
     assert "django_prodserver.backends.base" not in modules

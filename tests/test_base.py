@@ -7,13 +7,13 @@ from collections.abc import Mapping
 
 import pytest
 
-from django_prodserver.addresses import Address
 from django_prodserver.backends.base import (
     ManagementCommandBackend,
     ProcessConfig,
     WebServerBackend,
 )
-from django_prodserver.options import OptionRules
+from django_prodserver.config.addresses import Address
+from django_prodserver.config.options import OptionRules
 
 
 class HostPortServer(WebServerBackend):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench import contenders, figures, report, side_by_side, stats, workspace
-from django_prodserver import programs
+from django_prodserver.backends import programs
 
 
 def test_published_args_give_the_same_long_options() -> None:

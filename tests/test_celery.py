@@ -19,8 +19,8 @@ from django.test import override_settings
 from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.celery import CeleryBeat, CeleryFlower, CeleryWorker
 from django_prodserver.checks import check_processes
-from django_prodserver.environment import LaunchContext
-from django_prodserver.resolver import resolve
+from django_prodserver.config.environment import LaunchContext
+from django_prodserver.launch.resolver import resolve
 from tests.commands import argv_of, plans_of, run
 from tests.parsers import click_options
 from tests.processes import (

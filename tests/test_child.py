@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from django_prodserver.child import Child, launcher_status
-from django_prodserver.plan import Plan
+from django_prodserver.launch.child import Child, launcher_status
+from django_prodserver.launch.plan import Plan
 from django_prodserver.signals import FORWARDABLE
 from tests.test_plan import plan as spec
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from django_prodserver.environment import original_environ
+from django_prodserver.config.environment import original_environ
 from tests.processes import (
     EXAMPLE_DIR,
     example_env,
@@ -41,7 +41,7 @@ def test_original_environ_is_the_one_the_process_started_with() -> None:
     code = (
         "import os; os.environ['KEPT'] = 'changed'; del os.environ['GONE']; "
         "os.environ['TZ'] = 'Asia/Tokyo'; "
-        "from django_prodserver.environment import original_environ; "
+        "from django_prodserver.config.environment import original_environ; "
         "e = original_environ(); print(e['KEPT'], e['GONE'], e.get('TZ'))"
     )
     env = {**example_env(KEPT="as started", GONE="still here")}

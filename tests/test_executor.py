@@ -14,10 +14,10 @@ import psutil
 import pytest
 
 import django_prodserver
-from django_prodserver import executor
-from django_prodserver.executor import supervisor_command, supervisor_pythonpath
-from django_prodserver.plan import Plan
-from django_prodserver.supervisor import PAYLOAD_VARIABLE, Payload
+from django_prodserver.launch import executor
+from django_prodserver.launch.executor import supervisor_command, supervisor_pythonpath
+from django_prodserver.launch.plan import Plan
+from django_prodserver.launch.supervisor import PAYLOAD_VARIABLE, Payload
 from tests.processes import (
     HOST,
     WebServer,
@@ -78,7 +78,7 @@ def test_supervisor_command_carries_the_plans() -> None:
         [plan("web"), plan("worker")], stop_timeout=3.5, environ=launcher
     )
     assert argv[0] == sys.executable
-    assert argv[-4:] == ["-m", "django_prodserver.supervisor", "web", "worker"]
+    assert argv[-4:] == ["-m", "django_prodserver.launch.supervisor", "web", "worker"]
     assert PAYLOAD_VARIABLE not in env  # set with the descriptor, at the exec
     fd = payload.to_descriptor()
     received = Payload.from_descriptor(fd)
@@ -108,7 +108,7 @@ def test_supervisor_finds_this_package_from_anywhere() -> None:
         assert env["PYTHONPATH"].split(os.pathsep)[0] == root
     assert "PYTHONPATH" not in payload.environ  # the children's is the launcher's
     result = subprocess.run(
-        [sys.executable, "-c", "import django_prodserver.supervisor"],
+        [sys.executable, "-c", "import django_prodserver.launch.supervisor"],
         cwd="/",
         env={**env, "PYTHONNOUSERSITE": "1"},
         check=False,
@@ -207,7 +207,7 @@ def test_as_pid_1_the_orphans_of_the_app_are_reaped(
             assert isinstance(body, dict)
             assert body["ppid"] == 1  # a worker of the server, which is PID 1
         else:
-            assert "django_prodserver.supervisor" in init.cmdline()
+            assert "django_prodserver.launch.supervisor" in init.cmdline()
         # Each orphan lives 0.2 s; then it is reaped, or stays a zombie.
         assert wait_until(lambda: not orphans_left(unshare.pid), timeout=10)
         init.send_signal(signal.SIGTERM)

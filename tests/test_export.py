@@ -606,10 +606,10 @@ def test_seconds_are_written_as_plain_numbers(value: float, text: str) -> None:
 def test_the_processs_own_stop_budget_unless_stop_timeout_overrides() -> None:
     from django.conf import settings
 
-    from django_prodserver.environment import LaunchContext
+    from django_prodserver.config.environment import LaunchContext
     from django_prodserver.export.processes import exported_process
-    from django_prodserver.resolver import resolve
-    from django_prodserver.validation import check_entries
+    from django_prodserver.launch.resolver import resolve
+    from django_prodserver.validation.entries import check_entries
 
     context = LaunchContext.current()
     processes = settings.PRODUCTION_PROCESSES

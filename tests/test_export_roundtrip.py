@@ -37,14 +37,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from django_prodserver import check_ids
+from django_prodserver.backends.probes import CommandProbe, HttpProbe
 from django_prodserver.exceptions import ConfigurationError
 from django_prodserver.export import FORMATS, render
 from django_prodserver.export.deployment import Deployment, Process, normal_path
 from django_prodserver.export.values import LINE_BREAKS
-from django_prodserver.plan import Plan
-from django_prodserver.probes import CommandProbe, HttpProbe
+from django_prodserver.launch.plan import Plan
 from django_prodserver.text import brief
-from django_prodserver.validation import check_name
+from django_prodserver.validation.entries import check_name
 from tests.exports import (
     SYSTEMD_ANALYZE,
     compose_expanded,

@@ -11,7 +11,6 @@ from pathlib import Path
 import psutil
 import pytest
 
-from django_prodserver.addresses import Address
 from django_prodserver.backends.base import STOP_MARGIN, ProcessConfig
 from django_prodserver.backends.gunicorn import (
     FLAGS,
@@ -19,6 +18,7 @@ from django_prodserver.backends.gunicorn import (
     SHORT,
     GunicornServer,
 )
+from django_prodserver.config.addresses import Address
 from tests.parsers import accepted, long_names
 from tests.processes import (
     EXAMPLE_DIR,

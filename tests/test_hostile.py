@@ -27,9 +27,11 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from django_prodserver import check_ids, executor, main
+from django_prodserver import check_ids
 from django_prodserver.backends import ProcessBackend, WebServerBackend, WorkerBackend
-from django_prodserver.probes import CommandProbe, HttpProbe
+from django_prodserver.backends.probes import CommandProbe, HttpProbe
+from django_prodserver.command import console
+from django_prodserver.launch import executor
 from tests.processes import (
     EXAMPLE_DIR,
     case_settings_env,
@@ -706,7 +708,7 @@ def run_main(argv: Sequence[str], processes: Mapping[str, object]) -> Outcome:
         contextlib.redirect_stderr(err),
     ):
         try:
-            code = main.main(list(argv))
+            code = console.main(list(argv))
         except SystemExit as exc:  # argparse's usage errors
             code = exc.code if isinstance(exc.code, int) else 1
     return Outcome(code, out.getvalue(), err.getvalue())

@@ -76,26 +76,26 @@ def reachable(name: str) -> set[str]:
 
 
 def test_the_source_is_read() -> None:
-    assert "django_prodserver.validation" in modules()
+    assert "django_prodserver.validation.entries" in modules()
     assert "django_prodserver.backends.base" in internal_imports(
-        "django_prodserver.validation"
+        "django_prodserver.validation.entries"
     )
 
 
 def test_checks_come_before_plans() -> None:
-    found = reachable("django_prodserver.validation")
-    assert "django_prodserver.resolver" not in found
-    assert "django_prodserver.plan" not in found
+    found = reachable("django_prodserver.validation.entries")
+    assert "django_prodserver.launch.resolver" not in found
+    assert "django_prodserver.launch.plan" not in found
 
 
 @pytest.mark.parametrize(
     "name",
     [
-        "django_prodserver.supervisor",
-        "django_prodserver.child",
-        "django_prodserver.printer",
-        "django_prodserver.policy",
-        "django_prodserver.plan",
+        "django_prodserver.launch.supervisor",
+        "django_prodserver.launch.child",
+        "django_prodserver.launch.printer",
+        "django_prodserver.launch.policy",
+        "django_prodserver.launch.plan",
     ],
 )
 def test_the_supervisor_side_imports_no_django(name: str) -> None:
@@ -112,3 +112,37 @@ def test_the_supervisor_side_imports_no_django(name: str) -> None:
 def test_no_import_cycle() -> None:
     cycles = [name for name in modules() if name in reachable(name)]
     assert not cycles
+
+
+#: The stages, each a subpackage, in the order the data flows through them: a
+#: module may import its own stage, the ones before it and the shared modules
+#: at the top of the package, never a later stage.
+STAGES = ("config", "backends", "before", "validation", "launch", "export", "command")
+#: Top-level modules every stage may use; they import no stage themselves.
+SHARED = ("check_ids", "conf", "exceptions", "redaction", "signals", "text")
+
+
+def stage_of(name: str) -> str | None:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in STAGES else None
+
+
+def test_the_top_level_is_a_few_shared_modules() -> None:
+    top = {name.split(".")[1] for name in modules() if name.count(".") == 1}
+    wiring = {"__main__", "apps", "checks", "management", "waitress_serve"}
+    assert top == {*STAGES, *SHARED, *wiring}
+
+
+@pytest.mark.parametrize("name", sorted(modules()))
+def test_no_stage_imports_a_later_one(name: str) -> None:
+    stage = stage_of(name)
+    top = name.split(".")[1] if name.count(".") else None
+    if stage is None and top not in SHARED:
+        return  # the app's wiring (apps, checks, management) may use any stage
+    limit = STAGES.index(stage) if stage else -1
+    later = {
+        imported
+        for imported in internal_imports(name)
+        if (other := stage_of(imported)) and STAGES.index(other) > limit
+    }
+    assert not later

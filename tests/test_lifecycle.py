@@ -19,8 +19,8 @@ import pytest
 from django.core.management import CommandError
 from django.test import override_settings
 
-from django_prodserver import lifecycle
-from django_prodserver.plan import Plan
+from django_prodserver.launch import lifecycle
+from django_prodserver.launch.plan import Plan
 from tests.commands import run
 from tests.processes import (
     HOST,
@@ -418,15 +418,21 @@ def test_list_shows_what_runs_first() -> None:
 def test_a_launch_without_these_keys_loads_none_of_their_code() -> None:
     code = """
 import sys
-from django_prodserver import cli
+from django_prodserver.command import cli
 cli.select(cli.Request(names=["web"]), cli.Console(print, print))
 print(sorted(m for m in sys.modules if m.startswith("django_prodserver")))
 """
     result = manage("shell", "-c", code)
     assert result.returncode == 0, result.stderr
     loaded = result.stdout
-    assert "django_prodserver.cli" in loaded
-    for module in ("lifecycle", "lifecycle_checks", "steps", "targets", "waiting"):
+    assert "django_prodserver.command.cli" in loaded
+    for module in (
+        "launch.lifecycle",
+        "before.checks",
+        "before.steps",
+        "before.targets",
+        "before.waiting",
+    ):
         assert f"'django_prodserver.{module}'" not in loaded
 
 

@@ -10,9 +10,9 @@ from django.test import override_settings
 
 from django_prodserver import check_ids
 from django_prodserver.checks import check_processes
-from django_prodserver.entry import DEFAULT_WAIT_TIMEOUT, ProcessConfig
-from django_prodserver.environment import LaunchContext
-from django_prodserver.validation import check_entry
+from django_prodserver.config.entry import DEFAULT_WAIT_TIMEOUT, ProcessConfig
+from django_prodserver.config.environment import LaunchContext
+from django_prodserver.validation.entries import check_entry
 from tests.commands import entry_messages, run
 
 GUNICORN = "django_prodserver.backends.gunicorn.GunicornServer"

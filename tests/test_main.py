@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from django_prodserver import main
+from django_prodserver.command import console
 from django_prodserver.management.commands.prodserver import Command
 from tests.processes import (
     EXAMPLE_DIR,
@@ -85,7 +85,7 @@ def outcome(done: subprocess.CompletedProcess[str]) -> tuple[int, str, str]:
 
 
 def test_the_options_are_the_management_commands() -> None:
-    ours = main.build_parser()
+    ours = console.build_parser()
     django = Command().create_parser("manage.py", "prodserver")
 
     def options(parser: object) -> set[str]:
@@ -395,7 +395,7 @@ def test_the_program_gets_the_management_commands_environment(
 #: loaded by the end (after an exec it would say nothing: dry runs only).
 REGISTRY_PROBE = """
 import sys
-from django_prodserver.main import main
+from django_prodserver.command.console import main
 status = main(sys.argv[1:])
 from django.apps import apps
 sys.stderr.write(f"registry loaded: {apps.ready}\\n")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from django_prodserver.options import (
+from django_prodserver.config.options import (
     ArgsError,
     OptionRules,
     build_options,
@@ -16,7 +16,7 @@ from django_prodserver.options import (
     option_value,
     translate,
 )
-from django_prodserver.plan import Plan
+from django_prodserver.launch.plan import Plan
 
 RULES = OptionRules(
     flags=frozenset({"preload", "reload"}),

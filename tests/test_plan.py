@@ -7,7 +7,7 @@ import shlex
 
 import pytest
 
-from django_prodserver.plan import Plan
+from django_prodserver.launch.plan import Plan
 
 
 def plan(**overrides: object) -> Plan:

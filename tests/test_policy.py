@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from django_prodserver.policy import (
+from django_prodserver.launch.policy import (
     MAX_RESTART_DELAY,
     Action,
     Kill,

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from django_prodserver.printer import (
+from django_prodserver.launch.printer import (
     HIGH_WATER,
     MAX_LINE,
     PIPE_SIZE,

@@ -13,7 +13,7 @@ from django.test import override_settings
 
 from django_prodserver.backends.base import allowed_host
 from django_prodserver.backends.celery import node_name
-from django_prodserver.probes import (
+from django_prodserver.backends.probes import (
     CommandProbe,
     HttpProbe,
     check_command,

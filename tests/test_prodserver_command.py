@@ -252,7 +252,7 @@ def test_dry_run_importtime_shows_no_gunicorn() -> None:
         for line in result.stderr.splitlines()
         if line.startswith("import time:")
     ]
-    assert "django_prodserver.cli" in imported  # the profile covers the command
+    assert "django_prodserver.command.cli" in imported  # the profile covers the command
     # Only `--export` needs a renderer (the package names the formats).
     assert not [n for n in imported if n.startswith("django_prodserver.export.")]
     assert not [name for name in imported if name.split(".")[0] == "gunicorn"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from django_prodserver import programs
-from django_prodserver.programs import is_installed
+from django_prodserver.backends import programs
+from django_prodserver.backends.programs import is_installed
 from tests.processes import python_output
 
 
@@ -30,7 +30,7 @@ def test_is_installed(name: str, expected: bool) -> None:
 
 def test_a_dotted_name_does_not_import_its_package() -> None:
     code = (
-        "import sys; from django_prodserver.programs import is_installed; "
+        "import sys; from django_prodserver.backends.programs import is_installed; "
         "assert is_installed('django_q.management.commands.qcluster'); "
         "print(sorted(m for m in sys.modules if m.startswith('django_q')))"
     )
@@ -49,7 +49,7 @@ def test_module_file_reads_where_a_module_is() -> None:
 
 def test_module_file_does_not_import_its_package() -> None:
     code = (
-        "import sys; from django_prodserver.programs import module_file; "
+        "import sys; from django_prodserver.backends.programs import module_file; "
         "print(module_file('django_q.management.commands.qcluster')); "
         "print(module_file('django_q.management')); "
         "print(sorted(m for m in sys.modules if m.startswith('django_q')))"

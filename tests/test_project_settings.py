@@ -16,8 +16,8 @@ import pytest
 from django.conf import Settings
 from django.core.exceptions import ImproperlyConfigured
 
-from django_prodserver import project_settings
-from django_prodserver.project_settings import (
+from django_prodserver.config import project_settings
+from django_prodserver.config.project_settings import (
     ModuleSettings,
     ProjectSettings,
     upper_names,
@@ -123,7 +123,7 @@ def test_djangos_settings_win_once_they_are_in_use(settings_dir: Path) -> None:
 
 READ_WITHOUT_DJANGO_CONF = """
 import sys
-from django_prodserver.project_settings import ProjectSettings
+from django_prodserver.config.project_settings import ProjectSettings
 reader = ProjectSettings()
 reader.read_module("mysite.settings")
 print(reader.WSGI_APPLICATION, sorted(reader.PRODUCTION_PROCESSES))
@@ -132,7 +132,7 @@ print("django.conf" in sys.modules)
 
 DRY_RUN_WITHOUT_DJANGO_CONF = """
 import sys
-from django_prodserver.main import main
+from django_prodserver.command.console import main
 status = main(["--all", "--dry-run"])
 sys.stderr.write(f"django.conf imported: {'django.conf' in sys.modules}\\n")
 sys.exit(status)

@@ -10,7 +10,7 @@ import pytest
 from django.apps import AppConfig
 from django.core.exceptions import AppRegistryNotReady
 
-from django_prodserver import registry
+from django_prodserver.config import registry
 
 
 class RenamedConfig(AppConfig):

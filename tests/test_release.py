@@ -8,9 +8,9 @@ import pytest
 from django.test import override_settings
 
 from django_prodserver.backends.release import Release
-from django_prodserver.entry import ProcessConfig
-from django_prodserver.environment import LaunchContext
-from django_prodserver.resolver import resolve
+from django_prodserver.config.entry import ProcessConfig
+from django_prodserver.config.environment import LaunchContext
+from django_prodserver.launch.resolver import resolve
 from tests.commands import json_plans, run
 
 RELEASE = "django_prodserver.backends.release.Release"

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from django_prodserver.environment import LaunchContext
-from django_prodserver.plan import Plan
-from django_prodserver.resolver import resolve
-from django_prodserver.validation import check_entry
+from django_prodserver.config.environment import LaunchContext
+from django_prodserver.launch.plan import Plan
+from django_prodserver.launch.resolver import resolve
+from django_prodserver.validation.entries import check_entry
 
 BACKENDS = "django_prodserver.backends"
 GUNICORN = f"{BACKENDS}.gunicorn.GunicornServer"

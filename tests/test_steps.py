@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from django_prodserver.entry import ProcessConfig
+from django_prodserver.before.steps import describe, run_steps, split_step
+from django_prodserver.config.entry import ProcessConfig
 from django_prodserver.exceptions import ConfigurationError
-from django_prodserver.steps import describe, run_steps, split_step
 
 
 @pytest.mark.parametrize(

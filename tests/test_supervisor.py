@@ -28,10 +28,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from django_prodserver.plan import Plan
-from django_prodserver.printer import MAX_LINE, PIPE_SIZE
+from django_prodserver.launch.plan import Plan
+from django_prodserver.launch.printer import MAX_LINE, PIPE_SIZE
+from django_prodserver.launch.supervisor import PAYLOAD_VARIABLE, Payload
 from django_prodserver.signals import FORWARDABLE
-from django_prodserver.supervisor import PAYLOAD_VARIABLE, Payload
 from tests.processes import (
     EXAMPLE_DIR,
     HOST,
@@ -479,7 +479,7 @@ def test_death_by_signal_gives_128_plus_n(tmp_path: Path, sig: signal.Signals) -
 
 def test_supervisor_imports_no_django() -> None:
     code = (
-        "import sys, django_prodserver.supervisor; "
+        "import sys, django_prodserver.launch.supervisor; "
         "print(sorted({m.split('.')[0] for m in sys.modules} "
         "& {'django', 'psutil', 'typing', 'dataclasses'}))"
     )
@@ -625,7 +625,7 @@ def echo_spec(name: str, *args: str) -> Plan:
 
 
 def supervisor_argv() -> list[str]:
-    return [sys.executable, "-m", "django_prodserver.supervisor"]
+    return [sys.executable, "-m", "django_prodserver.launch.supervisor"]
 
 
 @contextlib.contextmanager

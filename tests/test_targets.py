@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.celery import CeleryWorker
-from django_prodserver.targets import Endpoint, TargetError, endpoints, redacted
+from django_prodserver.before.targets import Endpoint, TargetError, endpoints, redacted
 
 WORKER = "django_prodserver.backends.celery.CeleryWorker"
 # The targets read DATABASES; no test here opens a connection.

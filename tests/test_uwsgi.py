@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from django_prodserver import programs
+from django_prodserver.backends import programs
 from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.uwsgi import (
     APP_OPTIONS,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from django_prodserver.targets import Endpoint
-from django_prodserver.waiting import (
+from django_prodserver.before.targets import Endpoint
+from django_prodserver.before.waiting import (
     REPORT_EVERY,
     NotUp,
     TimedOut,

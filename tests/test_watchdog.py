@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from django_prodserver.watchdog import NAME, NONE, Program, finish, take
+from django_prodserver.launch.watchdog import NAME, NONE, Program, finish, take
 from tests.processes import (
     HOST,
     InFlight,

@@ -5,10 +5,10 @@ What a backend author needs is importable from here::
     from django_prodserver.backends import OptionRules, WebServerBackend
 """
 
-from ..addresses import Address
-from ..entry import ProcessConfig
+from ..config.addresses import Address
+from ..config.entry import ProcessConfig
+from ..config.options import ArgValue, OptionRules
 from ..exceptions import ConfigurationError
-from ..options import ArgValue, OptionRules
 from .base import (
     ManagementCommandBackend,
     ProcessBackend,

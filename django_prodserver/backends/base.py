@@ -25,11 +25,11 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .. import check_ids, messages, programs
-from ..addresses import Address, parse_bind, parse_port
-from ..entry import UNSET, ProcessConfig
-from ..exceptions import ConfigurationError
-from ..options import (
+from .. import check_ids
+from ..config import messages
+from ..config.addresses import Address, parse_bind, parse_port
+from ..config.entry import UNSET, ProcessConfig
+from ..config.options import (
     ArgsError,
     ArgValue,
     OptionGroup,
@@ -43,10 +43,12 @@ from ..options import (
     translate_all,
     word_groups,
 )
-from ..probes import DEFAULT_PATH, HttpProbe, Probe, connect_host
-from ..project_settings import settings
+from ..config.project_settings import settings
+from ..exceptions import ConfigurationError
 from ..signals import FORWARDABLE
 from ..text import did_you_mean
+from . import programs
+from .probes import DEFAULT_PATH, HttpProbe, Probe, connect_host
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
@@ -103,7 +105,7 @@ class ProcessBackend:
         to ``program``).
     ``option_rules``
         Its flags, aliases, known and positional options, an
-        :class:`~django_prodserver.options.OptionRules`.
+        :class:`~django_prodserver.config.options.OptionRules`.
     ``stop_signal``
         The signal that stops it gracefully; SIGTERM sent to prodserver becomes this.
     ``accepted_signals``
@@ -191,10 +193,10 @@ class ProcessBackend:
         the arguments after ``--``; None, the default, when there is no check
         better than the process being alive.
 
-        Web servers return an :class:`~django_prodserver.probes.HttpProbe` of
-        where they listen (``http_path`` is the path to ask for); a worker may
-        return a :class:`~django_prodserver.probes.CommandProbe`, a command that
-        asks it (run with the process's environment, never imported here).
+        Web servers return an :class:`~django_prodserver.backends.probes.HttpProbe`
+        of where they listen (``http_path`` is the path to ask for); a worker may
+        return a :class:`~django_prodserver.backends.probes.CommandProbe`, a command
+        that asks it (run with the process's environment, never imported here).
         """
         return None
 
@@ -585,7 +587,7 @@ class ManagementCommandBackend(WorkerBackend):
         """``prodserver.E011`` unless the Django ``app`` that provides the
         command (``what``, for the message) is in ``INSTALLED_APPS`` (read
         without loading the app registry, where the setting tells)."""
-        from ..registry import app_installed
+        from ..config.registry import app_installed
 
         if app_installed(app):
             return []

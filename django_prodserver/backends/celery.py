@@ -28,18 +28,18 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.module_loading import import_string
 
-from .. import check_ids, programs
-from ..addresses import Address
-from ..entry import SETTING
-from ..options import (
+from .. import check_ids
+from ..config.addresses import Address
+from ..config.entry import SETTING
+from ..config.options import (
     FALSE_WORDS,
     TRUE_WORDS,
     ArgValue,
     OptionRules,
     options_in_argv,
 )
-from ..probes import DEFAULT_PATH, PROBE_TIMEOUT, CommandProbe, Probe
-from ..project_settings import settings
+from ..config.project_settings import settings
+from . import programs
 from .base import (
     WebServerBackend,
     WorkerBackend,
@@ -47,6 +47,7 @@ from .base import (
     dotted_to_target,
     seconds_value,
 )
+from .probes import DEFAULT_PATH, PROBE_TIMEOUT, CommandProbe, Probe
 
 #: The worker pools that end a task at its hard time limit, stopping or not (the
 #: solo and threads pools let it run on); ``processes`` is prefork's alias.

@@ -17,8 +17,8 @@ import ast
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from ..programs import module_file
-from ..project_settings import settings
+from ..config.project_settings import settings
+from .programs import module_file
 
 #: The namespace of Celery's Django guide.
 DEFAULT_NAMESPACE = "CELERY"

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..options import OptionRules
+from ..config.options import OptionRules
 from .base import WebServerBackend
 
 # From daphne 4.2's argparse definitions (``daphne --help``). Two options are

@@ -23,10 +23,17 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .. import check_ids, programs
+from .. import check_ids
+from ..config.options import (
+    ArgValue,
+    OptionRules,
+    join_options,
+    positive_int,
+    translate,
+)
+from ..config.registry import app_installed
 from ..exceptions import ConfigurationError
-from ..options import ArgValue, OptionRules, join_options, positive_int, translate
-from ..registry import app_installed
+from . import programs
 from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,

@@ -27,8 +27,8 @@ from collections.abc import Mapping
 
 from django.core.checks import CheckMessage
 
-from ..options import OptionRules
-from ..project_settings import settings
+from ..config.options import OptionRules
+from ..config.project_settings import settings
 from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import check_ids
-from ..options import ArgValue, OptionRules
+from ..config.options import ArgValue, OptionRules
 from .base import WebServerBackend, after_graceful_window
 
 if TYPE_CHECKING:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from typing import ClassVar
 
-from .. import programs
-from ..options import ArgValue, OptionRules
+from ..config.options import ArgValue, OptionRules
 from ..signals import FORWARDABLE
+from . import programs
 from .base import WebServerBackend, after_graceful_window, seconds_value
 
 FLAGS = frozenset(

@@ -26,8 +26,8 @@ from collections.abc import Mapping
 from django.core.checks import CheckMessage
 
 from .. import check_ids
-from ..options import ArgValue, OptionRules
-from ..project_settings import settings
+from ..config.options import ArgValue, OptionRules
+from ..config.project_settings import settings
 from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,

@@ -32,7 +32,7 @@ from typing import ClassVar
 from django.core.checks import CheckMessage
 
 from .. import check_ids
-from ..options import OptionRules, positive_int
+from ..config.options import OptionRules, positive_int
 from .base import WebServerBackend, after_graceful_window, seconds_value
 
 #: How long hypercorn lets requests finish at a stop, unless it is told.

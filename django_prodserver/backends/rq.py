@@ -27,8 +27,8 @@ from typing import Any
 from django.core.checks import CheckMessage
 
 from .. import check_ids
-from ..options import ArgValue, OptionRules
-from ..project_settings import settings
+from ..config.options import ArgValue, OptionRules
+from ..config.project_settings import settings
 from .base import (
     DJANGO_COMMAND_FLAGS,
     DJANGO_COMMAND_OPTIONS,

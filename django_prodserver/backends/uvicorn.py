@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..options import ArgValue, OptionRules
+from ..config.options import ArgValue, OptionRules
 from .base import WebServerBackend, after_graceful_window, seconds_value
 
 # From uvicorn's click definitions (``uvicorn --help``).

@@ -49,10 +49,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from .. import programs
-from ..addresses import Address, parse_host_port
-from ..options import ArgValue, OptionRules, options_in_argv
-from . import uwsgi_options
+from ..config.addresses import Address, parse_host_port
+from ..config.options import ArgValue, OptionRules, options_in_argv
+from . import programs, uwsgi_options
 from .base import WebServerBackend, after_graceful_window, as_list, seconds_value
 
 #: What makes SIGTERM (signal 15) a graceful stop instead of a brutal reload.

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .. import programs
-from ..addresses import Address
-from ..options import OptionRules
+from ..config.addresses import Address
+from ..config.options import OptionRules
+from . import programs
 from .base import WebServerBackend, after_graceful_window
 
 # From waitress 3's getopt definitions (``Adjustments.parse_args``): every

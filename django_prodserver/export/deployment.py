@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Context, Decimal
 
 from ..backends.base import DEFAULT_STOP_TIMEOUT
-from ..environment import find_manage_py, project_roots, settings_module
+from ..backends.probes import DEFAULT_PATH, Probe
+from ..backends.programs import python
+from ..config.environment import find_manage_py, project_roots, settings_module
 from ..exceptions import ConfigurationError
-from ..probes import DEFAULT_PATH, Probe
-from ..programs import python
 
 #: The longest stop budget an export writes: a year. Process managers read
 #: their time spans into fixed-size numbers; a larger value is a mistake.

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..probes import CommandProbe, HttpProbe
+from ..backends.probes import CommandProbe, HttpProbe
 from ..text import brief
 from .deployment import Deployment, Process, whole_seconds
 from .values import (

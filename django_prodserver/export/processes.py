@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from ..addresses import normal_host, parse_port
 from ..backends.base import DEFAULT_STOP_TIMEOUT, ProcessBackend, WebServerBackend
-from ..failures import backend_probe
-from ..options import options_in_argv
-from ..plan import Plan
-from ..project_settings import settings
+from ..backends.failures import backend_probe
+from ..config.addresses import normal_host, parse_port
+from ..config.options import options_in_argv
+from ..config.project_settings import settings
+from ..launch.plan import Plan
 from .deployment import Process
 
 #: Hosts that are this machine.

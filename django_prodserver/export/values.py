@@ -11,7 +11,7 @@ import math
 from typing import NoReturn
 
 from .. import check_ids
-from ..entry import SETTING
+from ..config.entry import SETTING
 from ..exceptions import ConfigurationError
 from ..text import brief
 from .deployment import MAX_STOP_BUDGET, Process

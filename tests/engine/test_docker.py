@@ -133,7 +133,7 @@ def test_web_and_worker_in_one_container_reap_orphans_and_finish_a_task_at_stop(
         containers, app_image, "prodserver", "release", "web", "worker", options=options
     )
     init = container.processes()[0]
-    assert "django_prodserver.supervisor" in " ".join(init.cmdline())
+    assert "django_prodserver.launch.supervisor" in " ".join(init.cmdline())
     for _ in range(4):
         status, body = get(f"{base}/engine/orphans/?count=5")
         assert status == 200, body

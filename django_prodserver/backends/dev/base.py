@@ -23,10 +23,11 @@ from typing import ClassVar
 from django.apps import apps
 from django.core.checks import CheckMessage
 
-from ... import check_ids, programs
-from ...addresses import Address, parse_host_port, parse_port
-from ...options import TRUE_WORDS, ArgValue, OptionRules
+from ... import check_ids
+from ...config.addresses import Address, parse_host_port, parse_port
+from ...config.options import TRUE_WORDS, ArgValue, OptionRules
 from ...text import did_you_mean
+from .. import programs
 from ..base import DJANGO_COMMAND_FLAGS, DJANGO_COMMAND_OPTIONS, WebServerBackend
 
 #: The flags of Django's ``runserver`` (``-6`` is ``ipv6``).

@@ -17,7 +17,7 @@ from django.apps import apps
 from django.core.checks import CheckMessage
 
 from ... import check_ids
-from ...project_settings import settings
+from ...config.project_settings import settings
 from .base import RunserverBackend, provider_of, runserver_rules
 
 FLAGS = frozenset({"noasgi"})

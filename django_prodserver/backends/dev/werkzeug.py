@@ -11,7 +11,7 @@ it by the signal.
 
 from __future__ import annotations
 
-from ... import programs
+from .. import programs
 from .base import RunserverBackend, runserver_rules
 
 # From django-extensions 4.1 (``manage.py runserver_plus --help``); it has no

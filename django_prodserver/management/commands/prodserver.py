@@ -9,7 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import __version__, cli
+from ... import __version__
+from ...command import cli
 from ...exceptions import ConfigurationError
 
 

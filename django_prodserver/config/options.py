@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import check_ids
-from .exceptions import ConfigurationError
-from .text import brief, is_command_text
+from .. import check_ids
+from ..exceptions import ConfigurationError
+from ..text import brief, is_command_text
 
 Scalar = str | int | float | bool | None
 ArgValue = Scalar | Sequence[str | int | float]

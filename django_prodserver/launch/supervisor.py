@@ -1,4 +1,4 @@
-"""Spawn mode: ``python -m django_prodserver.supervisor`` runs and watches children.
+"""Spawn mode: ``python -m django_prodserver.launch.supervisor`` runs the children.
 
 The ``prodserver`` command resolves its plans in the Django process, then execs
 this module (keeping its PID, so that Docker's or systemd's signals reach it)
@@ -10,10 +10,10 @@ One loop, one thread. Signals are turned into bytes on a wakeup pipe
 (:func:`signal.set_wakeup_fd`, one byte per delivery, so none is counted twice
 or dropped), which wakes the same ``select`` that reads the children's output.
 After every wake-up, exited children are reaped. What to do about each event is
-decided by :class:`~django_prodserver.policy.Policy`; this module carries it out.
+decided by :class:`~django_prodserver.launch.policy.Policy`; this module carries it out.
 
 The children's output is read only while the supervisor's own output can take
-it (see :mod:`~django_prodserver.printer`): a slow reader slows the programs
+it (see :mod:`~django_prodserver.launch.printer`): a slow reader slows the programs
 down, as a plain pipe would, and no line is lost. Once a stop is under way (or
 everything has exited), an output whose reader has taken nothing for
 :data:`DRAIN_TIMEOUT` is given up on, so that a stalled reader never holds up a
@@ -31,6 +31,7 @@ import subprocess
 import time
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 
+from ..signals import FORWARDABLE, resolve
 from .child import PRCTL, Child, become_subreaper, has_children, reap
 from .plan import Plan
 from .policy import Action, Kill, Policy, Process, Say, Send, Start
@@ -43,7 +44,6 @@ from .printer import (
     write_all,
     write_notices,
 )
-from .signals import FORWARDABLE, resolve
 from .watchdog import Watchdog
 
 TYPE_CHECKING = False

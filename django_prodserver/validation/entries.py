@@ -22,17 +22,18 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import AppRegistryNotReady
 from django.utils.module_loading import import_string
 
-from . import check_ids
-from .addresses import Address, addresses_overlap, bad_port
-from .backends.base import (
+from .. import check_ids
+from ..backends.base import (
     APP_HINT,
     ProcessBackend,
     WebServerBackend,
     as_list,
     is_abstract,
 )
-from .backends.deprecated import replacement
-from .entry import (
+from ..backends.deprecated import replacement
+from ..backends.failures import backend_errors
+from ..config.addresses import Address, addresses_overlap, bad_port
+from ..config.entry import (
     ENTRY_KEYS,
     EXAMPLE_BACKEND,
     LIFECYCLE_KEYS,
@@ -41,13 +42,12 @@ from .entry import (
     ProcessConfig,
     Unset,
 )
-from .environment import LaunchContext
-from .exceptions import ConfigurationError
-from .failures import backend_errors
-from .messages import are_messages, error, warning
-from .options import group_values, word_groups
-from .policy import RESTART_POLICIES
-from .text import (
+from ..config.environment import LaunchContext
+from ..config.messages import are_messages, error, warning
+from ..config.options import group_values, word_groups
+from ..config.stopping import RESTART_POLICIES
+from ..exceptions import ConfigurationError
+from ..text import (
     MAX_SECONDS,
     brief,
     closest,
@@ -602,7 +602,7 @@ def check_entry(
     entry.messages += check_args_type(label, args)
     lifecycle: dict[str, Any] = {}
     if raw.keys() & LIFECYCLE_KEYS:  # their checks load only when needed
-        from .lifecycle_checks import check_lifecycle
+        from ..before.checks import check_lifecycle
 
         lifecycle, problems = check_lifecycle(label, raw, deep)
         entry.messages += problems
@@ -628,7 +628,7 @@ def check_entry(
         entry.messages += check_args(backend)
         entry.messages += check_ports(backend)
         if backend.config.wait_for:
-            from .lifecycle_checks import check_wait_targets
+            from ..before.checks import check_wait_targets
 
             entry.messages += check_wait_targets(backend)
     entry.messages += check_env(label, env)

@@ -4,7 +4,7 @@ Exec mode: the program replaces the launcher, keeping its PID. It becomes the
 process that Docker, systemd or a Procfile runner started, so it receives their
 signals itself and its exit status is theirs.
 
-Spawn mode: the launcher execs :mod:`django_prodserver.supervisor` (again
+Spawn mode: the launcher execs :mod:`django_prodserver.launch.supervisor` (again
 keeping its PID), a small process without Django, which starts the programs as
 children and forwards signals to them.
 """
@@ -17,8 +17,8 @@ import site
 import sys
 from collections.abc import Mapping, Sequence
 
+from ..backends.programs import python
 from .plan import Plan
-from .programs import python
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -75,7 +75,8 @@ def exec_plan(plan: Plan, environ: Mapping[str, str]) -> None:
 
 def package_root() -> str:
     """The directory that holds the ``django_prodserver`` package."""
-    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    launch = os.path.dirname(os.path.abspath(__file__))
+    return os.path.dirname(os.path.dirname(launch))
 
 
 def supervisor_pythonpath(original: str | None) -> str | None:
@@ -118,7 +119,7 @@ def supervisor_command(
     # -P (Python 3.11+): no working directory on sys.path, where a project's
     # json.py or signal.py would shadow the standard library.
     safe_path = ["-P"] if sys.version_info >= (3, 11) else []
-    argv = [python(), *safe_path, "-m", "django_prodserver.supervisor"]
+    argv = [python(), *safe_path, "-m", "django_prodserver.launch.supervisor"]
     # The process names make the supervisor recognisable in `ps`.
     argv += [plan.name for plan in plans]
     return argv, env, Payload(plans, stop_timeout, environ, colour)

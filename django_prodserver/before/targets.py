@@ -3,7 +3,7 @@
 A target is a word (``"database"``, ``"database:ALIAS"``, ``"broker"``,
 ``"cache"``, ``"cache:ALIAS"``) read from the settings and the entry's backend,
 or a URL. Nothing here touches the network or imports the program's packages:
-the settings say where each service listens, :mod:`~django_prodserver.waiting`
+the settings say where each service listens, :mod:`~django_prodserver.before.waiting`
 knocks.
 """
 
@@ -14,14 +14,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
-from .addresses import bad_port
-from .failures import backend_errors
-from .project_settings import settings
-from .redaction import redact_text
-from .text import brief, did_you_mean
+from ..backends.failures import backend_errors
+from ..config.addresses import bad_port
+from ..config.project_settings import settings
+from ..redaction import redact_text
+from ..text import brief, did_you_mean
 
 if TYPE_CHECKING:
-    from .backends.base import ProcessBackend
+    from ..backends.base import ProcessBackend
 
 #: The words ``WAIT_FOR`` takes besides URLs (``database`` and ``cache`` also
 #: take ``:ALIAS``).

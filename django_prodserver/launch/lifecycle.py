@@ -25,15 +25,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
 
-from . import check_ids
-from .backends.base import ProcessBackend
-from .exceptions import ConfigurationError
+from .. import check_ids
+from ..backends.base import ProcessBackend
+from ..before.steps import describe as describe_step
+from ..before.steps import run_steps
+from ..before.targets import Endpoint, TargetError, endpoints
+from ..before.waiting import TimedOut, Waiter
+from ..exceptions import ConfigurationError
+from ..redaction import redact_argv, redact_text
 from .plan import Plan
-from .redaction import redact_argv, redact_text
-from .steps import describe as describe_step
-from .steps import run_steps
-from .targets import Endpoint, TargetError, endpoints
-from .waiting import TimedOut, Waiter
 
 Say = Callable[[str], None]
 #: A selected entry: its backend, and the plans of its program (none for a

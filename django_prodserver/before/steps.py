@@ -15,9 +15,9 @@ import shlex
 import sys
 from collections.abc import Callable, Sequence
 
-from .entry import ProcessConfig
-from .exceptions import ConfigurationError
-from .text import brief
+from ..config.entry import ProcessConfig
+from ..exceptions import ConfigurationError
+from ..text import brief
 
 #: First words that start a shell command line rather than name a management
 #: command (``python manage.py migrate``, written out of habit).
@@ -55,7 +55,7 @@ def describe(words: Sequence[str]) -> str:
 
 def shown(words: Sequence[str]) -> str:
     """A step's words as one line that may be printed (secrets masked)."""
-    from .redaction import redact_argv
+    from ..redaction import redact_argv
 
     return shlex.join(redact_argv(words))
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import check_ids
-from .exceptions import ConfigurationError
-from .messages import error
+from .. import check_ids
+from ..config.messages import error
+from ..exceptions import ConfigurationError
+from ..text import MAX_SECONDS, brief, did_you_mean, is_seconds
 from .steps import LAUNCHERS, PYTHON, split_step
-from .text import MAX_SECONDS, brief, did_you_mean, is_seconds
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
 
-    from .backends.base import ProcessBackend
+    from ..backends.base import ProcessBackend
 
 BEFORE_HINT = (
     'Write management command lines: "BEFORE": ["migrate --noinput", '

@@ -1,10 +1,10 @@
 """The prodserver command line: its options, and what it does with them.
 
 ``manage.py prodserver`` and the ``prodserver`` console script
-(:mod:`~django_prodserver.main`) parse these options and call :func:`run`. The
-path is one way: read the setting, select the processes, check them
-(:mod:`~django_prodserver.validation`), resolve them into plans
-(:mod:`~django_prodserver.resolver`), then print, export, exec or supervise.
+(:mod:`~django_prodserver.command.console`) parse these options and call
+:func:`run`. The path is one way: read the setting, select the processes, check them
+(:mod:`~django_prodserver.validation.entries`), resolve them into plans
+(:mod:`~django_prodserver.launch.resolver`), then print, export, exec or supervise.
 Every problem on the way is a :class:`ConfigurationError`; the management
 command turns it into ``CommandError`` at its edge, the console script into the
 same line on standard error.
@@ -25,18 +25,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from . import check_ids, registry
-from .backends.base import ProcessBackend
-from .entry import EXAMPLE_BACKEND, SETTING
-from .environment import LaunchContext
-from .exceptions import ConfigurationError
-from .export import FORMATS as EXPORT_FORMATS
-from .messages import shown
-from .plan import Plan
-from .project_settings import settings
-from .resolver import resolve
-from .text import MAX_SECONDS, brief, control_character, cut, did_you_mean
-from .validation import (
+from .. import check_ids
+from ..backends.base import ProcessBackend
+from ..config import registry
+from ..config.entry import EXAMPLE_BACKEND, SETTING
+from ..config.environment import LaunchContext
+from ..config.messages import shown
+from ..config.project_settings import settings
+from ..exceptions import ConfigurationError
+from ..export import FORMATS as EXPORT_FORMATS
+from ..launch.plan import Plan
+from ..launch.resolver import resolve
+from ..text import MAX_SECONDS, brief, control_character, cut, did_you_mean
+from ..validation.entries import (
     MAX_NAME_LENGTH,
     NAME_PATTERN,
     Report,
@@ -50,7 +51,7 @@ URL_PATH = re.compile(r"/[!-~]*")
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
 
-    from .export.deployment import Process
+    from ..export.deployment import Process
 
 
 #: The exit status of a command whose reader went away (128 + SIGPIPE).
@@ -504,7 +505,7 @@ def check_and_resolve(
 ) -> Selection:
     """The checks and plans of the selected entries. What to warn of is kept for
     the caller to print: this runs once more if it turns out to need Django's
-    app registry before it is loaded (see :mod:`~django_prodserver.registry`)."""
+    app registry before it is loaded (see :mod:`~django_prodserver.config.registry`)."""
     context = LaunchContext.current(request.pythonpath)
     extra_args = args_by_name([str(name) for name in names], request.extra_args)
     # A probe runs every few seconds: what resolving needs, nothing more.
@@ -641,8 +642,8 @@ def run(request: Request, console: Console) -> None:
 def print_export(request: Request, selection: Selection, console: Console) -> None:
     """The deployment files of the selected processes. An entry that fails its
     checks is left out with a comment, unless it was named: then it is an error."""
-    from .export import render  # only here: launches do without
-    from .export.deployment import deployment
+    from ..export import render  # only here: launches do without
+    from ..export.deployment import deployment
 
     processes = []
     for name in selection.names:
@@ -665,7 +666,7 @@ def print_export(request: Request, selection: Selection, console: Console) -> No
     text = render(request.export or "", deployment(processes, request.options))
     output = request.options.get("output")
     if output:
-        from .export.files import write_atomically
+        from ..export.files import write_atomically
 
         write_atomically(str(output), text.rstrip("\n") + "\n")
     else:
@@ -675,8 +676,8 @@ def print_export(request: Request, selection: Selection, console: Console) -> No
 def exported(request: Request, selection: Selection, name: object) -> Process | str:
     """What the export learns of one entry from its backend, or why it cannot
     (the backend's code is the user's: whatever it raises is one line)."""
-    from .export.processes import exported_process
-    from .failures import backend_errors
+    from ..backends.failures import backend_errors
+    from ..export.processes import exported_process
 
     each = selection.entries[name]
     refuse_secrets(each.backend.config.label, selection.extra_args[str(name)])
@@ -695,7 +696,7 @@ def exported(request: Request, selection: Selection, name: object) -> Process | 
 def refuse_secrets(label: str, extra_args: Sequence[str]) -> None:
     """prodserver.E025: an argument after ``--`` that carries a secret, which an
     export would write into a file for all to read."""
-    from .redaction import redact_argv
+    from ..redaction import redact_argv
 
     if redact_argv(extra_args) != list(extra_args):
         raise ConfigurationError(
@@ -714,7 +715,7 @@ def probe(request: Request, selection: Selection, console: Console) -> None:
         raise ConfigurationError("--probe checks one process: name it", returncode=2)
     name = selection.names[0]
     backend, plans = selection.entries[name].backend, selection.entries[name].plans
-    from .failures import backend_probe
+    from ..backends.failures import backend_probe
 
     found = backend_probe(backend, selection.extra_args[str(name)], request.probe_path)
     if found is None:
@@ -723,7 +724,7 @@ def probe(request: Request, selection: Selection, console: Console) -> None:
             "a running process is all there is to check"
         )
         return
-    from .probes import check
+    from ..backends.probes import check
 
     env = plans[0].env if plans else {}
     healthy, reason = check(found, env)
@@ -736,7 +737,7 @@ def lifecycle_lines(each: Selected) -> list[str]:
     """What the launcher does for the entry first, a phrase a line."""
     if not each.prepared:
         return []
-    from . import lifecycle
+    from ..launch import lifecycle
 
     return lifecycle.describe(each.backend)
 
@@ -768,7 +769,7 @@ def print_dry_run(
         ]
         extra: dict[str, object] = {}
         if each.prepared:
-            from . import lifecycle
+            from ..launch import lifecycle
 
             extra = lifecycle.as_json(each.backend)
         for data in objects:
@@ -847,14 +848,14 @@ def launch(selection: Selection, request: Request, console: Console) -> None:
         raise ConfigurationError("prodserver runs programs on POSIX systems only")
     selected = selection.in_launch_order()
     if any(each.prepared for each in selected):
-        from .lifecycle import run_before_programs
+        from ..launch.lifecycle import run_before_programs
 
         note = console.note or console.warn
         run_before_programs([(each.backend, each.plans) for each in selected], note)
     plans = [p for each in selected if not each.backend.oneshot for p in each.plans]
     if not plans:
         return
-    from . import executor
+    from ..launch import executor
 
     exec_one = (
         len(plans) == 1

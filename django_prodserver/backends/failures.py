@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import AppRegistryNotReady
 
-from . import check_ids
-from .entry import ProcessConfig
-from .exceptions import ConfigurationError
-from .text import brief, cut
+from .. import check_ids
+from ..config.entry import ProcessConfig
+from ..exceptions import ConfigurationError
+from ..text import brief, cut
 
 if TYPE_CHECKING:
-    from .backends.base import ProcessBackend
+    from .base import ProcessBackend
     from .probes import Probe
 
 

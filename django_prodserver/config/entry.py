@@ -55,7 +55,7 @@ class ProcessConfig:
     #: ``STOP_TIMEOUT``: seconds, ``None`` for no limit, or UNSET for the
     #: backend's default.
     stop_timeout: float | Unset | None = UNSET
-    #: ``RESTART``: one of ``policy.RESTART_POLICIES``.
+    #: ``RESTART``: one of ``stopping.RESTART_POLICIES``.
     restart: str = "no"
     #: ``REPLICAS``: how many copies the exports run (compose, a swarm stack).
     replicas: int = 1

@@ -14,14 +14,14 @@ import re
 import signal
 from collections.abc import Iterable, Mapping, Sequence
 
-from . import check_ids
-from .backends.base import ProcessBackend
-from .entry import ProcessConfig
-from .environment import LaunchContext
-from .exceptions import ConfigurationError
-from .failures import backend_errors
+from .. import check_ids
+from ..backends.base import ProcessBackend
+from ..backends.failures import backend_errors
+from ..config.entry import ProcessConfig
+from ..config.environment import LaunchContext
+from ..exceptions import ConfigurationError
+from ..text import brief
 from .plan import Plan
-from .text import brief
 
 #: A variable name the shell line can assign, as the checks require of ``ENV``.
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

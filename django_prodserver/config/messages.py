@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..redaction import redact_text
+from ..text import escaped
 from .entry import SETTING
-from .redaction import redact_text
-from .text import escaped
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage

@@ -7,7 +7,7 @@ program gets its own share of the CPU: several programs starting together
 under load start as fast as they would from separate shells. Its
 parent-death signal is its own graceful stop signal: a supervisor killed with
 SIGKILL leaves a program that stops its workers itself, finishing what is in
-flight (the supervisor's :mod:`~django_prodserver.watchdog` bounds that stop).
+flight (the supervisor's :mod:`~django_prodserver.launch.watchdog` bounds that stop).
 Signals go to its PID, never its group: Celery and Django-Q2 lose tasks or
 deadlock when their pool processes get the main process's stop signal.
 
@@ -24,8 +24,8 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 
+from ..signals import resolve
 from .plan import Plan
-from .signals import resolve
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -29,8 +29,6 @@ from collections.abc import Sequence
 
 from .record import Record
 
-#: The restart policies a process may have (its entry's ``RESTART``).
-RESTART_POLICIES = ("no", "on-failure", "always")
 #: Signals that stop every process when several run.
 STOP_ALL = frozenset({signal.SIGTERM, signal.SIGINT})
 #: The first restart delay, in seconds; it doubles after each quick failure.

@@ -2,7 +2,7 @@
 
 When the supervisor dies at once (SIGKILL, the OOM killer), each program gets
 its graceful stop signal from the kernel (its parent-death signal, see
-:mod:`~django_prodserver.child`) and stops its own workers, finishing the
+:mod:`~django_prodserver.launch.child`) and stops its own workers, finishing the
 requests and tasks in flight. What no program does is bound its own stop, or
 kill the helpers it leaves behind: the watchdog does.
 

@@ -3,15 +3,15 @@
 
 The ``prodserver`` console script and ``python -m django_prodserver`` take the
 options of ``manage.py prodserver`` (:func:`cli.add_arguments
-<django_prodserver.cli.add_arguments>`) and Django's common ones, find the
+<django_prodserver.command.cli.add_arguments>`) and Django's common ones, find the
 settings as ``manage.py`` does (``DJANGO_SETTINGS_MODULE`` or ``--settings``,
 the working directory and ``--pythonpath`` on ``sys.path``), and run the same
-:func:`~django_prodserver.cli.run`: the same checks, plans, programs and
+:func:`~django_prodserver.command.cli.run`: the same checks, plans, programs and
 environment. What they skip is ``django.setup()``, the loading of every
 installed app and its models, which is most of Django's start: it is done only
-when an entry needs it (see :mod:`~django_prodserver.registry`). They read the
+when an entry needs it (see :mod:`~django_prodserver.config.registry`). They read the
 settings module without ``django.conf`` as well, as Django reads it
-(:mod:`~django_prodserver.project_settings`).
+(:mod:`~django_prodserver.config.project_settings`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any, TextIO
 
-from . import __version__, cli
-from .exceptions import ConfigurationError
-from .project_settings import settings
+from .. import __version__
+from ..config.project_settings import settings
+from ..exceptions import ConfigurationError
+from . import cli
 
 #: The console script's name.
 PROG = "prodserver"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .policy import RESTART_POLICIES
+from ..config.stopping import RESTART_POLICIES
 from .record import Record
 
 
@@ -76,7 +76,7 @@ class Plan(Record):
         masked (see :mod:`~django_prodserver.redaction`)."""
         import shlex  # printing only: a launch does without
 
-        from .redaction import redact_argv, redact_env
+        from ..redaction import redact_argv, redact_env
 
         shown = redact_env(self.env if env is None else env)
         assignments = [f"{key}={shlex.quote(value)}" for key, value in shown.items()]
@@ -84,7 +84,7 @@ class Plan(Record):
 
     def as_dict(self) -> dict[str, object]:
         """What ``--dry-run --format=json`` prints of the plan (secrets masked)."""
-        from .redaction import redact_argv, redact_env
+        from ..redaction import redact_argv, redact_env
 
         return {
             "name": self.name,
