@@ -17,8 +17,13 @@ TOX_ENVS ?= ALL
 TOX_PARALLEL ?=
 ROUNDS ?= 5
 BENCH_STAMP := $(VENV)/.bench-installed
+# checkov, which reads the Kubernetes export as a cluster's policy would, in an
+# environment of its own (its many pinned dependencies stay out of the tests').
+CHECKOV_VENV ?= .venv-checkov
+CHECKOV_VERSION ?= 3.3.30
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
 
-.PHONY: install demo demo-reset test engine lint docs bench clean
+.PHONY: install checkov demo demo-reset test engine lint docs bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +34,12 @@ $(STAMP): $(PY) pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(CHECKOV): $(STAMP)
+	$(VENV)/bin/uv venv --quiet --python $(PYTHON) $(CHECKOV_VENV)
+	$(VENV)/bin/uv pip install --quiet --python $(CHECKOV_VENV)/bin/python "checkov==$(CHECKOV_VERSION)"
+
+checkov: $(CHECKOV)
 
 # The demo's own virtualenv: only what it runs (gunicorn and django-tasks).
 $(DEMO_STAMP): pyproject.toml
@@ -50,7 +61,7 @@ demo-reset:
 # out). When an environment fails, its failed tests are listed again at the very
 # end (tests/failures.py), since a long log is read from its end.
 ENGINE ?= yes
-test: install
+test: install checkov
 	rm -f .tox/*/tmp/junit.xml
 	$(VENV)/bin/tox $(if $(TOX_PARALLEL),run-parallel -p $(TOX_PARALLEL) --parallel-no-spinner,run) -e $(TOX_ENVS) \
 		|| { $(PY) -m tests.failures .tox/*/tmp/junit.xml; exit 1; }

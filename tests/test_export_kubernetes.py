@@ -5,6 +5,10 @@ the example project needs."""
 from __future__ import annotations
 
 import functools
+import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +16,7 @@ import kubernetes_validate
 import pytest
 
 from tests.exports import kubernetes_expanded, yaml_documents
-from tests.processes import manage, manage_with_settings, setting_of
+from tests.processes import manage, manage_with_settings, missing, setting_of
 
 #: Two current Kubernetes versions (kubernetes-validate bundles their schemas).
 VERSIONS = ("1.33.0", "1.37.0")
@@ -66,7 +70,10 @@ def test_a_deployment_per_process_and_a_job_for_the_release() -> None:
     ]  # fmt: skip
     jobs = by_kind(objects, "Job")
     assert list(jobs) == ["mysite-release"]
-    assert objects[0]["kind"] == "Job"  # applied first
+    # The ConfigMap the others read, then the Job: applied first.
+    assert [o["kind"] for o in objects[:2]] == ["ConfigMap", "Job"]
+    config = by_kind(objects, "ConfigMap")["mysite-config"]
+    assert config["data"]["DJANGO_SETTINGS_MODULE"] == "mysite.settings_deploy"
     for name, obj in {**deployments, **jobs}.items():
         main = container(obj)
         command = [kubernetes_expanded(word) for word in main["command"]]
@@ -74,8 +81,7 @@ def test_a_deployment_per_process_and_a_job_for_the_release() -> None:
             "python", "manage.py", "prodserver", name[7:], DEPLOY
         ]  # fmt: skip
         assert main["image"] == "registry.example.com/shop:7"
-        env = {variable["name"]: variable["value"] for variable in main["env"]}
-        assert env["DJANGO_SETTINGS_MODULE"] == "mysite.settings_deploy"
+        assert main["envFrom"] == [{"configMapRef": {"name": "mysite-config"}}]
         selector = obj["spec"].get("selector", {}).get("matchLabels")
         labels = obj["spec"]["template"]["metadata"]["labels"]
         assert selector in (None, labels)
@@ -98,7 +104,10 @@ def test_web_has_a_service_on_its_port_and_http_probes() -> None:
     assert (
         web["livenessProbe"]["periodSeconds"] > web["readinessProbe"]["periodSeconds"]
     )
-    for probe in ("readinessProbe", "livenessProbe"):
+    # Liveness asks the process only (its port), never a page that may need
+    # the database: a database that is down restarts no web pod.
+    assert web["livenessProbe"]["tcpSocket"] == {"port": 8000}
+    for probe in ("startupProbe", "readinessProbe"):
         assert web[probe]["httpGet"] == {
             "path": "/",
             "port": 8000,
@@ -110,14 +119,15 @@ def test_web_has_a_service_on_its_port_and_http_probes() -> None:
 def test_probe_path_option() -> None:
     objects = exported(DEPLOY, "--probe-path=/healthz/")
     web = container(by_kind(objects, "Deployment")["mysite-web"])
-    assert web["livenessProbe"]["httpGet"]["path"] == "/healthz/"
+    assert web["readinessProbe"]["httpGet"]["path"] == "/healthz/"
+    assert web["startupProbe"]["httpGet"]["path"] == "/healthz/"
 
 
 def test_celery_worker_is_probed_by_prodserver_and_beat_runs_once() -> None:
     deployments = by_kind(exported(DEPLOY), "Deployment")
     worker = container(deployments["mysite-worker"])
     probe = ["python", "manage.py", "prodserver", "worker", DEPLOY, "--probe"]
-    for check in ("readinessProbe", "livenessProbe"):
+    for check in ("startupProbe", "readinessProbe", "livenessProbe"):
         assert worker[check]["exec"]["command"] == probe
     beat = deployments["mysite-beat"]["spec"]
     assert beat["replicas"] == 1
@@ -138,11 +148,12 @@ def test_grace_period_is_at_least_the_stop_budget(
     for obj in exported(DEPLOY, *args):
         if obj["kind"] in ("Deployment", "Job"):
             spec = obj["spec"]["template"]["spec"]
-            # A web server's grace period also covers its preStop sleep.
+            # A web server's grace period also covers its preStop sleep; each
+            # has 5 s beyond its budget for prodserver to end what is left.
             name = obj["metadata"]["name"].removeprefix("mysite-")
             web = name == "web"
             budget = OWN[name] if grace is None else grace
-            assert spec["terminationGracePeriodSeconds"] == budget + 5 * web
+            assert spec["terminationGracePeriodSeconds"] == budget + 5 * web + 5
             assert ("lifecycle" in spec["containers"][0]) == web
     web = container(by_kind(exported(DEPLOY), "Deployment")["mysite-web"])
     assert web["lifecycle"] == {"preStop": {"sleep": {"seconds": 5}}}
@@ -158,7 +169,10 @@ def test_env_file_becomes_a_secret_and_names_take_the_prefix() -> None:
     deployments = by_kind(yaml_documents(result.stdout), "Deployment")
     assert list(deployments) == ["shop-web", "shop-worker", "shop-beat", "shop-tasks"]
     for obj in deployments.values():
-        assert container(obj)["envFrom"] == [{"secretRef": {"name": "shop-env"}}]
+        assert container(obj)["envFrom"] == [
+            {"configMapRef": {"name": "shop-config"}},
+            {"secretRef": {"name": "shop-env"}},
+        ]
 
 
 def test_placeholder_image_and_loopback_warning() -> None:
@@ -203,3 +217,121 @@ def test_web_server_without_an_address_gets_port(
     assert web["readinessProbe"]["httpGet"]["port"] == port
     service = by_kind(objects, "Service")["mysite-web"]
     assert service["spec"]["ports"][0]["port"] == port
+
+
+def pod_objects(objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The Deployments and Jobs: every object that makes pods."""
+    return {**by_kind(objects, "Deployment"), **by_kind(objects, "Job")}
+
+
+def test_every_pod_is_what_a_restricted_cluster_admits() -> None:
+    """The restricted Pod Security Standard, and the rest of what checkov asks:
+    no root, no privilege, no capability, the runtime's seccomp profile, a
+    read-only root with /tmp writable, resources, no service-account token."""
+    for name, obj in pod_objects(exported(DEPLOY)).items():
+        pod = obj["spec"]["template"]["spec"]
+        assert pod["automountServiceAccountToken"] is False, name
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        main = container(obj)
+        security = main["securityContext"]
+        assert security["allowPrivilegeEscalation"] is False
+        assert security["capabilities"] == {"drop": ["ALL"]}
+        assert security["readOnlyRootFilesystem"] is True
+        assert security["runAsUser"] >= 10000  # above a host's own users
+        assert main["volumeMounts"] == [{"name": "tmp", "mountPath": "/tmp"}]
+        assert pod["volumes"] == [{"name": "tmp", "emptyDir": {}}]
+        for amounts in (main["resources"]["requests"], main["resources"]["limits"]):
+            assert set(amounts) == {"cpu", "memory"}
+
+
+def test_resources_by_kind_of_process() -> None:
+    pods = pod_objects(exported(DEPLOY))
+    limits = {name: container(o)["resources"]["limits"] for name, o in pods.items()}
+    assert limits["mysite-worker"]["memory"] == "1Gi"  # a task may hold a lot
+    assert limits["mysite-beat"]["memory"] == "256Mi"  # it only sends
+    assert limits["mysite-web"]["memory"] == "512Mi"
+
+
+def test_every_process_has_a_network_policy() -> None:
+    """A web server's pods take connections to its port; a worker's none."""
+    objects = exported(DEPLOY)
+    policies = by_kind(objects, "NetworkPolicy")
+    assert set(policies) == set(pod_objects(objects))
+    web = policies["mysite-web"]["spec"]
+    assert web["ingress"] == [{"ports": [{"port": 8000, "protocol": "TCP"}]}]
+    assert web["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == ("mysite-web")
+    assert policies["mysite-worker"]["spec"]["ingress"] == []
+    assert policies["mysite-worker"]["spec"]["policyTypes"] == ["Ingress"]
+
+
+def test_replicas_spread_over_nodes_with_a_disruption_budget(tmp_path: Path) -> None:
+    gunicorn = "django_prodserver.backends.gunicorn.GunicornServer"
+    setting = setting_of(
+        {
+            "web": {"BACKEND": gunicorn, "REPLICAS": 3},
+            "one": {"BACKEND": gunicorn, "ARGS": {"bind": "0.0.0.0:8001"}},
+        }
+    )
+    export = ["prodserver", "--export=kubernetes", "--name-prefix=mysite-"]
+    result = manage_with_settings(tmp_path, setting, *export)
+    assert result.returncode == 0, result.stderr
+    objects = yaml_documents(result.stdout)
+    for obj in objects:
+        kubernetes_validate.validate(obj, VERSIONS[-1], strict=True)
+    deployments = by_kind(objects, "Deployment")
+    assert deployments["mysite-web"]["spec"]["replicas"] == 3
+    assert deployments["mysite-one"]["spec"]["replicas"] == 1
+    pod = deployments["mysite-web"]["spec"]["template"]["spec"]
+    (spread,) = pod["topologySpreadConstraints"]
+    assert spread["topologyKey"] == "kubernetes.io/hostname"
+    assert spread["labelSelector"]["matchLabels"]["app.kubernetes.io/name"] == (
+        "mysite-web"
+    )
+    assert (
+        "topologySpreadConstraints"
+        not in (deployments["mysite-one"]["spec"]["template"]["spec"])
+    )
+    budgets = by_kind(objects, "PodDisruptionBudget")
+    assert list(budgets) == ["mysite-web"]  # one copy has nothing to keep up
+    assert budgets["mysite-web"]["spec"]["maxUnavailable"] == 1
+
+
+#: checkov's checks that only the user's image or cluster can pass (each is
+#: explained in the Kubernetes deployment guide): a fixed image tag, an image
+#: digest, a namespace of one's own.
+IMAGE_OR_CLUSTER = {"CKV_K8S_14", "CKV_K8S_43", "CKV_K8S_21"}
+#: Processes whose backend has no health probe yet: checkov wants readiness
+#: and liveness probes for them (the kubelet restarts them when they exit).
+WITHOUT_PROBE = {
+    ("CKV_K8S_8", "mysite-beat"),
+    ("CKV_K8S_9", "mysite-beat"),
+    ("CKV_K8S_8", "mysite-tasks"),
+    ("CKV_K8S_9", "mysite-tasks"),
+}
+
+
+def checkov_program() -> str:
+    """checkov, from its own environment (``make install`` makes it)."""
+    path = os.environ.get("PRODSERVER_CHECKOV") or shutil.which("checkov")
+    if not path or not os.access(path, os.X_OK):
+        missing("checkov")
+    assert path is not None
+    return path
+
+
+@pytest.mark.integration
+def test_checkov_finds_nothing_that_is_ours_to_fix(tmp_path: Path) -> None:
+    (tmp_path / "kubernetes.yaml").write_text(export_text(DEPLOY))
+    argv = [checkov_program(), "--directory", str(tmp_path)]
+    argv += ["--framework", "kubernetes", "--skip-download", "--quiet", "-o", "json"]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+    report = json.loads(result.stdout)
+    assert report["summary"]["parsing_errors"] == 0
+    assert report["summary"]["passed"] > 300  # the checks ran
+    failed = {
+        (check["check_id"], check["resource"].rpartition(".")[2])
+        for check in report["results"]["failed_checks"]
+    }
+    ours = {(c, r) for c, r in failed if c not in IMAGE_OR_CLUSTER} - WITHOUT_PROBE
+    assert not ours

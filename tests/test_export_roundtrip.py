@@ -335,6 +335,9 @@ def kubernetes_reads_back(deploy: Deployment, text: str, directory: Path) -> Non
     objects = yaml_documents(text)
     for obj in objects:
         kubernetes_validate.validate(obj, "1.37.0", strict=True)
+    (config,) = [o for o in objects if o["kind"] == "ConfigMap"]
+    # A ConfigMap's values reach the variables as written: no $(VAR) expansion.
+    assert config["data"]["DJANGO_SETTINGS_MODULE"] == deploy.settings
     workloads = [o for o in objects if o["kind"] in ("Deployment", "Job")]
     ordered = [deploy.by_name[name] for name in (*deploy.oneshot, *deploy.long_running)]
     for obj, process in zip(workloads, ordered, strict=True):
@@ -342,13 +345,15 @@ def kubernetes_reads_back(deploy: Deployment, text: str, directory: Path) -> Non
         (main,) = pod["containers"]
         command = [kubernetes_expanded(word) for word in main["command"]]
         assert command == deploy.command(process.name, "python", relative=True)
-        env = {v["name"]: kubernetes_expanded(v["value"]) for v in main["env"]}
-        assert env["DJANGO_SETTINGS_MODULE"] == deploy.settings
-        delay = 5 if "lifecycle" in main else 0  # a web server's preStop sleep
-        budget_written(
-            pod["terminationGracePeriodSeconds"] - delay, process.stop_budget
+        assert {"configMapRef": {"name": config["metadata"]["name"]}} in (
+            main["envFrom"]
         )
-        probe = main.get("livenessProbe", {})
+        delay = 5 if "lifecycle" in main else 0  # a web server's preStop sleep
+        margin = 5  # prodserver's own kill comes first
+        budget_written(
+            pod["terminationGracePeriodSeconds"] - delay - margin, process.stop_budget
+        )
+        probe = main.get("readinessProbe", {})
         if "exec" in probe:
             expected = deploy.probe_command(process.name, "python", relative=True)
             assert [

@@ -3,11 +3,14 @@ a Job per release step.
 
 Each container runs ``python manage.py prodserver NAME`` in exec form, so the
 program is process 1 and receives the kubelet's SIGTERM itself. The pod's
-``terminationGracePeriodSeconds`` is the process's stop budget, rounded up.
-Web servers get ``httpGet`` readiness and liveness probes on their port; a
-worker whose backend can be asked (Celery) gets ``exec`` probes that run
-``prodserver NAME --probe``. A process that must run once only (Celery beat)
+``terminationGracePeriodSeconds`` is the process's stop budget, rounded up,
+plus a margin. A Deployment runs the entry's ``REPLICAS``; with more than one,
+a PodDisruptionBudget keeps all but one running through a node's drain, and
+the pods spread over nodes. A process that must run once only (Celery beat)
 has one replica and the ``Recreate`` strategy, so a rollout never runs two.
+The settings module comes from a ConfigMap; each process has a NetworkPolicy
+that admits connections to its ports only (none for a worker). What each pod
+must satisfy, and its probes: :mod:`.kubernetes_pod`.
 
 Kubernetes replaces ``$(VAR)`` in commands, probe commands and variables, and
 ``$$`` with ``$``: each ``$`` is written ``$$``.
@@ -23,9 +26,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..backends.probes import CommandProbe, HttpProbe
 from ..text import brief
 from .deployment import Deployment, Process, whole_seconds
+from .kubernetes_pod import escaped, hardened, pod_policy, probes
 from .values import (
     budget_or_a_day,
     checked_budget,
@@ -44,23 +47,16 @@ OBJECT_NAME = re.compile(r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?")
 CONTAINER_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
 #: A label value.
 LABEL_VALUE = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")
-#: Probe timing: web servers answer at once; a command probe starts a program.
-#: Liveness is slower to give up than readiness: a busy server is taken out of
-#: the Service for a while, not restarted.
-HTTP_READINESS = {"periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3}
-HTTP_LIVENESS = {
-    "initialDelaySeconds": 10,
-    "periodSeconds": 20,
-    "timeoutSeconds": 5,
-    "failureThreshold": 3,
-}
-COMMAND_READINESS = {"periodSeconds": 60, "timeoutSeconds": 60, "failureThreshold": 3}
-COMMAND_LIVENESS = {"initialDelaySeconds": 30, **COMMAND_READINESS}
 #: Seconds a web server keeps serving after its pod is deleted, while the
 #: Service stops sending it requests (both happen at once).
 ENDPOINT_DELAY = 5
 #: A release Job is not retried: a failed migration needs a person.
 RELEASE_BACKOFF_LIMIT = 0
+#: Seconds the kubelet waits beyond a stop budget before it kills: prodserver
+#: ends the program at the budget, and needs a moment to do so.
+GRACE_MARGIN = 5
+#: The variables every container gets from the project's ConfigMap.
+CONFIG_NAME = "config"
 
 
 def kube_name(deploy: Deployment, name: str) -> str:
@@ -80,10 +76,6 @@ def kube_name(deploy: Deployment, name: str) -> str:
     return candidate
 
 
-def escaped(words: list[str]) -> list[str]:
-    return [word.replace("$", "$$") for word in words]
-
-
 def labels(deploy: Deployment, name: str) -> dict[str, str]:
     """The labels of a process's objects, which its selectors match: its object
     name, and the project's name where it is a valid label value."""
@@ -93,34 +85,30 @@ def labels(deploy: Deployment, name: str) -> dict[str, str]:
     return found
 
 
-def environment(deploy: Deployment, process: Process) -> list[dict[str, str]]:
-    settings = checked_settings(process.name, deploy.settings, TARGET)
-    variables = {"DJANGO_SETTINGS_MODULE": settings, "PYTHONUNBUFFERED": "1"}
+def config_map(deploy: Deployment) -> dict[str, Any]:
+    """The ConfigMap of the variables every process shares."""
+    settings = checked_settings(deploy.names[0], deploy.settings, TARGET)
+    name = kube_name(deploy, CONFIG_NAME)
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name, "labels": labels(deploy, name)},
+        "data": {"DJANGO_SETTINGS_MODULE": settings, "PYTHONUNBUFFERED": "1"},
+    }
+
+
+def environment(deploy: Deployment, process: Process) -> dict[str, Any]:
+    """Where a container's variables come from: the ConfigMap, the Secret of
+    ``--env-file``, and its own ``PORT``."""
+    sources: list[dict[str, Any]] = [
+        {"configMapRef": {"name": kube_name(deploy, CONFIG_NAME)}}
+    ]
+    if deploy.env_file:
+        sources.append({"secretRef": {"name": kube_name(deploy, "env")}})
+    found: dict[str, Any] = {"envFrom": sources}
     if process.port_variable is not None:
-        variables["PORT"] = str(process.port_variable)
-    return [{"name": k, "value": v.replace("$", "$$")} for k, v in variables.items()]
-
-
-def probes(deploy: Deployment, process: Process) -> dict[str, Any]:
-    """Readiness and liveness probes: ``httpGet`` for a web server, ``exec``
-    of ``prodserver NAME --probe`` for a worker that can be asked."""
-    probe = process.probe
-    if isinstance(probe, HttpProbe):
-        action: dict[str, Any] = {"path": probe.path, "port": probe.port}
-        if probe.host_header:
-            action["httpHeaders"] = [{"name": "Host", "value": probe.host_header}]
-        return {
-            "readinessProbe": {"httpGet": action, **HTTP_READINESS},
-            "livenessProbe": {"httpGet": action, **HTTP_LIVENESS},
-        }
-    if isinstance(probe, CommandProbe):
-        command = deploy.probe_command(process.name, "python", relative=True)
-        check = {"command": escaped(command)}
-        return {
-            "readinessProbe": {"exec": check, **COMMAND_READINESS},
-            "livenessProbe": {"exec": check, **COMMAND_LIVENESS},
-        }
-    return {}
+        found["env"] = [{"name": "PORT", "value": str(process.port_variable)}]
+    return found
 
 
 def container(deploy: Deployment, process: Process, name: str) -> dict[str, Any]:
@@ -129,16 +117,14 @@ def container(deploy: Deployment, process: Process, name: str) -> dict[str, Any]
         "name": name,
         "image": deploy.image or PLACEHOLDER_IMAGE.format(project=deploy.project),
         "command": escaped(command),
-        "env": environment(deploy, process),
+        **environment(deploy, process),
     }
-    if deploy.env_file:
-        entry["envFrom"] = [{"secretRef": {"name": kube_name(deploy, "env")}}]
     if process.ports:
         entry["ports"] = [{"containerPort": port} for port in process.ports]
     entry.update(probes(deploy, process))
     if serves(process):
         entry["lifecycle"] = {"preStop": {"sleep": {"seconds": ENDPOINT_DELAY}}}
-    return entry
+    return hardened(entry, process)
 
 
 def serves(process: Process) -> bool:
@@ -150,9 +136,8 @@ def pod_spec(deploy: Deployment, process: Process) -> dict[str, Any]:
     # The grace period counts from the preStop hook: its sleep, then the stop.
     budget = checked_budget(process, TARGET)
     delay = ENDPOINT_DELAY if serves(process) else 0
-    spec: dict[str, Any] = {
-        "terminationGracePeriodSeconds": whole_seconds(budget_or_a_day(budget)) + delay
-    }
+    grace = whole_seconds(budget_or_a_day(budget)) + delay + GRACE_MARGIN
+    spec: dict[str, Any] = {"terminationGracePeriodSeconds": grace, **pod_policy()}
     if process.oneshot:
         spec["restartPolicy"] = "Never"
     spec["containers"] = [
@@ -164,20 +149,61 @@ def pod_spec(deploy: Deployment, process: Process) -> dict[str, Any]:
 def deployment_object(deploy: Deployment, process: Process) -> dict[str, Any]:
     name = kube_name(deploy, process.name)
     spec: dict[str, Any] = {
-        "replicas": 1,
+        "replicas": process.replicas,
         "selector": {"matchLabels": labels(deploy, name)},
     }
     if process.single_instance:
         spec["strategy"] = {"type": "Recreate"}
-    spec["template"] = {
-        "metadata": {"labels": labels(deploy, name)},
-        "spec": pod_spec(deploy, process),
-    }
+    pod = pod_spec(deploy, process)
+    if process.replicas > 1:
+        pod["topologySpreadConstraints"] = [spread(deploy, name)]
+    spec["template"] = {"metadata": {"labels": labels(deploy, name)}, "spec": pod}
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": {"name": name, "labels": labels(deploy, name)},
         "spec": spec,
+    }
+
+
+def spread(deploy: Deployment, name: str) -> dict[str, Any]:
+    """Copies of a process on different nodes where the cluster can."""
+    return {
+        "maxSkew": 1,
+        "topologyKey": "kubernetes.io/hostname",
+        "whenUnsatisfiable": "ScheduleAnyway",
+        "labelSelector": {"matchLabels": labels(deploy, name)},
+    }
+
+
+def disruption_budget(deploy: Deployment, process: Process) -> dict[str, Any]:
+    """At most one copy of a process down at once while nodes are drained."""
+    name = kube_name(deploy, process.name)
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": {"name": name, "labels": labels(deploy, name)},
+        "spec": {
+            "maxUnavailable": 1,
+            "selector": {"matchLabels": labels(deploy, name)},
+        },
+    }
+
+
+def network_policy(deploy: Deployment, process: Process) -> dict[str, Any]:
+    """Connections to the process's pods: to its ports (a web server), or none.
+    Its own connections out (database, broker) are not limited."""
+    name = kube_name(deploy, process.name)
+    ports = [{"port": port, "protocol": "TCP"} for port in process.ports]
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": name, "labels": labels(deploy, name)},
+        "spec": {
+            "podSelector": {"matchLabels": labels(deploy, name)},
+            "policyTypes": ["Ingress"],
+            "ingress": [{"ports": ports}] if serves(process) else [],
+        },
     }
 
 
@@ -219,23 +245,24 @@ def job_object(deploy: Deployment, process: Process) -> dict[str, Any]:
 
 
 def objects(deploy: Deployment) -> list[dict[str, Any]]:
-    """Jobs (release steps) first, then each process's Deployment and, for a
-    web server, its Service."""
+    """The ConfigMap, the Jobs (release steps), then each process's Deployment
+    and, for a web server, its Service; the NetworkPolicies and
+    PodDisruptionBudgets last."""
     names = [kube_name(deploy, name) for name in deploy.names]
     clash = next((n for n in names if names.count(n) > 1), None)
     if clash is not None:
         first = deploy.names[names.index(clash)]
         refuse(first, "the object name", clash, TARGET, "two processes share it")
-    found: list[dict[str, Any]] = []
-    for process in deploy.processes:
-        if process.oneshot:
-            found.append(job_object(deploy, process))
+    found: list[dict[str, Any]] = [config_map(deploy)]
+    found += [job_object(deploy, p) for p in deploy.processes if p.oneshot]
     for process in deploy.processes:
         if process.oneshot:
             continue
         found.append(deployment_object(deploy, process))
         if serves(process):
             found.append(service_object(deploy, process))
+    found += [network_policy(deploy, p) for p in deploy.processes]
+    found += [disruption_budget(deploy, p) for p in deploy.processes if p.replicas > 1]
     return found
 
 
@@ -278,4 +305,6 @@ def zip_processes(
 ) -> list[tuple[str, dict[str, Any]]]:
     """Each document with the process it is for (for the messages)."""
     by_object = {kube_name(deploy, name): name for name in deploy.names}
-    return [(by_object[d["metadata"]["name"]], d) for d in documents]
+    # The ConfigMap is checked for the first process (it holds what all share).
+    first = deploy.names[0]
+    return [(by_object.get(d["metadata"]["name"], first), d) for d in documents]

@@ -1,0 +1,130 @@
+"""What a cluster's security policy asks of each pod, and how the kubelet
+checks it: security contexts, a writable ``/tmp``, resources and probes.
+
+The containers run as an unprivileged user (UID and GID 10001, which the
+Dockerfile of the deployment guide creates) with a read-only root filesystem,
+no capabilities, no privilege escalation and the runtime's default seccomp
+profile; pods get no service-account token. ``/tmp`` is an ``emptyDir``: it is
+where Python's temporary files and the servers' worker heartbeats go.
+
+Probes: a ``startupProbe`` gives the program time to start; then readiness
+takes a pod out of its Service while it cannot answer, and liveness restarts it
+only when the process itself is stuck. A web server's liveness asks its port
+for a TCP connection, never a page, so a database that is down does not
+restart every web pod.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..backends.probes import CommandProbe, HttpProbe
+from .deployment import Deployment, Process
+
+#: The user and group of every container (a UID above those of a host's users).
+RUN_AS = 10001
+POD_SECURITY = {
+    "runAsNonRoot": True,
+    "runAsUser": RUN_AS,
+    "runAsGroup": RUN_AS,
+    "fsGroup": RUN_AS,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+CONTAINER_SECURITY = {
+    "allowPrivilegeEscalation": False,
+    "readOnlyRootFilesystem": True,
+    "runAsNonRoot": True,
+    "runAsUser": RUN_AS,
+    "capabilities": {"drop": ["ALL"]},
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+#: The one writable directory of a container.
+SCRATCH = {"name": "tmp", "mountPath": "/tmp"}  # noqa: S108 (in the container)
+#: Requests and limits by kind of process, when its entry sets no ``RESOURCES``.
+RESOURCES = {
+    "web": {
+        "requests": {"cpu": "250m", "memory": "256Mi"},
+        "limits": {"cpu": "1", "memory": "512Mi"},
+    },
+    "worker": {
+        "requests": {"cpu": "250m", "memory": "256Mi"},
+        "limits": {"cpu": "1", "memory": "1Gi"},
+    },
+    "scheduler": {
+        "requests": {"cpu": "50m", "memory": "128Mi"},
+        "limits": {"cpu": "250m", "memory": "256Mi"},
+    },
+    "release": {
+        "requests": {"cpu": "250m", "memory": "256Mi"},
+        "limits": {"cpu": "1", "memory": "512Mi"},
+    },
+}
+#: Probe timing: a web server answers at once, a command probe starts a program.
+#: A start may take a minute (web) or five (a worker that connects to its
+#: broker); liveness gives up later than readiness: a busy server is taken out
+#: of its Service for a while, not restarted.
+HTTP_STARTUP = {"periodSeconds": 2, "timeoutSeconds": 5, "failureThreshold": 30}
+HTTP_READINESS = {"periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3}
+HTTP_LIVENESS = {"periodSeconds": 20, "timeoutSeconds": 5, "failureThreshold": 3}
+COMMAND_STARTUP = {"periodSeconds": 10, "timeoutSeconds": 60, "failureThreshold": 30}
+COMMAND_READINESS = {"periodSeconds": 60, "timeoutSeconds": 60, "failureThreshold": 3}
+COMMAND_LIVENESS = {"periodSeconds": 60, "timeoutSeconds": 60, "failureThreshold": 5}
+
+
+def kind_of(process: Process) -> str:
+    """The kind of process whose default resources it gets."""
+    if process.oneshot:
+        return "release"
+    if process.single_instance:
+        return "scheduler"
+    return "web" if process.web else "worker"
+
+
+def escaped(words: list[str]) -> list[str]:
+    """Words of a command, each ``$`` written ``$$`` (Kubernetes expands
+    ``$(VAR)`` in commands)."""
+    return [word.replace("$", "$$") for word in words]
+
+
+def probes(deploy: Deployment, process: Process) -> dict[str, Any]:
+    """Startup, readiness and liveness probes: HTTP for a web server, ``exec``
+    of ``prodserver NAME --probe`` for a worker that can be asked."""
+    probe = process.probe
+    if isinstance(probe, HttpProbe):
+        action: dict[str, Any] = {"path": probe.path, "port": probe.port}
+        if probe.host_header:
+            action["httpHeaders"] = [{"name": "Host", "value": probe.host_header}]
+        return {
+            "startupProbe": {"httpGet": action, **HTTP_STARTUP},
+            "readinessProbe": {"httpGet": action, **HTTP_READINESS},
+            "livenessProbe": {"tcpSocket": {"port": probe.port}, **HTTP_LIVENESS},
+        }
+    if isinstance(probe, CommandProbe):
+        command = deploy.probe_command(process.name, "python", relative=True)
+        check = {"command": escaped(command)}
+        return {
+            "startupProbe": {"exec": check, **COMMAND_STARTUP},
+            "readinessProbe": {"exec": check, **COMMAND_READINESS},
+            "livenessProbe": {"exec": check, **COMMAND_LIVENESS},
+        }
+    return {}
+
+
+def hardened(container: dict[str, Any], process: Process) -> dict[str, Any]:
+    """``container`` with its security context, resources and ``/tmp``."""
+    return {
+        **container,
+        "resources": RESOURCES[kind_of(process)],
+        "securityContext": CONTAINER_SECURITY,
+        "volumeMounts": [SCRATCH],
+    }
+
+
+def pod_policy() -> dict[str, Any]:
+    """What every pod spec adds: no service-account token, the pod's security
+    context, and the ``emptyDir`` of ``/tmp``."""
+    return {
+        "automountServiceAccountToken": False,
+        "securityContext": POD_SECURITY,
+        "volumes": [{"name": SCRATCH["name"], "emptyDir": {}}],
+    }
