@@ -14,9 +14,9 @@ import pytest
 from django_prodserver.launch.policy import (
     MAX_RESTART_DELAY,
     Action,
+    ChildState,
     Kill,
     Policy,
-    Process,
     Say,
     Send,
     Start,
@@ -37,11 +37,11 @@ def process(
     accepts: Sequence[signal.Signals] = (INT, TERM, HUP),
     timeout: float | None = 10.0,
     restart: str = "no",
-) -> Process:
-    return Process(name, stop, frozenset(accepts), timeout, restart)
+) -> ChildState:
+    return ChildState(name, stop, frozenset(accepts), timeout, restart)
 
 
-def started(*processes: Process) -> Policy:
+def started(*processes: ChildState) -> Policy:
     """A policy whose processes have all started at time 0."""
     policy = Policy(processes)
     for each in processes:

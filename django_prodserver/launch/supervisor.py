@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from ..signals import FORWARDABLE, resolve
 from .child import PRCTL, Child, become_subreaper, has_children, reap
 from .plan import Plan
-from .policy import Action, Kill, Policy, Process, Say, Send, Start
+from .policy import Action, ChildState, Kill, Policy, Say, Send, Start
 from .printer import (
     SYSTEM,
     LineWriter,
@@ -156,10 +156,10 @@ def anonymous_file() -> int:
         return os.dup(file.fileno())
 
 
-def policy_process(child: Child, stop_timeout: float | None) -> Process:
+def child_state(child: Child, stop_timeout: float | None) -> ChildState:
     """The policy's view of a child: its own stop budget, unless ``stop_timeout``
     (``--stop-timeout``) overrides it."""
-    return Process(
+    return ChildState(
         child.name,
         child.stop_signal,
         child.accepted,
@@ -181,7 +181,7 @@ class Supervisor:
         self.children = {plan.name: Child(plan, environ) for plan in plans}
         self.several = len(self.children) > 1
         self.policy = Policy(
-            [policy_process(child, stop_timeout) for child in self.children.values()]
+            [child_state(child, stop_timeout) for child in self.children.values()]
         )
         names = list(self.children)
         self.printer = Printer(names, colour=colour) if self.several else None
