@@ -16,8 +16,8 @@ import pytest
 import django_prodserver
 from django_prodserver.launch import executor
 from django_prodserver.launch.executor import supervisor_command, supervisor_pythonpath
+from django_prodserver.launch.payload import PAYLOAD_VARIABLE, Payload
 from django_prodserver.launch.plan import Plan
-from django_prodserver.launch.supervisor import PAYLOAD_VARIABLE, Payload
 from tests.processes import (
     HOST,
     WebServer,

@@ -93,7 +93,12 @@ def test_checks_come_before_plans() -> None:
     [
         "django_prodserver.launch.supervisor",
         "django_prodserver.launch.child",
+        "django_prodserver.launch.payload",
+        "django_prodserver.launch.wakeup",
+        "django_prodserver.launch.relay",
         "django_prodserver.launch.printer",
+        "django_prodserver.launch.output",
+        "django_prodserver.launch.writing",
         "django_prodserver.launch.policy",
         "django_prodserver.launch.plan",
     ],

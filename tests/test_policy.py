@@ -6,6 +6,7 @@ actions (the real supervisor's tests, in test_supervisor.py, start programs).
 
 from __future__ import annotations
 
+import copy
 import signal
 from collections.abc import Sequence
 
@@ -14,9 +15,9 @@ import pytest
 from django_prodserver.launch.policy import (
     MAX_RESTART_DELAY,
     Action,
+    ChildState,
     Kill,
     Policy,
-    Process,
     Say,
     Send,
     Start,
@@ -37,11 +38,11 @@ def process(
     accepts: Sequence[signal.Signals] = (INT, TERM, HUP),
     timeout: float | None = 10.0,
     restart: str = "no",
-) -> Process:
-    return Process(name, stop, frozenset(accepts), timeout, restart)
+) -> ChildState:
+    return ChildState(name, stop, frozenset(accepts), timeout, restart)
 
 
-def started(*processes: Process) -> Policy:
+def started(*processes: ChildState) -> Policy:
     """A policy whose processes have all started at time 0."""
     policy = Policy(processes)
     for each in processes:
@@ -289,3 +290,239 @@ def test_an_exit_during_a_stop_is_not_restarted() -> None:
     policy.on_exit("worker", 0, 2.0)
     assert policy.on_time(10.0) == []
     assert [p.name for p in policy.running()] == ["web"]
+
+
+# -- scripted histories -------------------------------------------------------------
+#
+# Each row is a history of events, as the supervisor would report them, and every
+# action the policy takes along it. Events: ("exit", name, status, t),
+# ("signal", sig, t), ("time", t), ("start failed", name, t). Every process has
+# started at time 0; a Start the policy asks for is carried out at once by the
+# fake supervisor below, as the real one does.
+
+Event = tuple[object, ...]
+
+
+class FakeSupervisor:
+    """Tells the policy what happened and does what it asks, on paper."""
+
+    def __init__(self, *processes: ChildState) -> None:
+        # Copies: the rows' processes are shared, and the policy changes them.
+        self.policy = started(*copy.deepcopy(processes))
+        self.done: list[Action] = []
+
+    def replay(self, history: Sequence[Event]) -> list[Action]:
+        for event in history:
+            kind, *args = event
+            at = args[-1]
+            assert isinstance(at, float)
+            if kind == "exit":
+                name, status = args[0], args[1]
+                assert isinstance(name, str)
+                assert isinstance(status, int)
+                self.carry_out(self.policy.on_exit(name, status, at), at)
+            elif kind == "signal":
+                assert isinstance(args[0], signal.Signals)
+                self.carry_out(self.policy.on_signal(args[0], at), at)
+            elif kind == "time":
+                self.carry_out(self.policy.on_time(at), at)
+            else:
+                assert kind == "start failed"
+                assert isinstance(args[0], str)
+                self.carry_out(self.policy.start_failed(args[0], at), at)
+        return self.done
+
+    def carry_out(self, actions: list[Action], at: float) -> None:
+        for action in actions:
+            self.done.append(action)
+            if isinstance(action, Start):
+                self.policy.started(action.name, at)
+
+
+WEB, WORKER = process("web"), process("worker")
+FLAKY = process("worker", restart="on-failure")
+
+HISTORIES = {
+    "one process exits with its code": (
+        [process("web")],
+        [("exit", "web", 3, 1.0)],
+        [],
+        3,
+    ),
+    "one process gets every stop request as its stop signal": (
+        [process("web", stop=INT)],
+        [("signal", TERM, 1.0), ("signal", TERM, 2.0), ("exit", "web", 0, 3.0)],
+        [Send("web", INT), Send("web", INT)],
+        0,
+    ),
+    "one failing stops the others": (
+        [WEB, WORKER],
+        [("exit", "worker", 3, 1.0), ("exit", "web", 0, 1.5)],
+        [
+            Say("worker exited with status 3"),
+            Say("stopping web"),
+            Send("web", TERM),
+            Say("web stopped with status 0"),
+        ],
+        3,
+    ),
+    "a signal stops them all": (
+        [WEB, process("worker", stop=QUIT)],
+        [("signal", INT, 1.0), ("exit", "web", 0, 2.0), ("exit", "worker", 0, 2.0)],
+        [
+            Say("stopping web, worker"),
+            Send("web", TERM),
+            Send("worker", QUIT),
+            Say("web stopped with status 0"),
+            Say("worker stopped with status 0"),
+        ],
+        0,
+    ),
+    "other signals go where they are taken": (
+        [WEB, process("worker", accepts=(TERM,))],
+        [("signal", HUP, 1.0), ("signal", USR1, 1.0)],
+        [Send("web", HUP)],
+        0,
+    ),
+    "a burst of requests is one": (
+        [WEB, WORKER],
+        [("signal", TERM, 1.0), ("signal", INT, 1.1), ("signal", TERM, 1.2)],
+        [Say("stopping web, worker"), Send("web", TERM), Send("worker", TERM)],
+        0,
+    ),
+    "the second request is acknowledged, the third kills": (
+        [WEB, WORKER],
+        [("signal", TERM, 1.0), ("signal", TERM, 2.0), ("signal", INT, 3.0)],
+        [
+            Say("stopping web, worker"),
+            Send("web", TERM),
+            Send("worker", TERM),
+            Say("still stopping web, worker; stop again to kill what is left"),
+            Say("killing web, worker"),
+            Kill("web"),
+            Kill("worker"),
+        ],
+        0,
+    ),
+    "the stop budget passed: SIGKILL": (
+        [WEB, process("worker", timeout=5.0)],
+        [
+            ("signal", TERM, 1.0),
+            ("exit", "web", 0, 2.0),
+            ("time", 5.9),
+            ("time", 6.0),
+            ("exit", "worker", 137, 6.1),
+        ],
+        [
+            Say("stopping web, worker"),
+            Send("web", TERM),
+            Send("worker", TERM),
+            Say("web stopped with status 0"),
+            Say("worker did not stop within 5 s: killing it"),
+            Kill("worker"),
+            Say("worker stopped with status 137"),
+        ],
+        137,
+    ),
+    "restart no: a failure stops the others": (
+        [WEB, process("worker", restart="no")],
+        [("exit", "worker", 1, 1.0), ("time", 2.0)],
+        [Say("worker exited with status 1"), Say("stopping web"), Send("web", TERM)],
+        1,
+    ),
+    "restart on-failure: a clean exit stops the others": (
+        [WEB, FLAKY],
+        [("exit", "worker", 0, 1.0), ("time", 2.0)],
+        [Say("worker exited with status 0"), Say("stopping web"), Send("web", TERM)],
+        0,
+    ),
+    "restart on-failure: a failure is restarted": (
+        [WEB, FLAKY],
+        [("exit", "worker", 3, 1.0), ("time", 1.9), ("time", 2.0)],
+        [Say("worker exited with status 3: restarting in 1 s"), Start("worker")],
+        0,
+    ),
+    "restart always: a clean exit is restarted": (
+        [WEB, process("worker", restart="always")],
+        [("exit", "worker", 0, 1.0), ("time", 2.0)],
+        [Say("worker exited with status 0: restarting in 1 s"), Start("worker")],
+        0,
+    ),
+    "quick failures double the delay": (
+        [WEB, FLAKY],
+        [
+            ("exit", "worker", 3, 0.5),
+            ("time", 1.5),
+            ("exit", "worker", 3, 2.0),
+            ("time", 4.0),
+            ("exit", "worker", 3, 4.5),
+        ],
+        [
+            Say("worker exited with status 3: restarting in 1 s"),
+            Start("worker"),
+            Say("worker exited with status 3: restarting in 2 s"),
+            Start("worker"),
+            Say("worker exited with status 3: restarting in 4 s"),
+        ],
+        0,
+    ),
+    # However slowly a program starts, only a run of 30 s counts as steady.
+    "a run just short of steady still doubles the delay": (
+        [WEB, FLAKY],
+        [("exit", "worker", 3, 0.5), ("time", 1.5), ("exit", "worker", 3, 31.4)],
+        [
+            Say("worker exited with status 3: restarting in 1 s"),
+            Start("worker"),
+            Say("worker exited with status 3: restarting in 2 s"),
+        ],
+        0,
+    ),
+    "a steady run starts the delay again": (
+        [WEB, FLAKY],
+        [("exit", "worker", 3, 0.5), ("time", 1.5), ("exit", "worker", 3, 31.5)],
+        [
+            Say("worker exited with status 3: restarting in 1 s"),
+            Start("worker"),
+            Say("worker exited with status 3: restarting in 1 s"),
+        ],
+        0,
+    ),
+    "a stop cancels a restart that waits": (
+        [WEB, FLAKY],
+        [
+            ("exit", "worker", 3, 1.0),
+            ("signal", TERM, 1.5),
+            ("time", 2.0),
+            ("exit", "web", 0, 2.5),
+        ],
+        [
+            Say("worker exited with status 3: restarting in 1 s"),
+            Say("stopping web"),
+            Send("web", TERM),
+            Say("web stopped with status 0"),
+        ],
+        0,
+    ),
+    "a process that cannot start stops the others": (
+        [WEB, WORKER],
+        [("start failed", "worker", 0.0)],
+        [Say("stopping web, worker"), Send("web", TERM), Send("worker", TERM)],
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("processes", "history", "actions", "status"),
+    list(HISTORIES.values()),
+    ids=list(HISTORIES),
+)
+def test_scripted_history(
+    processes: list[ChildState],
+    history: list[Event],
+    actions: list[Action],
+    status: int,
+) -> None:
+    supervisor = FakeSupervisor(*processes)
+    assert supervisor.replay(history) == actions
+    assert supervisor.policy.exit_status() == status

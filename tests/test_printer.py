@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pty
 import re
-import socket
-import tempfile
-from collections.abc import Iterator
 
 import pytest
 
-from django_prodserver.launch.printer import (
-    HIGH_WATER,
-    MAX_LINE,
-    PIPE_SIZE,
-    LineWriter,
-    Output,
-    Printer,
-    write_notices,
-)
-
-
-@contextlib.contextmanager
-def pipe() -> Iterator[tuple[int, Output]]:
-    """A file to print into (a pipe would fill up): a reading descriptor of it,
-    and an uncoloured Output writing to it."""
-    with tempfile.TemporaryFile() as sink:
-        read_end = os.dup(sink.fileno())
-        write_end = os.dup(sink.fileno())
-        try:
-            yield read_end, Output(write_end, colour=False)
-        finally:
-            os.close(read_end)
-            with contextlib.suppress(OSError):
-                os.close(write_end)
-
-
-def written(read_end: int, output: Output) -> bytes:
-    os.close(output.fd)
-    return os.pread(read_end, 10 * MAX_LINE, 0)
+from django_prodserver.launch.printer import MAX_LINE, LineWriter, Printer
+from django_prodserver.launch.writing import PIPE_SIZE
+from tests.sinks import pipe, read_all, written
 
 
 @pytest.mark.parametrize(
@@ -134,96 +104,6 @@ def test_colour_only_on_a_terminal() -> None:
             os.close(fd)
 
 
-def test_a_closed_output_is_dropped_without_error() -> None:
-    read_end, write_end = os.pipe()
-    os.close(read_end)
-    output = Output(write_end, colour=False)
-    try:
-        output.write("web", b"nobody reads this\n")
-        assert not output.open
-        output.write("web", b"nor this\n")
-    finally:
-        os.close(write_end)
-
-
-def read_all(fd: int) -> bytes:
-    """What a non-blocking pipe holds now."""
-    chunks = []
-    with contextlib.suppress(BlockingIOError):
-        while chunk := os.read(fd, 1 << 16):
-            chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def test_output_nobody_reads_holds_everything_and_asks_to_wait() -> None:
-    read_end, write_end = os.pipe()
-    os.set_blocking(read_end, False)
-    try:
-        output = Output(write_end, colour=False)
-        line = b"x" * 99 + b"\n"
-        count = 2 * HIGH_WATER // len(line) + 2 * PIPE_SIZE // len(line)
-        for _ in range(count):  # more than the pipe holds, and past the mark
-            output.write("web", line)
-        assert output.waiting
-        assert output.full  # the supervisor stops reading the programs
-        received = read_all(read_end)  # the reader reads again
-        while output.waiting:
-            output.flush()
-            received += read_all(read_end)
-        assert not output.full
-    finally:
-        os.close(read_end)
-        os.close(write_end)
-    assert received == line * count  # nothing dropped, in order
-    assert output.notices() == []
-
-
-def test_abandoned_output_is_counted_per_process() -> None:
-    read_end, write_end = os.pipe()
-    try:
-        output = Output(write_end, colour=False)
-        for index in range(PIPE_SIZE // 10):  # fills the pipe and more
-            output.write("web", f"web {index:5}\n".encode())
-            output.write("worker", b"worker\n")
-        assert output.waiting
-        assert output.blocked_since is not None
-        assert output.stalled(output.blocked_since + 1.0, 1.0)
-        output.abandon()
-        output.write("web", b"web again\n", b"and again\n")
-        assert not output.waiting
-        received = os.read(read_end, 2 * PIPE_SIZE)
-    finally:
-        os.close(read_end)
-        os.close(write_end)
-    web = received.count(b"web ")
-    worker = received.count(b"worker\n")
-    assert output.abandoned == {
-        "web": PIPE_SIZE // 10 - web + 2,
-        "worker": PIPE_SIZE // 10 - worker,
-    }
-    with pipe() as (err_read, err):
-        write_notices([output], err)
-        notices = written(err_read, err).decode().splitlines()
-    assert notices == [
-        f"prodserver: {output.abandoned[name]} lines of {name} not written: "
-        "output blocked"
-        for name in ("web", "worker")
-    ]
-
-
-def test_output_to_a_pipe_is_written_without_making_it_non_blocking() -> None:
-    """The pipe's own description stays as it was (others may share it)."""
-    read_end, write_end = os.pipe()
-    try:
-        output = Output(write_end, colour=False)
-        output.write("web", b"hello\n")
-        assert os.get_blocking(write_end)
-        assert os.read(read_end, 100) == b"hello\n"
-    finally:
-        os.close(read_end)
-        os.close(write_end)
-
-
 def test_stdout_and_stderr_on_one_pipe_share_one_output() -> None:
     """``2>&1``: both streams wait in one buffer, so that a line of one never
     lands inside a line of the other, however the pipe takes them."""
@@ -248,25 +128,3 @@ def test_stdout_and_stderr_on_one_pipe_share_one_output() -> None:
     assert len(lines) == 2 * (PIPE_SIZE // 50)
     for line in lines:
         assert re.fullmatch(r"web +\| (out \d+ o+|err \d+ e+)", line), line
-
-
-def test_output_to_a_socket_is_written_without_waiting() -> None:
-    """A socket (the systemd journal's stream) takes what it can at once."""
-    ours, theirs = socket.socketpair()
-    try:
-        output = Output(ours.fileno(), colour=False)
-        line = b"y" * 99 + b"\n"
-        count = 4 * PIPE_SIZE // len(line)
-        for _ in range(count):  # more than the socket's buffers hold
-            output.write("web", line[:50], line[50:])
-        assert output.waiting
-        received = b""
-        theirs.setblocking(False)
-        while output.waiting or len(received) < count * len(line):
-            with contextlib.suppress(BlockingIOError):
-                received += theirs.recv(1 << 20)
-            output.flush()
-    finally:
-        ours.close()
-        theirs.close()
-    assert received == line * count

@@ -28,9 +28,10 @@ from pathlib import Path
 import psutil
 import pytest
 
+from django_prodserver.launch.payload import PAYLOAD_VARIABLE, Payload
 from django_prodserver.launch.plan import Plan
-from django_prodserver.launch.printer import MAX_LINE, PIPE_SIZE
-from django_prodserver.launch.supervisor import PAYLOAD_VARIABLE, Payload
+from django_prodserver.launch.printer import MAX_LINE
+from django_prodserver.launch.writing import PIPE_SIZE
 from django_prodserver.signals import FORWARDABLE
 from tests.processes import (
     EXAMPLE_DIR,

@@ -22,7 +22,7 @@ from .plan import Plan
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .supervisor import Payload
+    from .payload import Payload
 
 #: Signals that Python ignores and an exec'd program would inherit as ignored.
 RESET_TO_DEFAULT = ("SIGPIPE", "SIGXFSZ")
@@ -109,7 +109,7 @@ def supervisor_command(
     its directory goes first on the supervisor's own ``PYTHONPATH``.
     """
     # Only spawn mode needs the supervisor's code: an exec does without it.
-    from .supervisor import Payload
+    from .payload import Payload
 
     original = environ.get("PYTHONPATH")
     pythonpath = supervisor_pythonpath(original)
@@ -139,7 +139,8 @@ def exec_supervisor(
     starts is held for it rather than killing the launcher before the children
     exist.
     """
-    from .supervisor import HANDLED, PAYLOAD_VARIABLE
+    from .payload import PAYLOAD_VARIABLE
+    from .wakeup import HANDLED
 
     argv, env, payload = supervisor_command(plans, stop_timeout, environ, colour)
     fd = payload.to_descriptor()

@@ -83,8 +83,10 @@ class Say(Action):
         self.text = text
 
 
-class Process:
-    """The policy's view of one process: its rules, and what it is doing.
+class ChildState:
+    """The policy's view of one supervised child: its rules (stop signal, stop
+    budget, restart policy), and what it is doing (running, stopping, waiting
+    to be restarted).
 
     (A plain class: ``dataclasses`` would cost the small supervisor a megabyte.)
     """
@@ -119,7 +121,7 @@ class Process:
 class Policy:
     """The supervisor's rules for ``processes`` (see the module's docstring)."""
 
-    def __init__(self, processes: Sequence[Process]) -> None:
+    def __init__(self, processes: Sequence[ChildState]) -> None:
         self.processes = {process.name: process for process in processes}
         self.several = len(self.processes) > 1
         self.stop_requests = 0
@@ -131,7 +133,7 @@ class Policy:
     def stopping(self) -> bool:
         return self.stop_requests > 0
 
-    def running(self) -> list[Process]:
+    def running(self) -> list[ChildState]:
         return [p for p in self.processes.values() if p.running]
 
     # -- events --------------------------------------------------------------------
@@ -225,7 +227,7 @@ class Policy:
             return [Say(f"still stopping {names}; stop again to kill what is left")]
         return [Say(f"killing {names}"), *(Kill(p.name) for p in running)]
 
-    def send_stop(self, process: Process, now: float) -> Send:
+    def send_stop(self, process: ChildState, now: float) -> Send:
         if not process.stop_sent and process.stop_timeout is not None:
             process.kill_at = now + process.stop_timeout
         process.stop_sent = True
@@ -234,13 +236,13 @@ class Policy:
     # -- restarting ----------------------------------------------------------------
 
     @staticmethod
-    def restarts(process: Process, status: int) -> bool:
+    def restarts(process: ChildState, status: int) -> bool:
         return process.restart == "always" or (
             process.restart == "on-failure" and status != 0
         )
 
     def schedule_restart(
-        self, process: Process, status: int, now: float
+        self, process: ChildState, status: int, now: float
     ) -> list[Action]:
         if now - process.started_at >= STEADY_RUN:
             process.quick_restarts = 0

@@ -10,7 +10,8 @@ make it misbehave the ways real programs do:
 --stop-delay=S      take S seconds to stop
 --exit-code=N       exit with N right after ``ready``
 --fail-first=N      exit with 3 right after ``ready`` the first N times it runs
---counter=PATH      the file that counts its runs for --fail-first
+--counter=PATH      the file that counts its runs for --fail-first (each run
+                    is counted before its ``ready``)
 --environ=NAME      print ``NAME=value`` (or ``NAME unset``) after ``ready``
 --die-by=SIG        kill itself with SIG right after ``ready``
 --fork-and-exit     leave a sleeping child holding stdout, then exit 0
@@ -93,13 +94,18 @@ def main(argv: list[str]) -> int:
         sig = signal.Signals[name]
         ignored = name in options.ignore
         signal.signal(sig, signal.SIG_IGN if ignored else handler)
+    # The run is counted before ``ready``: a test that has seen the line reads
+    # the count this run wrote, however little CPU the program got since.
+    failing = bool(options.fail_first) and (
+        count_run(options.counter) <= options.fail_first
+    )
     if options.twin and os.fork() == 0:
         WHO["name"] = "twin "
     say(f"ready {os.getpid()}")
     for name in options.environ:
         value = os.environ.get(name)
         say(f"{name} unset" if value is None else f"{name}={value}")
-    if options.fail_first and count_run(options.counter) <= options.fail_first:
+    if failing:
         return 3
     if options.noisy:
         os.write(2, b"to stderr\n")
