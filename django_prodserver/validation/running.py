@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Any
 from .. import check_ids
 from ..config.entry import UNSET, Unset
 from ..config.messages import error
-from ..config.stopping import RESTART_POLICIES
-from ..text import MAX_SECONDS, brief, did_you_mean, is_seconds
+from ..config.stopping import RESTART_POLICIES, STOP_BUDGET_RULE, is_stop_budget
+from ..text import brief, did_you_mean
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
 
 
 def valid_stop_timeout(value: object) -> bool:
-    return value is None or is_seconds(value)
+    return value is None or is_stop_budget(value)
 
 
 def check_stop_timeout(label: str, entry: Mapping[Any, Any]) -> list[CheckMessage]:
@@ -25,9 +25,8 @@ def check_stop_timeout(label: str, entry: Mapping[Any, Any]) -> list[CheckMessag
     return [
         error(
             check_ids.BAD_STOP_TIMEOUT,
-            f"{label}['STOP_TIMEOUT'] must be a number of seconds above 0 and up "
-            f"to a year ({MAX_SECONDS}), or None for no limit, not "
-            f"{brief(entry['STOP_TIMEOUT'])}",
+            f"{label}['STOP_TIMEOUT'] must be {STOP_BUDGET_RULE}, or None for no "
+            f"limit, not {brief(entry['STOP_TIMEOUT'])}",
             'Write "STOP_TIMEOUT": 60, or leave the key out for the backend\'s '
             "default.",
         )
