@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 @dataclass
 class CheckedEntry:
     """What checking one entry found: its messages and, when its keys are well
-    formed, its backend (built for this launch)."""
+    formed, its backend (built for this launch). The entry's typed form, read
+    from the setting once, is ``backend.config`` (a ``ProcessConfig``): the
+    launch and the exports read it, never the setting again."""
 
     name: object
     messages: list[CheckMessage] = field(default_factory=list)
