@@ -32,6 +32,7 @@ from ..config.entry import EXAMPLE_BACKEND, SETTING
 from ..config.environment import LaunchContext
 from ..config.messages import shown
 from ..config.project_settings import settings
+from ..config.stopping import is_stop_budget
 from ..exceptions import ConfigurationError
 from ..export import FORMATS as EXPORT_FORMATS
 from ..launch.plan import Plan
@@ -58,14 +59,14 @@ if TYPE_CHECKING:
 BROKEN_PIPE = 141
 
 
-def non_negative_seconds(text: str) -> float:
+def stop_budget_seconds(text: str) -> float:
     try:
         seconds = float(text)
     except ValueError:
         seconds = -1.0
-    if not 0 <= seconds <= MAX_SECONDS:  # also rejects nan
+    if not is_stop_budget(seconds):  # also rejects nan
         raise ArgumentTypeError(
-            f"expected a number of seconds up to a year ({MAX_SECONDS}), "
+            f"expected a number of seconds up to a year ({MAX_SECONDS}), above 0, "
             f"not {brief(text)}"
         )
     return seconds
@@ -103,7 +104,7 @@ def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--all", action="store_true", help="Run every process.")
     parser.add_argument(
         "--stop-timeout",
-        type=non_negative_seconds,
+        type=stop_budget_seconds,
         default=None,
         metavar="SECONDS",
         help=(

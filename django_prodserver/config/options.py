@@ -11,15 +11,45 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from .. import check_ids
 from ..exceptions import ConfigurationError
 from ..text import brief, is_command_text
+from .argv_options import (
+    group_values,
+    names_in_argv,
+    option_value,
+    options_in_argv,
+    short_option,
+    word_groups,
+)
+from .option_rules import ArgValue, OptionGroup, OptionRules, Scalar
 
-Scalar = str | int | float | bool | None
-ArgValue = Scalar | Sequence[str | int | float]
+#: The names backends import from here (the rules and the reading of argv live
+#: in modules of their own).
+__all__ = [
+    "FALSE_WORDS",
+    "TRUE_WORDS",
+    "ArgValue",
+    "ArgsError",
+    "OptionGroup",
+    "OptionRules",
+    "Scalar",
+    "build_options",
+    "group_values",
+    "join_options",
+    "names_in_argv",
+    "option_value",
+    "options_in_argv",
+    "positional_words",
+    "positive_int",
+    "short_option",
+    "translate",
+    "translate_all",
+    "word_groups",
+]
+
 
 KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 NEGATIVE_NUMBER = re.compile(r"-[0-9]+(\.[0-9]+)?(e-?[0-9]+)?")
@@ -42,80 +72,6 @@ class ArgsError(ConfigurationError):
     def __init__(self, check_id: str, key: object, message: str, hint: str) -> None:
         super().__init__(message, hint, check_id)
         self.key = key
-
-
-@dataclass(frozen=True)
-class OptionRules:
-    """What a backend knows about its program's options (names without ``--``).
-
-    ``flags``: options that take no value. ``negatable``: flags that also have a
-    ``--no-NAME`` form, used for ``False``. ``comma_joined``: options that take a
-    single comma-separated value where a list is given. ``several_values``:
-    options that take every value of a list after one flag, as words of their
-    own (argparse's ``nargs="*"``: rundramatiq's ``--queues a b``, where a
-    repeated ``--queues`` keeps only the last). ``aliases``: ARGS keys that
-    name a program option differently. ``short``: one-letter options, mapped to
-    their long name so that ``-w 8`` after ``--`` overrides ``workers``.
-    ``known``: every option name, for the "did you mean" warning; empty means the
-    backend does not say. A known name spelled with underscores
-    (``logging_level``) is matched by ARGS keys with dashes or underscores.
-    ``lowercase``: options whose values the program accepts in lower case only
-    (uvicorn's ``log-level``). ``excludes``: options that the program refuses
-    alongside others (waitress's ``listen`` and ``host``/``port``): setting one
-    after ``--`` drops the configured others too. ``positional``: ARGS keys whose
-    values become positional arguments after the options, in this order (RQ's
-    ``queues``: ``["high", "low"]`` → ``high low``).
-    """
-
-    flags: frozenset[str] = frozenset()
-    negatable: frozenset[str] = frozenset()
-    comma_joined: frozenset[str] = frozenset()
-    several_values: frozenset[str] = frozenset()
-    aliases: Mapping[str, str] = field(default_factory=dict)
-    short: Mapping[str, str] = field(default_factory=dict)
-    known: frozenset[str] = frozenset()
-    lowercase: frozenset[str] = frozenset()
-    excludes: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    positional: tuple[str, ...] = ()
-    #: Dashed spelling → the program's own, for names with underscores.
-    spelled: Mapping[str, str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        names = self.known | self.flags | self.negatable | set(self.aliases.values())
-        spelled = {name.replace("_", "-"): name for name in names if "_" in name}
-        object.__setattr__(self, "spelled", spelled)
-
-    def canonical(self, key: str) -> str:
-        """The program option an ARGS key stands for (dashes, aliases applied)."""
-        dashed = key.replace("_", "-")
-        if len(dashed) == 1:
-            return self.short.get(dashed, dashed)
-        name = self.aliases.get(dashed, dashed)
-        return self.spelled.get(name.replace("_", "-"), name)
-
-    def all_names(self) -> frozenset[str]:
-        """Every name an ARGS key may have: known options, aliases, positionals."""
-        return self.known | set(self.aliases) | set(self.positional)
-
-    def is_flag(self, name: str) -> bool:
-        return name in self.flags or name in self.negatable
-
-    def value_text(self, name: str, text: str) -> str:
-        return text.lower() if name in self.lowercase else text
-
-    def replaced_by(self, names: Iterable[str]) -> set[str]:
-        """The configured options that command-line options ``names`` replace."""
-        return {r for name in names for r in (name, *self.excludes.get(name, ()))}
-
-
-@dataclass(frozen=True)
-class OptionGroup:
-    """The argv words that one ARGS item produced, under its canonical name."""
-
-    name: str
-    tokens: tuple[str, ...]
-    #: Positional arguments rather than options.
-    positional: bool = False
 
 
 def positive_int(value: ArgValue) -> int | None:
@@ -278,108 +234,6 @@ def translate_all(
         except ArgsError as exc:
             errors.append(exc)
     return groups, errors
-
-
-def names_in_argv(rules: OptionRules, tokens: Iterable[str]) -> set[str]:
-    """The canonical option names that command-line tokens set.
-
-    ``--workers=8``, ``--workers 8``, ``-w 8`` and ``--no-access-log`` are all
-    recognised; values and positional arguments are ignored.
-    """
-    names: set[str] = set()
-    for token in tokens:
-        if token.startswith("--") and len(token) > 2:
-            name = rules.canonical(token[2:].split("=", 1)[0])
-            if name.startswith("no-") and name[3:] in rules.negatable:
-                name = name[3:]
-            names.add(name)
-        elif short_option(token):
-            names.add(rules.short.get(token[1], token[1]))
-    return names
-
-
-def options_in_argv(rules: OptionRules, tokens: Sequence[str]) -> dict[str, list[str]]:
-    """The values that command-line tokens give options, by canonical name.
-
-    ``--bind=x``, ``--bind x``, ``-b x`` and ``-bx`` are read; a flag (or an
-    option whose value is missing at the end) has no value.
-    """
-    found: dict[str, list[str]] = {}
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        index += 1
-        if token.startswith("--") and len(token) > 2:
-            key, equals, value = token[2:].partition("=")
-            name = rules.canonical(key)
-        elif token.startswith("-") and len(token) > 1 and token[1] != "-":
-            name = rules.short.get(token[1], token[1])
-            value, equals = token[2:], "=" if len(token) > 2 else ""
-        else:
-            continue
-        if not equals and not rules.is_flag(name) and index < len(tokens):
-            value = tokens[index]
-            index += 1
-        elif not equals:
-            continue
-        found.setdefault(name, []).append(value)
-    return found
-
-
-def short_option(token: str) -> bool:
-    """Whether ``token`` is a one-letter option (``-w``, ``-w8``)."""
-    return token.startswith("-") and len(token) > 1 and token[1] != "-"
-
-
-def option_value(rules: OptionRules, tokens: Sequence[str], name: str) -> str | None:
-    """The value that the last occurrence of option ``name`` in ``tokens`` gives
-    (see :func:`options_in_argv`); None when the option is not there."""
-    values = options_in_argv(rules, tokens).get(name)
-    return values[-1] if values else None
-
-
-def word_groups(rules: OptionRules, words: Sequence[str]) -> list[OptionGroup]:
-    """Options written as command-line words (``--bind 0.0.0.0:8000 --preload``),
-    grouped by option: a word that is not an option is the value of the option
-    before it, unless that one is a known flag or has its value already."""
-    groups: list[OptionGroup] = []
-    for word in words:
-        names = names_in_argv(rules, [word]) if word.startswith("-") else set()
-        last = groups[-1] if groups else None
-        takes_value = (
-            last is not None
-            and len(last.tokens) == 1
-            and "=" not in last.tokens[0]
-            and last.tokens[0].startswith("--")
-            and not rules.is_flag(last.name)
-        )
-        if names:
-            groups.append(OptionGroup(names.pop(), (word,)))
-        elif last is not None and takes_value:
-            groups[-1] = OptionGroup(last.name, (*last.tokens, word))
-        else:
-            groups.append(OptionGroup("", (word,)))
-    return groups
-
-
-def group_values(groups: Sequence[OptionGroup]) -> dict[str, ArgValue]:
-    """Each named group's value, as ARGS would give it: the word after ``=`` or
-    after the option, True for a bare flag, a list for a repeated option."""
-    values: dict[str, list[str | bool]] = {}
-    for group in groups:
-        if not group.name or group.positional:
-            continue
-        first = group.tokens[0]
-        value: str | bool = True
-        if len(group.tokens) > 1:
-            value = group.tokens[1]
-        elif first.startswith("--") and "=" in first:
-            value = first.split("=", 1)[1]
-        values.setdefault(group.name, []).append(value)
-    return {
-        name: found[0] if len(found) == 1 else [str(v) for v in found]
-        for name, found in values.items()
-    }
 
 
 def build_options(

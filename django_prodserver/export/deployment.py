@@ -13,11 +13,13 @@ from ..backends.base import DEFAULT_STOP_TIMEOUT
 from ..backends.probes import DEFAULT_PATH, Probe
 from ..backends.programs import python
 from ..config.environment import find_manage_py, project_roots, settings_module
+from ..config.stopping import STOP_BUDGET_RULE, is_stop_budget
 from ..exceptions import ConfigurationError
+from ..text import MAX_SECONDS
 
 #: The longest stop budget an export writes: a year. Process managers read
 #: their time spans into fixed-size numbers; a larger value is a mistake.
-MAX_STOP_BUDGET = 365 * 24 * 3600.0
+MAX_STOP_BUDGET = float(MAX_SECONDS)
 #: Stop budgets are written to the microsecond, rounded up (never shorter).
 MICROSECOND = Decimal("0.000001")
 #: Enough digits for any float written to the microsecond.
@@ -192,15 +194,15 @@ def normal_path(path: str) -> str:
 
 
 def stop_timeout_of(options: Mapping[str, object]) -> float | None:
-    """``--stop-timeout`` if given: a number of seconds above 0 and at most
-    :data:`MAX_STOP_BUDGET`, which every process manager can hold."""
+    """``--stop-timeout`` if given: a stop budget (see ``is_stop_budget``), which
+    every process manager can hold."""
     value = options.get("stop_timeout")
     if value is None:
         return None
     timeout = float(str(value))
-    if not (timeout > 0 and math.isfinite(timeout)):
+    if not is_stop_budget(timeout):
         raise ConfigurationError(
-            f"--stop-timeout must be a number of seconds above 0, not {value!r}"
+            f"--stop-timeout must be {STOP_BUDGET_RULE}, not {value!r}"
         )
     return timeout
 

@@ -7,11 +7,11 @@ with the id ``prodserver.E025``. Nothing is written half right.
 
 from __future__ import annotations
 
-import math
 from typing import NoReturn
 
 from .. import check_ids
 from ..config.entry import SETTING
+from ..config.stopping import is_stop_budget
 from ..exceptions import ConfigurationError
 from ..text import brief
 from .deployment import MAX_STOP_BUDGET, Process
@@ -83,7 +83,7 @@ def checked_budget(process: Process, target: str) -> float | None:
     budget = process.stop_budget
     if budget is None:
         return None
-    if not (0 < budget <= MAX_STOP_BUDGET and math.isfinite(budget)):
+    if not is_stop_budget(budget):
         refuse(
             process.name,
             "the stop budget",
