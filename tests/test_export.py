@@ -607,6 +607,7 @@ def test_the_processs_own_stop_budget_unless_stop_timeout_overrides() -> None:
     from django.conf import settings
 
     from django_prodserver.config.environment import LaunchContext
+    from django_prodserver.export.deployment import ExportOptions
     from django_prodserver.export.processes import exported_process
     from django_prodserver.launch.resolver import resolve
     from django_prodserver.validation.entries import check_entries
@@ -617,12 +618,13 @@ def test_the_processs_own_stop_budget_unless_stop_timeout_overrides() -> None:
     assert entry.backend is not None
     plans = resolve(entry.backend, context)
     own = [plan.replace(stop_timeout=35.0) for plan in plans]
-    assert exported_process(entry.backend, own, {}, []).stop_budget == 35
-    given = {"stop_timeout": 20.0}
+    none = ExportOptions()
+    assert exported_process(entry.backend, own, none, []).stop_budget == 35
+    given = ExportOptions(stop_timeout=20.0)
     assert exported_process(entry.backend, own, given, []).stop_budget == 20
-    assert exported_process(entry.backend, plans, {}, []).stop_budget == 35
+    assert exported_process(entry.backend, plans, none, []).stop_budget == 35
     unbounded = [plan.replace(stop_timeout=None) for plan in plans]
-    assert exported_process(entry.backend, unbounded, {}, []).stop_budget is None
+    assert exported_process(entry.backend, unbounded, none, []).stop_budget is None
 
 
 @needs_systemd

@@ -418,14 +418,16 @@ def test_list_shows_what_runs_first() -> None:
 def test_a_launch_without_these_keys_loads_none_of_their_code() -> None:
     code = """
 import sys
-from django_prodserver.command import cli
-cli.select(cli.Request(names=["web"]), cli.Console(print, print))
+from django_prodserver.command.output import Console
+from django_prodserver.command.request import Request
+from django_prodserver.command.selection import select
+select(Request(names=["web"]), Console(print, print))
 print(sorted(m for m in sys.modules if m.startswith("django_prodserver")))
 """
     result = manage("shell", "-c", code)
     assert result.returncode == 0, result.stderr
     loaded = result.stdout
-    assert "django_prodserver.command.cli" in loaded
+    assert "django_prodserver.command.selection" in loaded
     for module in (
         "launch.lifecycle",
         "before.checks",

@@ -6,7 +6,7 @@ options of ``manage.py prodserver`` (:func:`cli.add_arguments
 <django_prodserver.command.cli.add_arguments>`) and Django's common ones, find the
 settings as ``manage.py`` does (``DJANGO_SETTINGS_MODULE`` or ``--settings``,
 the working directory and ``--pythonpath`` on ``sys.path``), and run the same
-:func:`~django_prodserver.command.cli.run`: the same checks, plans, programs and
+:func:`~django_prodserver.command.actions.run`: the same checks, plans, programs and
 environment. What they skip is ``django.setup()``, the loading of every
 installed app and its models, which is most of Django's start: it is done only
 when an entry needs it (see :mod:`~django_prodserver.config.registry`). They read the
@@ -27,7 +27,9 @@ from typing import Any, TextIO
 from .. import __version__
 from ..config.project_settings import settings
 from ..exceptions import ConfigurationError
-from . import cli
+from . import cli, output
+from .actions import run
+from .request import Request
 
 #: The console script's name.
 PROG = "prodserver"
@@ -60,18 +62,14 @@ def add_django_options(parser: ArgumentParser) -> None:
         metavar="DIR",
         help="A directory to import the project from, put first on the path.",
     )
-    parser.add_argument(
-        "--traceback",
-        action="store_true",
-        help="Show the traceback behind an error instead of its one line.",
-    )
-    parser.add_argument(
-        "--no-color", action="store_true", help="Print without colours."
-    )
-    parser.add_argument(
-        "--force-color",
-        action="store_true",
-        help="Print in colour even where the output is not a terminal.",
+    cli.add_flags(
+        parser,
+        {
+            "--traceback": "Show the traceback behind an error instead of its "
+            "one line.",
+            "--no-color": "Print without colours.",
+            "--force-color": "Print in colour even where the output is not a terminal.",
+        },
     )
 
 
@@ -177,17 +175,17 @@ def write_line(stream: TextIO, text: str, style: Callable[[str], str] = str) -> 
     stream.write(style(text if text.endswith("\n") else f"{text}\n"))
 
 
-def console(colour: bool | None) -> cli.Console:
+def console(colour: bool | None) -> output.Console:
     # As a management command colours its warnings: with --force-color, or when
     # its standard output is a terminal, unless --no-color.
     warning = styled("WARNING", colour or (colour is None and sys.stdout.isatty()))
-    return cli.Console(
+    return output.Console(
         write=lambda text: write_line(sys.stdout, text),
         warn=lambda text: write_line(sys.stderr, text, warning),
     )
 
 
-def execute(options: Mapping[str, Any], request: cli.Request) -> None:
+def execute(options: Mapping[str, Any], request: Request) -> None:
     """Read the settings and do what ``request`` asks for."""
     if options.get("no_color") and options.get("force_color"):
         raise ConfigurationError(
@@ -195,19 +193,19 @@ def execute(options: Mapping[str, Any], request: cli.Request) -> None:
         )
     use_settings(options)
     load_settings()
-    start = cli.output_start()
-    held = cli.hold_output(options)
+    start = output.output_start()
+    held = output.hold_output(options)
     try:
         with contextlib.redirect_stdout(held) if held else contextlib.nullcontext():
-            cli.run(request, console(request.colour))
-        cli.write_held(held)
+            run(request, console(request.colour))
+        output.write_held(held)
         sys.stdout.flush()
     except BrokenPipeError:
-        cli.stop_on_broken_pipe()
+        output.stop_on_broken_pipe()
     except OSError as exc:
-        if not cli.is_output_error(exc):
+        if not output.is_output_error(exc):
             raise
-        cli.output_failed(exc, start)
+        output.output_failed(exc, start)
 
 
 def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
@@ -215,12 +213,12 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     when it has not become the program."""
     if sys.stdout is None or sys.stderr is None:  # started with >&- or 2>&-
         if sys.stderr is not None:
-            write_line(sys.stderr, f"CommandError: {cli.CLOSED_OUTPUT}")
+            write_line(sys.stderr, f"CommandError: {output.CLOSED_OUTPUT}")
         return 1
     words = list(sys.argv[1:] if argv is None else argv)
     words, extra_args = cli.split_extra_args(words, 0)
     options = vars(build_parser(prog).parse_args(words))
-    request = cli.Request.from_options(options, extra_args)
+    request = Request.from_options(options, extra_args)
     try:
         execute(options, request)
     except ConfigurationError as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, Context, Decimal
 
 from ..backends.base import DEFAULT_STOP_TIMEOUT
@@ -62,25 +62,14 @@ class Process:
 
 
 @dataclass(frozen=True)
-class Deployment:
-    """What every exported file needs to know about how to start prodserver.
+class ExportOptions:
+    """What the export command was given. Every exported command repeats
+    ``settings_option``, ``pythonpath``, ``spawn`` and ``stop_timeout`` (and
+    each process's own arguments after ``--``). The others are the export's
+    own options: the image (or the Dockerfile and build context) of the
+    containers, an environment file, the prefix of unit and object names, and
+    the path that web probes ask for."""
 
-    Paths (``manage_py``, ``cwd``, ``pythonpath``, ``project_root``) are
-    absolute. ``settings_option``, ``pythonpath``, ``spawn`` and
-    ``stop_timeout`` were given to the export command: every exported command
-    repeats them, and each process's own arguments after ``--``. The other
-    fields are the export's own options: the image (or the Dockerfile and
-    build context) of the containers, an environment file, the prefix of unit
-    and object names, and the path that web probes ask for.
-    """
-
-    processes: tuple[Process, ...]
-    project: str
-    settings: str
-    python: str
-    manage_py: str | None
-    project_root: str
-    cwd: str
     stop_timeout: float | None = None
     settings_option: str | None = None
     pythonpath: str | None = None
@@ -91,6 +80,24 @@ class Deployment:
     env_file: str | None = None
     name_prefix: str | None = None
     probe_path: str = DEFAULT_PATH
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deployment(ExportOptions):
+    """What every exported file needs to know about how to start prodserver:
+    the options of the export command, and what it found of the project.
+
+    Paths (``manage_py``, ``cwd``, ``pythonpath``, ``project_root``) are
+    absolute.
+    """
+
+    processes: tuple[Process, ...]
+    project: str
+    settings: str
+    python: str
+    manage_py: str | None
+    project_root: str
+    cwd: str
     by_name: Mapping[str, Process] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -193,10 +200,9 @@ def normal_path(path: str) -> str:
     return "/" + os.path.normpath(path).lstrip("/") if path.startswith("/") else path
 
 
-def stop_timeout_of(options: Mapping[str, object]) -> float | None:
+def stop_timeout_of(value: float | None) -> float | None:
     """``--stop-timeout`` if given: a stop budget (see ``is_stop_budget``), which
     every process manager can hold."""
-    value = options.get("stop_timeout")
     if value is None:
         return None
     timeout = float(str(value))
@@ -207,20 +213,17 @@ def stop_timeout_of(options: Mapping[str, object]) -> float | None:
     return timeout
 
 
-def deployment(
-    processes: Sequence[Process],
-    options: Mapping[str, object],
-) -> Deployment:
+def deployment(processes: Sequence[Process], given: ExportOptions) -> Deployment:
     """Describe the deployment of ``processes`` as this command invocation runs
     them."""
-    pythonpath = str(options["pythonpath"]) if options.get("pythonpath") else None
+    pythonpath = given.pythonpath
     roots = project_roots([pythonpath] if pythonpath else [])
     module = settings_module()
-
-    def text(key: str) -> str | None:
-        value = options.get(key)
-        return None if value is None else str(value)
-
+    checked = replace(
+        given,
+        stop_timeout=stop_timeout_of(given.stop_timeout),
+        pythonpath=os.path.abspath(pythonpath) if pythonpath else None,
+    )
     return Deployment(
         processes=tuple(processes),
         project=module.split(".", 1)[0] or "django",
@@ -229,16 +232,7 @@ def deployment(
         manage_py=find_manage_py(roots),
         project_root=roots[0] if roots else os.getcwd(),
         cwd=os.getcwd(),
-        stop_timeout=stop_timeout_of(options),
-        settings_option=text("settings") or None,
-        pythonpath=os.path.abspath(pythonpath) if pythonpath else None,
-        spawn=bool(options.get("spawn")),
-        image=text("image"),
-        dockerfile=text("dockerfile"),
-        build_context=text("build_context"),
-        env_file=text("env_file"),
-        name_prefix=text("name_prefix"),
-        probe_path=text("probe_path") or DEFAULT_PATH,
+        **vars(checked),
     )
 
 

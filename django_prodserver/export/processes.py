@@ -24,7 +24,7 @@ from ..config.addresses import normal_host, parse_port
 from ..config.options import options_in_argv
 from ..config.project_settings import settings
 from ..launch.plan import Plan
-from .deployment import Process
+from .deployment import ExportOptions, Process
 
 #: Hosts that are this machine.
 LOCAL_HOSTS = frozenset({"", "127.0.0.1", "::1", "0.0.0.0"})
@@ -35,13 +35,13 @@ REDIS = "redis-server.service"
 def exported_process(
     backend: ProcessBackend,
     plans: Sequence[Plan],
-    options: Mapping[str, object],
+    given: ExportOptions,
     extra_args: Sequence[str],
 ) -> Process:
     """The export's description of one checked entry and its plans
     (``extra_args``: its own arguments after ``--``)."""
-    supervised = len(plans) != 1 or bool(options.get("spawn"))
-    path = str(options.get("probe_path") or "/")
+    supervised = len(plans) != 1 or given.spawn
+    path = given.probe_path
     port = port_variable(backend, extra_args)
     if port is not None:
         addresses = [("0.0.0.0", port)]
@@ -51,7 +51,7 @@ def exported_process(
         addresses = []
     return Process(
         name=backend.name,
-        stop_budget=stop_budget(plans, options.get("stop_timeout")),
+        stop_budget=stop_budget(plans, given.stop_timeout),
         stop_signal="SIGTERM" if supervised else plans[0].stop_signal,
         oneshot=backend.oneshot,
         single_instance=backend.single_instance,
@@ -67,7 +67,7 @@ def exported_process(
     )
 
 
-def stop_budget(plans: Sequence[Plan], stop_timeout: object) -> float | None:
+def stop_budget(plans: Sequence[Plan], stop_timeout: float | None) -> float | None:
     """``--stop-timeout`` if given, else the longest budget of the plans (None,
     no limit, when one of them has none), else the default."""
     if isinstance(stop_timeout, (int, float)):

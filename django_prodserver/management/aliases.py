@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..backends.base import ProcessBackend
-from ..command.cli import Request
+from ..command.request import Request
 from .commands.prodserver import Command as ProdserverCommand
 
 

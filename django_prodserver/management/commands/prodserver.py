@@ -10,7 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from ... import __version__
-from ...command import cli
+from ...command import cli, output
+from ...command.actions import run
+from ...command.request import Request
 from ...exceptions import ConfigurationError
 
 
@@ -38,38 +40,38 @@ class Command(BaseCommand):
 
     def execute(self, *args: Any, **options: Any) -> str | None:
         if sys.stdout is None and not options.get("stdout"):  # started with >&-
-            raise CommandError(cli.CLOSED_OUTPUT)
-        start = cli.output_start()
-        held = None if options.get("stdout") else cli.hold_output(options)
+            raise CommandError(output.CLOSED_OUTPUT)
+        start = output.output_start()
+        held = None if options.get("stdout") else output.hold_output(options)
         if held is not None:
             options["stdout"] = held
         try:
-            output = super().execute(*args, **options)
+            result = super().execute(*args, **options)
             self.stdout.flush()
-            cli.write_held(held)
+            output.write_held(held)
         except BrokenPipeError:
-            cli.stop_on_broken_pipe()
+            output.stop_on_broken_pipe()
         except OSError as exc:
-            if not cli.is_output_error(exc):
+            if not output.is_output_error(exc):
                 raise
             try:
-                cli.output_failed(exc, start)
+                output.output_failed(exc, start)
             except ConfigurationError as error:
                 raise CommandError(str(error)) from exc
-        return output
+        return result
 
-    def request(self, options: dict[str, Any]) -> cli.Request:
+    def request(self, options: dict[str, Any]) -> Request:
         """What the command line asks for."""
-        return cli.Request.from_options(options, self.extra_args)
+        return Request.from_options(options, self.extra_args)
 
     def handle(self, *args: str, **options: Any) -> None:
         request = self.request(options)
-        console = cli.Console(
+        console = output.Console(
             write=self.stdout.write,
             warn=lambda text: self.stderr.write(text, self.style.WARNING),
             note=self.stderr.write,
         )
         try:
-            cli.run(request, console)
+            run(request, console)
         except ConfigurationError as exc:
             raise CommandError(str(exc), returncode=exc.returncode) from exc

@@ -1,0 +1,98 @@
+"""What the command does with a :class:`~django_prodserver.command.request.Request`:
+probe, export, list, print a dry run, or launch the selected processes."""
+
+from __future__ import annotations
+
+import os
+
+from ..exceptions import ConfigurationError
+from .exporting import print_export
+from .output import Console
+from .printing import print_dry_run, print_list
+from .request import Request
+from .selection import Selection, select
+from .usage import refuse_conflicts
+
+
+def run(request: Request, console: Console) -> None:
+    """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
+    refuse_conflicts(request.given, request.names, request.extra_args)
+    selection = select(request, console)
+    if request.probe:
+        probe(request, selection, console)
+    elif request.export:
+        print_export(request, selection, console)
+    elif request.list_processes:
+        print_list(selection, console)
+    elif request.dry_run:
+        print_dry_run(selection.in_launch_order(), request.output_format, console)
+    else:
+        launch(selection, request, console)
+
+
+def probe(request: Request, selection: Selection, console: Console) -> None:
+    """Check the one selected process: write why it is healthy, or raise
+    why it is not (exit status 1)."""
+    if len(selection.names) != 1:
+        raise ConfigurationError("--probe checks one process: name it", returncode=2)
+    name = selection.names[0]
+    backend, plans = selection.entries[name].backend, selection.entries[name].plans
+    from ..backends.failures import backend_probe
+
+    found = backend_probe(backend, selection.extra_args[str(name)], request.probe_path)
+    if found is None:
+        console.write(
+            f"{name}: {type(backend).__name__} has no health check; "
+            "a running process is all there is to check"
+        )
+        return
+    from ..backends.probes import check
+
+    env = plans[0].env if plans else {}
+    healthy, reason = check(found, env)
+    if not healthy:
+        raise ConfigurationError(f"{name} is not healthy: {reason}")
+    console.write(f"{name} is healthy: {reason}")
+
+
+def launch(selection: Selection, request: Request, console: Console) -> None:
+    """Run what comes first (release entries, waits, steps), then exec the one
+    program or the supervisor of several. Returns only by raising, or when
+    there is no program to start (release entries only).
+
+    The supervisor runs even one program when it is the first process of its
+    PID namespace (a container without an init) and the program does not reap
+    orphans: process 1 adopts every orphan of the container and must reap it,
+    which most programs never do (gunicorn and uWSGI do, and replace prodserver
+    there as anywhere else).
+    """
+    if os.name != "posix":
+        raise ConfigurationError("prodserver runs programs on POSIX systems only")
+    selected = selection.in_launch_order()
+    if any(each.prepared for each in selected):
+        from ..launch.lifecycle import run_before_programs
+
+        note = console.note or console.warn
+        run_before_programs([(each.backend, each.plans) for each in selected], note)
+    plans = [p for each in selected if not each.backend.oneshot for p in each.plans]
+    if not plans:
+        return
+    from ..launch import executor
+
+    exec_one = (
+        len(plans) == 1
+        and plans[0].can_exec
+        and not request.spawn
+        and (os.getpid() != 1 or plans[0].reaps_orphans)
+    )
+    what = plans[0].argv[0] if exec_one else "the supervisor"
+    environ = selection.context.environ
+    try:
+        if exec_one:
+            executor.exec_plan(plans[0], environ)
+        else:
+            executor.exec_supervisor(
+                plans, request.stop_timeout, environ, request.colour
+            )
+    except OSError as exc:
+        raise ConfigurationError(f"cannot start {what}: {exc}") from exc
