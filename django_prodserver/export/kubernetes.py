@@ -85,16 +85,21 @@ def labels(deploy: Deployment, name: str) -> dict[str, str]:
     return found
 
 
+def manifest(
+    deploy: Deployment, api: str, kind: str, name: str, **body: Any
+) -> dict[str, Any]:
+    """An object of ``kind`` named ``name``, with its labels, and ``body``."""
+    metadata = {"name": name, "labels": labels(deploy, name)}
+    return {"apiVersion": api, "kind": kind, "metadata": metadata, **body}
+
+
 def config_map(deploy: Deployment) -> dict[str, Any]:
     """The ConfigMap of the variables every process shares."""
     settings = checked_settings(deploy.names[0], deploy.settings, TARGET)
-    name = kube_name(deploy, CONFIG_NAME)
-    return {
-        "apiVersion": "v1",
-        "kind": "ConfigMap",
-        "metadata": {"name": name, "labels": labels(deploy, name)},
-        "data": {"DJANGO_SETTINGS_MODULE": settings, "PYTHONUNBUFFERED": "1"},
-    }
+    data = {"DJANGO_SETTINGS_MODULE": settings, "PYTHONUNBUFFERED": "1"}
+    return manifest(
+        deploy, "v1", "ConfigMap", kube_name(deploy, CONFIG_NAME), data=data
+    )
 
 
 def environment(deploy: Deployment, process: Process) -> dict[str, Any]:
@@ -158,12 +163,7 @@ def deployment_object(deploy: Deployment, process: Process) -> dict[str, Any]:
     if process.replicas > 1:
         pod["topologySpreadConstraints"] = [spread(deploy, name)]
     spec["template"] = {"metadata": {"labels": labels(deploy, name)}, "spec": pod}
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": name, "labels": labels(deploy, name)},
-        "spec": spec,
-    }
+    return manifest(deploy, "apps/v1", "Deployment", name, spec=spec)
 
 
 def spread(deploy: Deployment, name: str) -> dict[str, Any]:
@@ -179,15 +179,8 @@ def spread(deploy: Deployment, name: str) -> dict[str, Any]:
 def disruption_budget(deploy: Deployment, process: Process) -> dict[str, Any]:
     """At most one copy of a process down at once while nodes are drained."""
     name = kube_name(deploy, process.name)
-    return {
-        "apiVersion": "policy/v1",
-        "kind": "PodDisruptionBudget",
-        "metadata": {"name": name, "labels": labels(deploy, name)},
-        "spec": {
-            "maxUnavailable": 1,
-            "selector": {"matchLabels": labels(deploy, name)},
-        },
-    }
+    spec = {"maxUnavailable": 1, "selector": {"matchLabels": labels(deploy, name)}}
+    return manifest(deploy, "policy/v1", "PodDisruptionBudget", name, spec=spec)
 
 
 def network_policy(deploy: Deployment, process: Process) -> dict[str, Any]:
@@ -195,16 +188,12 @@ def network_policy(deploy: Deployment, process: Process) -> dict[str, Any]:
     Its own connections out (database, broker) are not limited."""
     name = kube_name(deploy, process.name)
     ports = [{"port": port, "protocol": "TCP"} for port in process.ports]
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "NetworkPolicy",
-        "metadata": {"name": name, "labels": labels(deploy, name)},
-        "spec": {
-            "podSelector": {"matchLabels": labels(deploy, name)},
-            "policyTypes": ["Ingress"],
-            "ingress": [{"ports": ports}] if serves(process) else [],
-        },
+    spec = {
+        "podSelector": {"matchLabels": labels(deploy, name)},
+        "policyTypes": ["Ingress"],
+        "ingress": [{"ports": ports}] if serves(process) else [],
     }
+    return manifest(deploy, "networking.k8s.io/v1", "NetworkPolicy", name, spec=spec)
 
 
 def process_container(deploy: Deployment, process: Process) -> str:
@@ -220,28 +209,18 @@ def service_object(deploy: Deployment, process: Process) -> dict[str, Any]:
         {"name": f"http-{port}", "port": port, "targetPort": port, "protocol": "TCP"}
         for port in process.ports
     ]
-    return {
-        "apiVersion": "v1",
-        "kind": "Service",
-        "metadata": {"name": name, "labels": labels(deploy, name)},
-        "spec": {"selector": labels(deploy, name), "ports": ports},
-    }
+    spec = {"selector": labels(deploy, name), "ports": ports}
+    return manifest(deploy, "v1", "Service", name, spec=spec)
 
 
 def job_object(deploy: Deployment, process: Process) -> dict[str, Any]:
     name = kube_name(deploy, process.name)
-    return {
-        "apiVersion": "batch/v1",
-        "kind": "Job",
-        "metadata": {"name": name, "labels": labels(deploy, name)},
-        "spec": {
-            "backoffLimit": RELEASE_BACKOFF_LIMIT,
-            "template": {
-                "metadata": {"labels": labels(deploy, name)},
-                "spec": pod_spec(deploy, process),
-            },
-        },
+    template = {
+        "metadata": {"labels": labels(deploy, name)},
+        "spec": pod_spec(deploy, process),
     }
+    spec = {"backoffLimit": RELEASE_BACKOFF_LIMIT, "template": template}
+    return manifest(deploy, "batch/v1", "Job", name, spec=spec)
 
 
 def objects(deploy: Deployment) -> list[dict[str, Any]]:

@@ -40,24 +40,22 @@ CONTAINER_SECURITY = {
 }
 #: The one writable directory of a container.
 SCRATCH = {"name": "tmp", "mountPath": "/tmp"}  # noqa: S108 (in the container)
+
+
+def amounts(cpu: str, memory: str, cpu_limit: str, memory_limit: str) -> dict[str, Any]:
+    """A container's ``resources``: what it requests, and its limits."""
+    return {
+        "requests": {"cpu": cpu, "memory": memory},
+        "limits": {"cpu": cpu_limit, "memory": memory_limit},
+    }
+
+
 #: Requests and limits by kind of process, when its entry sets no ``RESOURCES``.
 RESOURCES = {
-    "web": {
-        "requests": {"cpu": "250m", "memory": "256Mi"},
-        "limits": {"cpu": "1", "memory": "512Mi"},
-    },
-    "worker": {
-        "requests": {"cpu": "250m", "memory": "256Mi"},
-        "limits": {"cpu": "1", "memory": "1Gi"},
-    },
-    "scheduler": {
-        "requests": {"cpu": "50m", "memory": "128Mi"},
-        "limits": {"cpu": "250m", "memory": "256Mi"},
-    },
-    "release": {
-        "requests": {"cpu": "250m", "memory": "256Mi"},
-        "limits": {"cpu": "1", "memory": "512Mi"},
-    },
+    "web": amounts("250m", "256Mi", "1", "512Mi"),
+    "worker": amounts("250m", "256Mi", "1", "1Gi"),
+    "scheduler": amounts("50m", "128Mi", "250m", "256Mi"),
+    "release": amounts("250m", "256Mi", "1", "512Mi"),
 }
 #: Probe timing: a web server answers at once, a command probe starts a program.
 #: A start may take a minute (web) or five (a worker that connects to its
