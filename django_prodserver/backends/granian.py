@@ -145,9 +145,7 @@ class GranianASGIServer(GranianServer):
     """
 
     interface = "asginl"
-
-    def target(self) -> str:
-        return self.asgi_target()
+    asgi = True
 
     @property
     def args(self) -> dict[Any, ArgValue]:
