@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import ClassVar
 
 from ..config.options import ArgValue, OptionRules
 from ..signals import FORWARDABLE
 from . import programs
-from .base import WebServerBackend, after_graceful_window, seconds_value
+from .stop import after_graceful_window, seconds_value
+from .web import BindServerBackend
 
 FLAGS = frozenset(
     {
@@ -78,7 +78,7 @@ def gunicorn_version() -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(".")[:2] if part.isdigit())
 
 
-class GunicornServer(WebServerBackend):
+class GunicornServer(BindServerBackend):
     """Gunicorn, the WSGI server, serving ``WSGI_APPLICATION`` (or ``APP``).
 
     Each process gets its own ``--control-socket`` (gunicorn >= 25.1 otherwise
@@ -100,10 +100,6 @@ class GunicornServer(WebServerBackend):
     accepted_signals = FORWARDABLE - {"SIGUSR2"}
     # The arbiter reaps with waitpid(-1): a good process 1 of a container.
     reaps_orphans = True
-    # Every address is a ``bind`` (``unix:`` and ``fd://`` binds are not TCP).
-    bind_option = "bind"
-    host_option = port_option = None
-    socket_options: ClassVar[frozenset[str]] = frozenset()
 
     def default_args(self) -> dict[str, ArgValue]:
         defaults = super().default_args()

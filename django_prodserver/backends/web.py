@@ -121,3 +121,13 @@ class WebServerBackend(ProcessBackend):
 
 def as_list(value: ArgValue) -> list[object]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+class BindServerBackend(WebServerBackend):
+    """A web server whose every address is a ``bind`` value (``HOST:PORT``;
+    ``unix:`` and ``fd://`` binds are not TCP), as gunicorn's and hypercorn's are:
+    ``PORT`` becomes ``bind=0.0.0.0:$PORT``."""
+
+    bind_option = "bind"
+    host_option = port_option = None
+    socket_options: ClassVar[frozenset[str]] = frozenset()
