@@ -47,37 +47,17 @@ from .targets import (
 )
 from .web import WebServerBackend, as_list
 
+#: What code written for earlier releases imports from here.
 __all__ = [
-    "APP_HINT",
-    "DEFAULT_STOP_TIMEOUT",
-    "DJANGO_COMMAND_FLAGS",
-    "DJANGO_COMMAND_OPTIONS",
-    "HOST_NAME",
-    "STOP_MARGIN",
-    "UNSET",
-    "Address",
-    "ArgValue",
-    "ArgsError",
-    "BaseProcessBackend",
-    "BaseServerBackend",
-    "BaseWorkerBackend",
-    "ConfigurationError",
-    "ManagementCommandBackend",
-    "OptionGroup",
-    "OptionRules",
-    "ProcessBackend",
-    "ProcessConfig",
-    "WebServerBackend",
-    "WorkerBackend",
-    "after_graceful_window",
-    "allowed_host",
-    "as_list",
-    "asgi_application_path",
-    "dotted_to_target",
-    "is_abstract",
-    "seconds_value",
+    "APP_HINT", "DEFAULT_STOP_TIMEOUT", "DJANGO_COMMAND_FLAGS",
+    "DJANGO_COMMAND_OPTIONS", "HOST_NAME", "STOP_MARGIN", "UNSET", "Address",
+    "ArgValue", "ArgsError", "BaseProcessBackend", "BaseServerBackend",
+    "BaseWorkerBackend", "ConfigurationError", "ManagementCommandBackend",
+    "OptionGroup", "OptionRules", "ProcessBackend", "ProcessConfig", "WebServerBackend",
+    "WorkerBackend", "after_graceful_window", "allowed_host", "as_list",
+    "asgi_application_path", "dotted_to_target", "is_abstract", "seconds_value",
     "wsgi_application_path",
-]
+]  # fmt: skip
 
 #: django-prodserver 3.0's names of the base classes. A backend written for 3.0
 #: (its ``start_server()`` ran the program inside Django's process) must be
