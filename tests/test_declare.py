@@ -1,0 +1,60 @@
+"""Declaring a program's facts: option names written once, as words."""
+
+from __future__ import annotations
+
+import pytest
+
+from django_prodserver.backends.declare import names, pairs, program_rules
+from django_prodserver.config.options import OptionRules
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("", frozenset()),
+        ("bind port", {"bind", "port"}),
+        ("\n    bind\n    port  bind\n", {"bind", "port"}),
+        (["bind", "websocket_timeout"], {"bind", "websocket_timeout"}),
+    ],
+)
+def test_names(words: str | list[str], expected: set[str]) -> None:
+    assert names(words) == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("", {}),
+        ("b=bind p=port", {"b": "bind", "p": "port"}),
+        ("log-file=error-logfile\n  x=a=b", {"log-file": "error-logfile", "x": "a=b"}),
+        ({"b": "bind"}, {"b": "bind"}),
+    ],
+)
+def test_pairs(words: str | dict[str, str], expected: dict[str, str]) -> None:
+    assert pairs(words) == expected
+
+
+def test_program_rules_know_every_flag_and_value() -> None:
+    rules = program_rules(
+        flags="reload",
+        negatable="access-log",
+        values="bind workers",
+        short="b=bind",
+        aliases="host=bind",
+        comma_joined="queues",
+        lowercase="log-level",
+        positional=("queues",),
+        excludes={"bind": frozenset({"port"})},
+    )
+    assert rules == OptionRules(
+        flags=frozenset({"reload"}),
+        negatable=frozenset({"access-log"}),
+        comma_joined=frozenset({"queues"}),
+        aliases={"host": "bind"},
+        short={"b": "bind"},
+        known=frozenset({"reload", "access-log", "bind", "workers"}),
+        lowercase=frozenset({"log-level"}),
+        excludes={"bind": frozenset({"port"})},
+        positional=("queues",),
+    )
+    assert program_rules() == OptionRules()
