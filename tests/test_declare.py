@@ -35,26 +35,28 @@ def test_pairs(words: str | dict[str, str], expected: dict[str, str]) -> None:
 
 
 def test_program_rules_know_every_flag_and_value() -> None:
-    rules = program_rules(
-        flags="reload",
-        negatable="access-log",
-        values="bind workers",
-        short="b=bind",
-        aliases="host=bind",
-        comma_joined="queues",
-        lowercase="log-level",
-        positional=("queues",),
-        excludes={"bind": frozenset({"port"})},
-    )
-    assert rules == OptionRules(
-        flags=frozenset({"reload"}),
-        negatable=frozenset({"access-log"}),
-        comma_joined=frozenset({"queues"}),
-        aliases={"host": "bind"},
-        short={"b": "bind"},
-        known=frozenset({"reload", "access-log", "bind", "workers"}),
-        lowercase=frozenset({"log-level"}),
-        excludes={"bind": frozenset({"port"})},
-        positional=("queues",),
-    )
+    rules = program_rules(flags="reload", negatable="access-log", values="bind")
+    assert rules.flags == {"reload"}
+    assert rules.negatable == {"access-log"}
+    assert rules.known == {"reload", "access-log", "bind"}
     assert program_rules() == OptionRules()
+
+
+@pytest.mark.parametrize(
+    ("keyword", "given", "expected"),
+    [
+        ("short", "b=bind", {"b": "bind"}),
+        ("aliases", {"host": "bind"}, {"host": "bind"}),
+        ("comma_joined", "queues", {"queues"}),
+        ("several_values", ["path", "queues"], {"path", "queues"}),
+        ("lowercase", "log-level", {"log-level"}),
+        ("positional", ("queues",), ("queues",)),
+        ("excludes", {"bind": frozenset({"port"})}, {"bind": {"port"}}),
+    ],
+)
+def test_program_rules_pass_on_the_other_rules(
+    keyword: str, given: object, expected: object
+) -> None:
+    rules = program_rules(**{keyword: given})  # type: ignore[arg-type]
+    assert getattr(rules, keyword) == expected
+    assert not rules.known
