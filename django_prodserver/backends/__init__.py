@@ -2,7 +2,7 @@
 
 What a backend author needs is importable from here::
 
-    from django_prodserver.backends import OptionRules, WebServerBackend
+    from django_prodserver.backends import WebServerBackend, program_rules
 """
 
 from ..config.addresses import Address
@@ -17,6 +17,8 @@ from .base import (
     after_graceful_window,
     seconds_value,
 )
+from .declare import program_rules
+from .management import command_rules
 
 __all__ = [
     "Address",
@@ -29,5 +31,7 @@ __all__ = [
     "WebServerBackend",
     "WorkerBackend",
     "after_graceful_window",
+    "command_rules",
+    "program_rules",
     "seconds_value",
 ]

@@ -47,6 +47,7 @@ from .base import (
     dotted_to_target,
     seconds_value,
 )
+from .declare import INT_AND_TERM
 from .probes import DEFAULT_PATH, PROBE_TIMEOUT, CommandProbe, Probe
 
 #: The worker pools that end a task at its hard time limit, stopping or not (the
@@ -338,7 +339,7 @@ class CeleryBeat(CeleryBackend):
         short=BEAT_SHORT,
         known=GLOBAL | BEAT_FLAGS | BEAT_NEGATABLE | BEAT_OPTIONS,
     )
-    accepted_signals = frozenset({"SIGINT", "SIGTERM"})
+    accepted_signals = INT_AND_TERM
     # Two beats send every periodic task twice.
     single_instance = True
 
@@ -367,7 +368,7 @@ class CeleryFlower(CeleryBackend, WebServerBackend):
         known=GLOBAL | FLOWER_BOOLEANS | FLOWER_OPTIONS,
     )
     # TERM and INT stop it; QUIT, HUP, USR1 and USR2 kill it, TTIN/TTOU freeze it.
-    accepted_signals = frozenset({"SIGINT", "SIGTERM"})
+    accepted_signals = INT_AND_TERM
     host_option = "address"
     socket_options: ClassVar[frozenset[str]] = frozenset({"unix-socket"})
     default_address: ClassVar[Address] = ("0.0.0.0", 5555)

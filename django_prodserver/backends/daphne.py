@@ -20,30 +20,8 @@ With no address in ARGS daphne listens on 127.0.0.1:8000; it does not read
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from ..config.options import OptionRules
 from .base import WebServerBackend
-
-# From daphne 4.2's argparse definitions (``daphne --help``). Two options are
-# spelled with underscores; keys with dashes or underscores both reach them.
-FLAGS = frozenset({"no-server-name", "proxy-headers"})
-VALUE_OPTIONS = frozenset(
-    {
-        "access-log", "application-close-timeout", "bind", "endpoint", "fd",
-        "http-timeout", "log-fmt", "ping-interval", "ping-timeout", "port",
-        "proxy-headers-host", "proxy-headers-port", "root-path", "server-name",
-        "unix-socket", "verbosity", "websocket-max-frame-size",
-        "websocket-max-message-size", "websocket_connect_timeout",
-        "websocket_timeout",
-    }
-)  # fmt: skip
-SHORT = {
-    "b": "bind", "e": "endpoint", "p": "port", "s": "server-name",
-    "t": "http-timeout", "u": "unix-socket", "v": "verbosity",
-}  # fmt: skip
-#: Keys other servers use for the same options.
-ALIASES = {"host": "bind", "endpoints": "endpoint"}
+from .declare import INT_AND_TERM, program_rules
 
 
 class DaphneServer(WebServerBackend):
@@ -54,25 +32,29 @@ class DaphneServer(WebServerBackend):
     another server where every request must be answered.
     """
 
-    program = "daphne"
-    module = "daphne"
-    extra = "daphne"
-    option_rules = OptionRules(
-        flags=FLAGS,
-        aliases=ALIASES,
-        short=SHORT,
-        known=FLAGS | VALUE_OPTIONS,
+    program = module = extra = "daphne"
+    asgi = True
+    # From daphne 4.2's argparse definitions (``daphne --help``). Two options are
+    # spelled with underscores; keys with dashes or underscores both reach them.
+    # ``host`` and ``endpoints`` are other servers' keys for the same options.
+    option_rules = program_rules(
+        flags="no-server-name proxy-headers",
+        values="""
+            access-log application-close-timeout bind endpoint fd http-timeout
+            log-fmt ping-interval ping-timeout port proxy-headers-host
+            proxy-headers-port root-path server-name unix-socket verbosity
+            websocket-max-frame-size websocket-max-message-size
+            websocket_connect_timeout websocket_timeout
+        """,
+        short="b=bind e=endpoint p=port s=server-name t=http-timeout "
+        "u=unix-socket v=verbosity",
+        aliases="host=bind endpoints=endpoint",
     )
     # TERM and INT stop it; QUIT, HUP, USR1 and USR2 kill it, TTIN/TTOU freeze it.
-    accepted_signals = frozenset({"SIGINT", "SIGTERM"})
+    accepted_signals = INT_AND_TERM
     host_option = "bind"
     # A Unix socket, an inherited descriptor, or raw Twisted endpoints.
-    socket_options: ClassVar[frozenset[str]] = frozenset(
-        {"unix-socket", "fd", "endpoint"}
-    )
-
-    def target(self) -> str:
-        return self.asgi_target()
+    socket_options = frozenset({"unix-socket", "fd", "endpoint"})
 
 
 def __getattr__(name: str) -> object:

@@ -19,20 +19,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import check_ids
-from ..config.options import ArgValue, OptionRules
+from ..config.options import ArgValue
 from ..config.project_settings import settings
-from .base import (
-    DJANGO_COMMAND_FLAGS,
-    DJANGO_COMMAND_OPTIONS,
-    ManagementCommandBackend,
-    after_graceful_window,
-    seconds_value,
-)
+from .declare import INT_AND_TERM
+from .management import ManagementCommandBackend, command_rules
+from .stop import after_graceful_window, seconds_value
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
 
-FLAGS = DJANGO_COMMAND_FLAGS | {"run-once"}
 NAME_KEYS = frozenset({"name", "cluster-name"})
 
 
@@ -67,12 +62,13 @@ class DjangoQ2Worker(ManagementCommandBackend):
     module = "django_q"
     extra = "django-q2"
     own_args = NAME_KEYS | {"n"}
-    option_rules = OptionRules(
-        flags=FLAGS,
-        short={"v": "verbosity"},
-        known=FLAGS | DJANGO_COMMAND_OPTIONS,
+    option_rules = command_rules(flags="run-once")
+    accepted_signals = INT_AND_TERM
+    django_app = (
+        "django_q",
+        "Django-Q2's app",
+        'Add "django_q" to INSTALLED_APPS, then migrate.',
     )
-    accepted_signals = frozenset({"SIGINT", "SIGTERM"})
 
     def environment(self) -> dict[str, str]:
         name = cluster_name(self.config.args)
@@ -89,18 +85,7 @@ class DjangoQ2Worker(ManagementCommandBackend):
         return cluster_name(self.config.args) or self.environ.get("Q_CLUSTER_NAME")
 
     def check_config(self) -> list[CheckMessage]:
-        return [
-            *super().check_config(),
-            *self.check_django_q_app(),
-            *self.check_cluster_name(),
-        ]
-
-    def check_django_q_app(self) -> list[CheckMessage]:
-        return self.check_app_installed(
-            "django_q",
-            "Django-Q2's app",
-            'Add "django_q" to INSTALLED_APPS, then migrate.',
-        )
+        return [*super().check_config(), *self.check_cluster_name()]
 
     def check_cluster_name(self) -> list[CheckMessage]:
         name = cluster_name(self.config.args)

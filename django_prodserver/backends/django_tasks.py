@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from .. import check_ids
 from ..config.options import (
     ArgValue,
-    OptionRules,
     join_options,
     positive_int,
     translate,
@@ -34,11 +33,7 @@ from ..config.options import (
 from ..config.registry import app_installed
 from ..exceptions import ConfigurationError
 from . import programs
-from .base import (
-    DJANGO_COMMAND_FLAGS,
-    DJANGO_COMMAND_OPTIONS,
-    ManagementCommandBackend,
-)
+from .management import ManagementCommandBackend, command_rules
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
@@ -54,12 +49,6 @@ APPS_TO_ADD = {
 POOL_HINT = 'Write "processes": 2, or leave it out for one process.'
 #: Worker ids longer than this are refused by ``db_worker``.
 MAX_WORKER_ID = 64
-
-FLAGS = DJANGO_COMMAND_FLAGS | {"batch", "no-startup-delay"}
-NEGATABLE = frozenset({"reload"})
-VALUE_OPTIONS = DJANGO_COMMAND_OPTIONS | {
-    "queue-name", "exclude-queues", "interval", "backend", "max-tasks", "worker-id",
-}  # fmt: skip
 
 
 def pool_sizes(args: Mapping[Any, ArgValue]) -> dict[str, int | None]:
@@ -77,13 +66,12 @@ class DjangoTasksWorker(ManagementCommandBackend):
     program = command = "db_worker"
     extra = "django-tasks"
     own_args = frozenset({"processes", "threads"})
-    option_rules = OptionRules(
-        flags=FLAGS,
-        negatable=NEGATABLE,
-        comma_joined=frozenset({"queue-name", "exclude-queues"}),
-        aliases={"queue": "queue-name", "queues": "queue-name"},
-        short={"v": "verbosity"},
-        known=FLAGS | NEGATABLE | VALUE_OPTIONS,
+    option_rules = command_rules(
+        flags="batch no-startup-delay",
+        negatable="reload",
+        values="queue-name exclude-queues interval backend max-tasks worker-id",
+        comma_joined="queue-name exclude-queues",
+        aliases="queue=queue-name queues=queue-name",
     )
     accepted_signals = frozenset({"SIGINT", "SIGQUIT", "SIGTERM"})
 

@@ -25,28 +25,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.core.checks import CheckMessage
-
-from ..config.options import OptionRules
 from ..config.project_settings import settings
-from .base import (
-    DJANGO_COMMAND_FLAGS,
-    DJANGO_COMMAND_OPTIONS,
-    ManagementCommandBackend,
-    after_graceful_window,
-    seconds_value,
-)
 from .brokers import redis_url
+from .management import ManagementCommandBackend, command_rules
+from .stop import after_graceful_window, seconds_value
 
-FLAGS = DJANGO_COMMAND_FLAGS | {
-    "reload", "reload-use-polling", "skip-logging", "use-gevent", "use-spawn",
-}  # fmt: skip
-VALUE_OPTIONS = DJANGO_COMMAND_OPTIONS | {
-    "fork-function", "log-file", "path", "pid-file", "processes", "queues",
-    "threads", "watch", "worker-shutdown-timeout",
-}  # fmt: skip
-#: ``dramatiq`` options that rundramatiq spells differently.
-ALIASES = {"queue": "queues", "watch-use-polling": "reload-use-polling"}
 #: django-dramatiq's broker when ``DRAMATIQ_BROKER`` is not set.
 DEFAULT_BROKER_URL = "amqp://127.0.0.1:5672"
 RABBITMQ_PORT = 5672
@@ -62,15 +45,21 @@ class DramatiqWorker(ManagementCommandBackend):
     program = command = "rundramatiq"
     module = "django_dramatiq"
     extra = "dramatiq"
-    option_rules = OptionRules(
-        flags=FLAGS,
-        several_values=frozenset({"path", "queues"}),
-        aliases=ALIASES,
-        short={"P": "path", "Q": "queues", "p": "processes", "t": "threads"}
-        | {"v": "verbosity"},
-        known=FLAGS | VALUE_OPTIONS,
+    option_rules = command_rules(
+        flags="reload reload-use-polling skip-logging use-gevent use-spawn",
+        values="fork-function log-file path pid-file processes queues threads watch "
+        "worker-shutdown-timeout",
+        several_values="path queues",
+        # ``dramatiq`` options that rundramatiq spells differently.
+        aliases="queue=queues watch-use-polling=reload-use-polling",
+        short="P=path Q=queues p=processes t=threads",
     )
     accepted_signals = frozenset({"SIGHUP", "SIGINT", "SIGTERM"})
+    django_app = (
+        "django_dramatiq",
+        "django-dramatiq's app",
+        'Add "django_dramatiq" to INSTALLED_APPS, and a DRAMATIQ_BROKER.',
+    )
 
     def default_stop_timeout(self, argv: list[str]) -> float | None:
         """``--worker-shutdown-timeout`` (milliseconds; dramatiq's default is
@@ -100,13 +89,3 @@ class DramatiqWorker(ManagementCommandBackend):
             host = options.get("host") or "localhost"
             return f"amqp://{host}:{options.get('port') or RABBITMQ_PORT}"
         return None
-
-    def check_config(self) -> list[CheckMessage]:
-        return [*super().check_config(), *self.check_app()]
-
-    def check_app(self) -> list[CheckMessage]:
-        return self.check_app_installed(
-            "django_dramatiq",
-            "django-dramatiq's app",
-            'Add "django_dramatiq" to INSTALLED_APPS, and a DRAMATIQ_BROKER.',
-        )

@@ -11,44 +11,39 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import check_ids
-from ..config.options import ArgValue, OptionRules
+from ..config.options import ArgValue
 from .base import WebServerBackend, after_graceful_window
+from .declare import names, program_rules
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
 
 # From granian 2.x's click definitions (``granian --help``).
-NEGATABLE = frozenset(
-    {
-        "access-log", "factory", "http1-keep-alive", "http1-pipeline-flush",
-        "http2-adaptive-window", "log", "metrics", "reload",
-        "reload-ignore-worker-failure", "respawn-failed-workers",
-        "ssl-client-verify", "ws",
-    }
-)  # fmt: skip
-FLAGS = frozenset({"version"})
-VALUE_OPTIONS = frozenset(
-    {
-        "access-log-fmt", "backlog", "backpressure", "blocking-threads",
-        "blocking-threads-idle-timeout", "env-files", "host", "http",
-        "http1-buffer-size", "http1-header-read-timeout",
-        "http2-initial-connection-window-size", "http2-initial-stream-window-size",
-        "http2-keep-alive-interval", "http2-keep-alive-timeout",
-        "http2-max-concurrent-streams", "http2-max-frame-size",
-        "http2-max-headers-size", "http2-max-send-buffer-size", "interface",
-        "log-config", "log-level", "loop", "metrics-address", "metrics-port",
-        "metrics-scrape-interval", "pid-file", "port", "process-name",
-        "reload-ignore-dirs", "reload-ignore-paths", "reload-ignore-patterns",
-        "reload-paths", "reload-tick", "respawn-interval", "rss-sample-interval",
-        "rss-samples", "runtime-blocking-threads", "runtime-mode",
-        "runtime-threads", "ssl-ca", "ssl-certificate", "ssl-crl", "ssl-keyfile",
-        "ssl-keyfile-password", "ssl-protocol-min", "static-path-dir-to-file",
-        "static-path-expires", "static-path-mount", "static-path-route",
-        "task-impl", "uds", "uds-permissions", "url-path-prefix", "workers",
-        "workers-kill-timeout", "workers-lifetime", "workers-max-rss",
-        "working-dir",
-    }
-)  # fmt: skip
+NEGATABLE = names(
+    """
+    access-log factory http1-keep-alive http1-pipeline-flush http2-adaptive-window
+    log metrics reload reload-ignore-worker-failure respawn-failed-workers
+    ssl-client-verify ws
+    """
+)
+VALUE_OPTIONS = names(
+    """
+    access-log-fmt backlog backpressure blocking-threads
+    blocking-threads-idle-timeout env-files host http http1-buffer-size
+    http1-header-read-timeout http2-initial-connection-window-size
+    http2-initial-stream-window-size http2-keep-alive-interval
+    http2-keep-alive-timeout http2-max-concurrent-streams http2-max-frame-size
+    http2-max-headers-size http2-max-send-buffer-size interface log-config log-level
+    loop metrics-address metrics-port metrics-scrape-interval pid-file port
+    process-name reload-ignore-dirs reload-ignore-paths reload-ignore-patterns
+    reload-paths reload-tick respawn-interval rss-sample-interval rss-samples
+    runtime-blocking-threads runtime-mode runtime-threads ssl-ca ssl-certificate
+    ssl-crl ssl-keyfile ssl-keyfile-password ssl-protocol-min
+    static-path-dir-to-file static-path-expires static-path-mount static-path-route
+    task-impl uds uds-permissions url-path-prefix workers workers-kill-timeout
+    workers-lifetime workers-max-rss working-dir
+    """
+)
 #: Keys that earlier django-prodserver releases documented, as granian spells them.
 ALIASES = {
     "address": "host",
@@ -88,14 +83,9 @@ def duration_seconds(text: str | None) -> float | None:
 class GranianServer(WebServerBackend):
     """What both granian backends share: program, options, signals, defaults."""
 
-    program = "granian"
-    module = "granian"
-    extra = "granian"
-    option_rules = OptionRules(
-        flags=FLAGS,
-        negatable=NEGATABLE,
-        aliases=ALIASES,
-        known=FLAGS | NEGATABLE | VALUE_OPTIONS,
+    program = module = extra = "granian"
+    option_rules = program_rules(
+        flags="version", negatable=NEGATABLE, values=VALUE_OPTIONS, aliases=ALIASES
     )
     # Granian's main process handles INT and TERM (graceful stop) and HUP
     # (respawn the workers). QUIT, USR1 and USR2 kill the main process while
@@ -145,9 +135,7 @@ class GranianASGIServer(GranianServer):
     """
 
     interface = "asginl"
-
-    def target(self) -> str:
-        return self.asgi_target()
+    asgi = True
 
     @property
     def args(self) -> dict[Any, ArgValue]:

@@ -3,47 +3,42 @@
 from __future__ import annotations
 
 import os
-from typing import ClassVar
 
-from ..config.options import ArgValue, OptionRules
+from ..config.options import ArgValue
 from ..signals import FORWARDABLE
 from . import programs
-from .base import WebServerBackend, after_graceful_window, seconds_value
+from .declare import names, program_rules
+from .web import BindServerBackend
 
-FLAGS = frozenset(
-    {
-        "capture-output", "casefold-http-method", "check-config", "daemon",
-        "disable-redirect-access-to-syslog", "do-handshake-on-connect",
-        "enable-backlog-metric", "enable-stdio-inheritance", "initgroups",
-        "log-syslog", "no-control-socket", "no-sendfile", "permit-obsolete-folding",
-        "permit-unconventional-http-method", "permit-unconventional-http-version",
-        "preload", "print-config", "reload", "reuse-port", "spew",
-        "strip-header-spaces", "suppress-ragged-eofs",
-    }
-)  # fmt: skip
-VALUE_OPTIONS = frozenset(
-    {
-        "access-logfile", "access-logformat", "asgi-disconnect-grace-period",
-        "asgi-lifespan", "asgi-loop", "backlog", "bind", "ca-certs", "cert-reqs",
-        "certfile", "chdir", "ciphers", "config", "control-socket",
-        "control-socket-mode", "dirty-app", "dirty-graceful-timeout",
-        "dirty-threads", "dirty-timeout", "dirty-workers", "dogstatsd-tags", "env",
-        "error-logfile", "forwarded-allow-ips", "forwarder-headers",
-        "graceful-timeout", "group", "header-map", "http-parser", "http-protocols",
-        "http2-cleartext", "http2-initial-window-size",
-        "http2-max-concurrent-streams", "http2-max-frame-size",
-        "http2-max-header-list-size", "keep-alive", "keyfile",
-        "limit-request-field_size", "limit-request-fields", "limit-request-line",
-        "log-config", "log-config-json", "log-file", "log-level",
-        "log-syslog-facility", "log-syslog-prefix", "log-syslog-to", "logger-class",
-        "max-requests", "max-requests-jitter", "name", "paste", "paste-global",
-        "paster", "pid", "protocol", "proxy-allow-from", "proxy-protocol",
-        "pythonpath", "reload-engine", "reload-extra-file", "root-path",
-        "ssl-version", "statsd-host", "statsd-prefix", "threads", "timeout", "umask",
-        "user", "uwsgi-allow-from", "websocket-max-message-size", "worker-class",
-        "worker-connections", "worker-tmp-dir", "workers",
-    }
-)  # fmt: skip
+FLAGS = names(
+    """
+    capture-output casefold-http-method check-config daemon
+    disable-redirect-access-to-syslog do-handshake-on-connect enable-backlog-metric
+    enable-stdio-inheritance initgroups log-syslog no-control-socket no-sendfile
+    permit-obsolete-folding permit-unconventional-http-method
+    permit-unconventional-http-version preload print-config reload reuse-port spew
+    strip-header-spaces suppress-ragged-eofs
+    """
+)
+VALUE_OPTIONS = names(
+    """
+    access-logfile access-logformat asgi-disconnect-grace-period asgi-lifespan
+    asgi-loop backlog bind ca-certs cert-reqs certfile chdir ciphers config
+    control-socket control-socket-mode dirty-app dirty-graceful-timeout
+    dirty-threads dirty-timeout dirty-workers dogstatsd-tags env error-logfile
+    forwarded-allow-ips forwarder-headers graceful-timeout group header-map
+    http-parser http-protocols http2-cleartext http2-initial-window-size
+    http2-max-concurrent-streams http2-max-frame-size http2-max-header-list-size
+    keep-alive keyfile limit-request-field_size limit-request-fields
+    limit-request-line log-config log-config-json log-file log-level
+    log-syslog-facility log-syslog-prefix log-syslog-to logger-class max-requests
+    max-requests-jitter name paste paste-global paster pid protocol proxy-allow-from
+    proxy-protocol pythonpath reload-engine reload-extra-file root-path ssl-version
+    statsd-host statsd-prefix threads timeout umask user uwsgi-allow-from
+    websocket-max-message-size worker-class worker-connections worker-tmp-dir
+    workers
+    """
+)
 SHORT = {
     "b": "bind", "c": "config", "D": "daemon", "e": "env", "g": "group",
     "k": "worker-class", "m": "umask", "n": "name", "p": "pid",
@@ -78,7 +73,7 @@ def gunicorn_version() -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(".")[:2] if part.isdigit())
 
 
-class GunicornServer(WebServerBackend):
+class GunicornServer(BindServerBackend):
     """Gunicorn, the WSGI server, serving ``WSGI_APPLICATION`` (or ``APP``).
 
     Each process gets its own ``--control-socket`` (gunicorn >= 25.1 otherwise
@@ -86,24 +81,16 @@ class GunicornServer(WebServerBackend):
     when ``PORT`` is set and ARGS choose no address.
     """
 
-    program = "gunicorn"
-    module = "gunicorn"
-    extra = "gunicorn"
-    option_rules = OptionRules(
-        flags=FLAGS,
-        aliases=CONFIG_NAMES,
-        short=SHORT,
-        known=FLAGS | VALUE_OPTIONS,
+    program = module = extra = "gunicorn"
+    option_rules = program_rules(
+        flags=FLAGS, values=VALUE_OPTIONS, aliases=CONFIG_NAMES, short=SHORT
     )
     # USR2 makes gunicorn fork a new master and retire the old one: a launcher
     # that tracks the old PID would lose the server, so spawn mode drops it.
     accepted_signals = FORWARDABLE - {"SIGUSR2"}
     # The arbiter reaps with waitpid(-1): a good process 1 of a container.
     reaps_orphans = True
-    # Every address is a ``bind`` (``unix:`` and ``fd://`` binds are not TCP).
-    bind_option = "bind"
-    host_option = port_option = None
-    socket_options: ClassVar[frozenset[str]] = frozenset()
+    graceful_option, graceful_default = "graceful-timeout", GRACEFUL_TIMEOUT
 
     def default_args(self) -> dict[str, ArgValue]:
         defaults = super().default_args()
@@ -111,14 +98,13 @@ class GunicornServer(WebServerBackend):
             defaults["control-socket"] = self.control_socket_path()
         return defaults
 
-    def default_stop_timeout(self, argv: list[str]) -> float | None:
-        """``graceful-timeout`` (from the command line, else
-        ``GUNICORN_CMD_ARGS``, else gunicorn's default of 30 s), plus the margin."""
-        value = self.option_in_argv(argv, "graceful-timeout")
+    def graceful_text(self, argv: list[str]) -> str | None:
+        """``graceful-timeout`` from the command line, else ``GUNICORN_CMD_ARGS``
+        (else gunicorn's default of 30 s, ``graceful_default``)."""
+        value = super().graceful_text(argv)
         if value is None:
             value = self.option_in_variable("GUNICORN_CMD_ARGS", "graceful-timeout")
-        window = seconds_value(value)
-        return after_graceful_window(GRACEFUL_TIMEOUT if window is None else window)
+        return value
 
     def needs_control_socket(self) -> bool:
         chosen = self.configured() & {"control-socket", "no-control-socket"}

@@ -26,41 +26,13 @@ from collections.abc import Mapping
 from django.core.checks import CheckMessage
 
 from .. import check_ids
-from ..config.options import ArgValue, OptionRules
+from ..config.options import ArgValue
 from ..config.project_settings import settings
-from .base import (
-    DJANGO_COMMAND_FLAGS,
-    DJANGO_COMMAND_OPTIONS,
-    ManagementCommandBackend,
-    after_graceful_window,
-    seconds_value,
-)
 from .brokers import redis_url
+from .declare import INT_AND_TERM
+from .management import ManagementCommandBackend, command_rules
+from .stop import after_graceful_window, seconds_value
 
-FLAGS = DJANGO_COMMAND_FLAGS | {
-    "disable-autoload", "disable-health-check", "flush-locks", "huey-verbose",
-    "no-periodic", "quiet", "simple",
-}  # fmt: skip
-VALUE_OPTIONS = DJANGO_COMMAND_OPTIONS | {
-    "backoff", "delay", "extra-locks", "graceful-signal", "health-check-interval",
-    "logfile", "max-delay", "max-tasks", "scheduler-interval", "shutdown-timeout",
-    "worker-type", "workers",
-}  # fmt: skip
-SHORT = {
-    "A": "disable-autoload", "C": "disable-health-check", "L": "extra-locks",
-    "M": "max-tasks", "S": "simple", "V": "huey-verbose", "b": "backoff",
-    "c": "health-check-interval", "d": "delay", "f": "flush-locks",
-    "g": "graceful-signal", "k": "worker-type", "l": "logfile", "m": "max-delay",
-    "n": "no-periodic", "q": "quiet", "s": "scheduler-interval",
-    "t": "shutdown-timeout", "w": "workers", "v": "verbosity",
-}  # fmt: skip
-#: ``HUEY["consumer"]`` keys and ``huey_consumer`` options that run_huey spells
-#: differently.
-ALIASES = {
-    "verbose": "huey-verbose",
-    "initial-delay": "delay",
-    "simple-log": "simple",
-}
 #: The graceful signal prodserver asks for, so that SIGTERM is graceful.
 GRACEFUL = "TERM"
 #: The keys of a ``HUEY`` dict that are not connection parameters.
@@ -76,13 +48,33 @@ class HueyConsumer(ManagementCommandBackend):
     program = command = "run_huey"
     module = "huey"
     extra = "huey"
-    option_rules = OptionRules(
-        flags=FLAGS,
-        aliases=ALIASES,
-        short=SHORT,
-        known=FLAGS | VALUE_OPTIONS,
+    option_rules = command_rules(
+        flags="""
+            disable-autoload disable-health-check flush-locks huey-verbose
+            no-periodic quiet simple
+        """,
+        values="""
+            backoff delay extra-locks graceful-signal health-check-interval logfile
+            max-delay max-tasks scheduler-interval shutdown-timeout worker-type
+            workers
+        """,
+        short="""
+            A=disable-autoload C=disable-health-check L=extra-locks M=max-tasks
+            S=simple V=huey-verbose b=backoff c=health-check-interval d=delay
+            f=flush-locks g=graceful-signal k=worker-type l=logfile m=max-delay
+            n=no-periodic q=quiet s=scheduler-interval t=shutdown-timeout
+            w=workers
+        """,
+        # ``HUEY["consumer"]`` keys and ``huey_consumer`` options that run_huey
+        # spells differently.
+        aliases="verbose=huey-verbose initial-delay=delay simple-log=simple",
     )
-    accepted_signals = frozenset({"SIGINT", "SIGTERM"})
+    accepted_signals = INT_AND_TERM
+    django_app = (
+        "huey.contrib.djhuey",
+        "Huey's Django app",
+        'Add "huey.contrib.djhuey" to INSTALLED_APPS.',
+    )
 
     def default_args(self) -> dict[str, ArgValue]:
         return {"graceful-signal": GRACEFUL}
@@ -119,17 +111,9 @@ class HueyConsumer(ManagementCommandBackend):
     def check_config(self) -> list[CheckMessage]:
         return [
             *super().check_config(),
-            *self.check_app(),
             *self.check_graceful_signal(),
             *self.check_immediate(),
         ]
-
-    def check_app(self) -> list[CheckMessage]:
-        return self.check_app_installed(
-            "huey.contrib.djhuey",
-            "Huey's Django app",
-            'Add "huey.contrib.djhuey" to INSTALLED_APPS.',
-        )
 
     def check_graceful_signal(self) -> list[CheckMessage]:
         configured = self.option_values().get("graceful-signal")

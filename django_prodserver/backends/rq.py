@@ -27,22 +27,13 @@ from typing import Any
 from django.core.checks import CheckMessage
 
 from .. import check_ids
-from ..config.options import ArgValue, OptionRules
+from ..config.options import ArgValue
 from ..config.project_settings import settings
-from .base import (
-    DJANGO_COMMAND_FLAGS,
-    DJANGO_COMMAND_OPTIONS,
-    ManagementCommandBackend,
-    after_graceful_window,
-    seconds_value,
-)
 from .brokers import lower_keys, redis_url
+from .declare import INT_AND_TERM
+from .management import ManagementCommandBackend, command_rules
+from .stop import after_graceful_window, seconds_value
 
-FLAGS = DJANGO_COMMAND_FLAGS | {"burst", "with-scheduler"}
-VALUE_OPTIONS = DJANGO_COMMAND_OPTIONS | {
-    "job-class", "max-idle-time", "max-jobs", "name", "pid", "queue-class",
-    "serializer", "worker-class", "worker-ttl",
-}  # fmt: skip
 #: What rqworker serves when no queue is named.
 DEFAULT_QUEUE = "default"
 #: The keys of an ``RQ_QUEUES`` entry that choose its connection (django-rq's
@@ -80,14 +71,19 @@ class RQWorker(ManagementCommandBackend):
     program = command = "rqworker"
     module = "django_rq"
     extra = "rq"
-    option_rules = OptionRules(
-        flags=FLAGS,
-        aliases={"queue": "queues"},
-        short={"v": "verbosity"},
-        known=FLAGS | VALUE_OPTIONS,
+    option_rules = command_rules(
+        flags="burst with-scheduler",
+        values="job-class max-idle-time max-jobs name pid queue-class serializer "
+        "worker-class worker-ttl",
+        aliases="queue=queues",
         positional=("queues",),
     )
-    accepted_signals = frozenset({"SIGINT", "SIGTERM"})
+    accepted_signals = INT_AND_TERM
+    django_app = (
+        "django_rq",
+        "django-rq's app",
+        'Add "django_rq" to INSTALLED_APPS, and the queues to RQ_QUEUES.',
+    )
 
     def served_queues(self) -> list[str]:
         """The queues this worker serves (``default`` when ARGS name none)."""
@@ -125,14 +121,7 @@ class RQWorker(ManagementCommandBackend):
         return redis_url(lower_keys(config))
 
     def check_config(self) -> list[CheckMessage]:
-        return [*super().check_config(), *self.check_app(), *self.check_queues()]
-
-    def check_app(self) -> list[CheckMessage]:
-        return self.check_app_installed(
-            "django_rq",
-            "django-rq's app",
-            'Add "django_rq" to INSTALLED_APPS, and the queues to RQ_QUEUES.',
-        )
+        return [*super().check_config(), *self.check_queues()]
 
     def check_queues(self) -> list[CheckMessage]:
         """Every served queue is in ``RQ_QUEUES``, all on one connection."""

@@ -50,9 +50,10 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from ..config.addresses import Address, parse_host_port
-from ..config.options import ArgValue, OptionRules, options_in_argv
+from ..config.options import ArgValue, options_in_argv
 from . import programs, uwsgi_options
-from .base import WebServerBackend, after_graceful_window, as_list, seconds_value
+from .base import WebServerBackend, as_list
+from .declare import program_rules
 
 #: What makes SIGTERM (signal 15) a graceful stop instead of a brutal reload.
 GRACEFUL_TERM_HOOK = "unix_signal:15 gracefully_kill_them_all"
@@ -104,14 +105,10 @@ class UWSGIServer(WebServerBackend):
     program = "uwsgi"
     module = "pyuwsgi"
     extra = "uwsgi"
-    option_rules = OptionRules(
+    option_rules = program_rules(
         flags=uwsgi_options.FLAGS,
+        values=uwsgi_options.OPTIONAL_VALUE_OPTIONS | uwsgi_options.VALUE_OPTIONS,
         short=uwsgi_options.SHORT,
-        known=(
-            uwsgi_options.FLAGS
-            | uwsgi_options.OPTIONAL_VALUE_OPTIONS
-            | uwsgi_options.VALUE_OPTIONS
-        ),
     )
     # TERM (with the hook) stops it gracefully, INT and QUIT at once; HUP reloads
     # it, USR1 prints statistics. USR2 kills the master and orphans its workers,
@@ -122,13 +119,9 @@ class UWSGIServer(WebServerBackend):
     bind_option = "http-socket"
     host_option = port_option = None
     socket_options: ClassVar[frozenset[str]] = frozenset()
-
-    def default_stop_timeout(self, argv: list[str]) -> float | None:
-        """``harakiri`` (the longest a request may run) plus the margin; without
-        it uWSGI waits for every request, and so does prodserver."""
-        return after_graceful_window(
-            seconds_value(self.option_in_argv(argv, "harakiri"))
-        )
+    # A stop takes ``harakiri`` (the longest a request may run) plus the margin;
+    # without it uWSGI waits for every request, and so does prodserver.
+    graceful_option = "harakiri"
 
     def target(self) -> None:
         return None  # the application is an option, --module

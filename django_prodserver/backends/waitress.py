@@ -11,30 +11,28 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ..config.addresses import Address
-from ..config.options import OptionRules
 from . import programs
 from .base import WebServerBackend, after_graceful_window
+from .declare import INT_AND_TERM, names, program_rules
 
 # From waitress 3's getopt definitions (``Adjustments.parse_args``): every
 # adjustment takes ``--name=value``, booleans take ``--name``/``--no-name``.
-NEGATABLE = frozenset(
-    {
-        "asyncore-use-poll", "clear-untrusted-proxy-headers", "expose-tracebacks",
-        "ipv4", "ipv6", "log-socket-errors", "log-untrusted-proxy-headers",
-    }
-)  # fmt: skip
-FLAGS = frozenset({"call", "help"})
-VALUE_OPTIONS = frozenset(
-    {
-        "asyncore-loop-timeout", "backlog", "channel-request-lookahead",
-        "channel-timeout", "cleanup-interval", "connection-limit", "host", "ident",
-        "inbuf-overflow", "listen", "max-request-body-size",
-        "max-request-header-size", "outbuf-high-watermark", "outbuf-overflow",
-        "port", "recv-bytes", "send-bytes", "server-name", "threads",
-        "trusted-proxy", "trusted-proxy-count", "trusted-proxy-headers",
-        "unix-socket", "unix-socket-perms", "url-prefix", "url-scheme",
-    }
-)  # fmt: skip
+NEGATABLE = names(
+    """
+    asyncore-use-poll clear-untrusted-proxy-headers expose-tracebacks ipv4 ipv6
+    log-socket-errors log-untrusted-proxy-headers
+    """
+)
+VALUE_OPTIONS = names(
+    """
+    asyncore-loop-timeout backlog channel-request-lookahead channel-timeout
+    cleanup-interval connection-limit host ident inbuf-overflow listen
+    max-request-body-size max-request-header-size outbuf-high-watermark
+    outbuf-overflow port recv-bytes send-bytes server-name threads trusted-proxy
+    trusted-proxy-count trusted-proxy-headers unix-socket unix-socket-perms
+    url-prefix url-scheme
+    """
+)
 #: Seconds waitress gives its running requests when it stops (its task
 #: dispatcher's fixed shutdown timeout); it drops what is left.
 SHUTDOWN_TIMEOUT = 5.0
@@ -53,10 +51,10 @@ class WaitressServer(WebServerBackend):
     program = "waitress-serve"
     module = "waitress"
     extra = "waitress"
-    option_rules = OptionRules(
-        flags=FLAGS,
+    option_rules = program_rules(
+        flags="call help",
         negatable=NEGATABLE,
-        known=FLAGS | NEGATABLE | VALUE_OPTIONS,
+        values=VALUE_OPTIONS,
         excludes={
             "listen": frozenset({"host", "port"}),
             "host": frozenset({"listen"}),
@@ -66,7 +64,7 @@ class WaitressServer(WebServerBackend):
     # SIGINT is waitress's own graceful stop; the shim makes SIGTERM the same.
     # Waitress handles no other signal: HUP, QUIT, USR1 and USR2 would kill it.
     stop_signal = "SIGINT"
-    accepted_signals = frozenset({"SIGINT", "SIGTERM"})
+    accepted_signals = INT_AND_TERM
     # ``listen`` takes HOST:PORT values (several in one, split on white space).
     bind_option = "listen"
     socket_options: ClassVar[frozenset[str]] = frozenset({"unix-socket"})

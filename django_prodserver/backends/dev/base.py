@@ -29,6 +29,7 @@ from ...config.options import TRUE_WORDS, ArgValue, OptionRules
 from ...text import did_you_mean
 from .. import programs
 from ..base import DJANGO_COMMAND_FLAGS, DJANGO_COMMAND_OPTIONS, WebServerBackend
+from ..declare import INT_AND_TERM
 
 #: The flags of Django's ``runserver`` (``-6`` is ``ipv6``).
 RUNSERVER_FLAGS = DJANGO_COMMAND_FLAGS | {"ipv6", "noreload", "nothreading"}
@@ -106,7 +107,7 @@ class RunserverBackend(WebServerBackend):
     option_rules = runserver_rules()
     # TERM and INT stop the reloader and its server; the other signals kill the
     # reloader and leave the server running in its orphaned child.
-    accepted_signals = frozenset({"SIGINT", "SIGTERM"})
+    accepted_signals = INT_AND_TERM
     host_option = port_option = None
     socket_options: ClassVar[frozenset[str]] = frozenset()
     #: The Django app the command comes from (checked in ``INSTALLED_APPS``).

@@ -13,21 +13,12 @@ from django.core.checks import CheckMessage
 
 from django_prodserver.backends import (
     ArgValue,
-    OptionRules,
     ProcessBackend,
     WebServerBackend,
     WorkerBackend,
+    program_rules,
 )
 from django_prodserver.signals import FORWARDABLE
-
-#: Daphne's options (``daphne --help``), for the "did you mean" check.
-DAPHNE_OPTIONS = (
-    "access-log", "application-close-timeout", "bind", "endpoint", "fd",
-    "http-timeout", "log-fmt", "no-server-name", "ping-interval", "ping-timeout",
-    "port", "proxy-headers", "proxy-headers-host", "proxy-headers-port",
-    "root-path", "server-name", "unix-socket", "verbosity",
-    "websocket_connect_timeout", "websocket_timeout",
-)  # fmt: skip
 
 
 class StatusProbe(ProcessBackend):
@@ -124,16 +115,17 @@ class DaphneServer(WebServerBackend):
     """Daphne, the Channels server: ``daphne [options] mysite.asgi:application``."""
 
     program = module = "daphne"  # its console script, and the module to look for
+    asgi = True  # it serves ASGI_APPLICATION
     host_option = "bind"  # daphne takes the host as --bind, the port as --port
     socket_options = frozenset({"unix-socket", "fd", "endpoint"})
-    option_rules = OptionRules(
-        flags=frozenset({"proxy-headers", "no-server-name"}),
-        short={"b": "bind", "p": "port", "u": "unix-socket", "e": "endpoint"},
-        known=frozenset(DAPHNE_OPTIONS),
+    option_rules = program_rules(  # as ``daphne --help`` lists them
+        flags="proxy-headers no-server-name",
+        values="""access-log application-close-timeout bind endpoint fd http-timeout
+            log-fmt ping-interval ping-timeout port proxy-headers-host
+            proxy-headers-port root-path server-name unix-socket verbosity
+            websocket_connect_timeout websocket_timeout""",
+        short="b=bind p=port u=unix-socket e=endpoint",
     )
-
-    def target(self) -> str:
-        return self.asgi_target()
 
 
 class CheckedDaphneServer(DaphneServer):

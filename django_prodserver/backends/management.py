@@ -1,0 +1,81 @@
+"""The base classes of workers, and of workers that are Django management commands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .. import check_ids
+from ..config.options import OptionRules
+from . import programs
+from .declare import Names, Pairs, names, pairs, program_rules
+from .process import ProcessBackend
+
+if TYPE_CHECKING:
+    from django.core.checks import CheckMessage
+
+
+class WorkerBackend(ProcessBackend):
+    """A backend that runs background work (task workers, schedulers)."""
+
+
+#: Flags and options that every Django management command takes.
+DJANGO_COMMAND_FLAGS = frozenset(
+    {"traceback", "no-color", "force-color", "skip-checks"}
+)
+DJANGO_COMMAND_OPTIONS = frozenset({"verbosity", "settings", "pythonpath"})
+
+
+def command_rules(
+    *, flags: Names = "", values: Names = "", short: Pairs = "", **rules: Any
+) -> OptionRules:
+    """:func:`~django_prodserver.backends.declare.program_rules` of a management
+    command: its own ``flags`` and ``values``, and those every Django command
+    takes (``-v`` is ``--verbosity``)."""
+    return program_rules(
+        flags=names(flags) | DJANGO_COMMAND_FLAGS,
+        values=names(values) | DJANGO_COMMAND_OPTIONS,
+        short={**pairs(short), "v": "verbosity"},
+        **rules,
+    )
+
+
+class ManagementCommandBackend(WorkerBackend):
+    """A worker that is a Django management command: ``python -m django COMMAND``.
+
+    The command runs with the ``DJANGO_SETTINGS_MODULE`` and ``PYTHONPATH`` that
+    prodserver exports, so it finds the project from any working directory.
+    ``verbosity`` in ARGS becomes ``--verbosity``.
+    """
+
+    #: The management command's name, e.g. ``"qcluster"``.
+    command: ClassVar[str] = ""
+    #: The Django app that provides the command, for ``prodserver.E011``:
+    #: ``(app, what it is for the message, hint)``; None for no check.
+    django_app: ClassVar[tuple[str, str, str] | None] = None
+
+    def program_argv(self) -> list[str]:
+        return programs.python_module_argv("django", self.command)
+
+    def check_config(self) -> list[CheckMessage]:
+        """The checks of every backend, then :attr:`django_app`'s."""
+        app = self.django_app
+        return [
+            *super().check_config(),
+            *(self.check_app_installed(*app) if app else []),
+        ]
+
+    def check_app_installed(self, app: str, what: str, hint: str) -> list[CheckMessage]:
+        """``prodserver.E011`` unless the Django ``app`` that provides the
+        command (``what``, for the message) is in ``INSTALLED_APPS`` (read
+        without loading the app registry, where the setting tells)."""
+        from ..config.registry import app_installed
+
+        if app_installed(app):
+            return []
+        return [
+            self.error(
+                check_ids.APP_NOT_INSTALLED,
+                f"{self.command} needs {what} in INSTALLED_APPS",
+                hint,
+            )
+        ]
