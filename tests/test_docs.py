@@ -90,6 +90,7 @@ def write_settings(tmp_path: Path, code: str, name: str = "docsample") -> str:
     config.mkdir(exist_ok=True)
     (config / "__init__.py").write_text("")
     (config / "celery_app.py").write_text("from mysite.celery import app\n")
+    (config / "asgi.py").write_text("from mysite.asgi import application\n")
     return f"{name}.sample"
 
 
@@ -229,6 +230,22 @@ def test_custom_backend_page_shows_what_the_backend_runs(tmp_path: Path) -> None
     program = documented.index(next(w for w in documented if w.endswith("daphne")))
     assert Path(argv[0]).name == "daphne"
     assert argv[1:] == documented[program + 1 :], where
+
+
+def test_cookiecutter_example_runs_gunicorn_with_uvicorn_workers_on_asgi(
+    tmp_path: Path,
+) -> None:
+    page = (ROOT / "docs" / "starting.md").read_text()
+    ((where, code),) = [
+        (w, c) for w, c in SETTINGS_BLOCKS if "config/settings/production.py" in c
+    ]
+    shown = re.search(r"```text\n(gunicorn .*)\n```", page)
+    assert shown, "the page shows no gunicorn command"
+    argv = dry_run(tmp_path, code)
+    assert Path(argv[0]).name == "gunicorn"
+    assert set(shown[1].split()[1:]) <= set(argv[1:]), where
+    assert argv[-1] == "config.asgi:application"
+    assert "--worker-class=uvicorn_worker.UvicornWorker" in argv
 
 
 def test_custom_backend_example_is_short() -> None:
