@@ -34,6 +34,9 @@ ASSIGNS_SETTING = re.compile(r"^PRODUCTION_PROCESSES\s*=", re.M)
 BACKEND_PATH = re.compile(r"""["']BACKEND["']\s*:\s*["']([\w.]+)["']""")
 CHECK_ID = re.compile(r"\((?P<id>[\w.]+\.[CEW]\d+)\) (?P<msg>.*)")
 EXTRA_NAMED = re.compile(r"django-prodserver\[([\w-]+)\]")
+#: A ```{code-block}'s options (``:caption: render.yaml``) and the blank line
+#: after them: not part of the code.
+DIRECTIVE_OPTIONS = re.compile(r"\A(?::[\w-]+:.*\n)+\n?")
 
 
 def blocks(language: str) -> list[tuple[str, str]]:
@@ -45,7 +48,8 @@ def blocks(language: str) -> list[tuple[str, str]]:
             lang = match["lang"].strip().removeprefix("{code-block}").strip()
             if lang == language:
                 line = text.count("\n", 0, match.start()) + 1
-                found.append((f"{source.relative_to(ROOT)}:{line}", match["body"]))
+                body = DIRECTIVE_OPTIONS.sub("", match["body"])
+                found.append((f"{source.relative_to(ROOT)}:{line}", body))
     return found
 
 
