@@ -333,3 +333,28 @@ def test_underscore_option_keeps_its_spelling(tmp_path: Path) -> None:
         '"ARGS": {"websocket-timeout": 5}}}\n'
     )
     assert "--websocket_timeout=5" in dry_run(tmp_path, code)
+
+
+BACKEND_ROW = re.compile(
+    r"^\| \{ref\}`(?P<name>\w+) <[\w-]+>` \| `(?P<path>[\w.]+)` \| (?P<extra>.*) \|$",
+    re.M,
+)
+
+
+def test_the_backends_index_gives_every_backend_its_path_and_extra() -> None:
+    page = (ROOT / "docs" / "backends" / "index.md").read_text()
+    rows = BACKEND_ROW.findall(page.split("(backend-paths)=")[1])
+    extras = metadata.metadata("django-prodserver").get_all("Provides-Extra") or []
+    for name, path, extra in rows:
+        module, _, attr = path.rpartition(".")
+        assert attr == name
+        assert getattr(importlib.import_module(module), attr).__name__ == name
+        named = re.fullmatch(r"`([\w-]+)`", extra)
+        assert named is None or named[1] in extras, (name, extra)
+    configured = ROOT / "docs" / "configuration.md"
+    in_reference = set(
+        re.findall(
+            r"^\| `(django_prodserver\.backends\.[\w.]+)`", configured.read_text(), re.M
+        )
+    )
+    assert {path for _, path, _ in rows} == in_reference
