@@ -7,6 +7,7 @@ import contextlib
 import http.server
 import socket
 import struct
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,14 @@ from django_prodserver.before.waiting import (
     probe,
     reason,
 )
-from tests.processes import HOST, PostgresServer, free_port
+from tests.processes import (
+    HOST,
+    PostgresServer,
+    case_settings_env,
+    free_port,
+    manage,
+    setting_of,
+)
 
 
 def tcp(port: int, protocol: str = "tcp", **more: str) -> Endpoint:
@@ -297,3 +305,39 @@ def test_the_wait_says_when_what_it_awaited_is_up() -> None:
     ]
     assert attempts == [0.1, 0.2, 0.4]  # a pause that grows
     assert REPORT_EVERY == 2.0
+
+
+# -- The command: a real redis-server, or a web server where Redis should be -----
+
+
+def release_waiting_for(tmp_path: Path, url: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py prodserver release`` of an entry that waits for ``url`` for
+    at most 2 s, then runs ``check``."""
+    release = {
+        "BACKEND": "django_prodserver.backends.release.Release",
+        "WAIT_FOR": [url],
+        "WAIT_TIMEOUT": 2,
+        "BEFORE": ["check"],
+    }
+    tmp_path.mkdir()
+    env = case_settings_env(tmp_path, setting_of({"release": release}))
+    return manage("prodserver", "release", env=env, timeout=60)
+
+
+@pytest.mark.integration
+def test_the_command_waits_for_redis_and_not_for_a_web_server(
+    tmp_path: Path, redis_url: str, http_port: int
+) -> None:
+    ready = release_waiting_for(tmp_path / "ready", redis_url)
+    assert ready.returncode == 0, ready.stderr
+    assert "waiting for" not in ready.stderr
+    assert "System check identified no issues" in ready.stdout
+    impostor = f"redis://{HOST}:{http_port}/0"
+    refused = release_waiting_for(tmp_path / "impostor", impostor)
+    assert refused.returncode == 1, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "System check" not in refused.stdout  # the step never ran
+    assert (
+        f"CommandError: PRODUCTION_PROCESSES['release']: {impostor} did not answer "
+        "within 2 s (WAIT_TIMEOUT): it does not speak Redis's protocol"
+    ) in refused.stderr
