@@ -3,7 +3,8 @@ Chromium (Debian's ``chromium``), measured in the page (``docs_width.html``).
 
 Nothing may be wider than the screen but a code block's own lines, which scroll
 within the block instead of wrapping or breaking words; tables fit. The pages are
-the widest of the docs: long tables of import paths, long console lines.
+the widest of the docs (long tables of import paths, long console lines) and
+the platform guides.
 ``PRODSERVER_DOCS_HTML`` names a build to measure (the ``docs`` tox environment
 passes its own); without it, the docs are built for the test.
 """
@@ -39,6 +40,10 @@ PAGES = [
     "deployment/index.html",
     "deployment/kubernetes.html",
     "command.html",
+    "deployment/render.html",
+    "deployment/fly.html",
+    "deployment/railway.html",
+    "uv.html",
 ]
 REPORT = re.compile(r'<pre id="report">(.+?)</pre>', re.S)
 
