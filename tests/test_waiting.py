@@ -175,7 +175,11 @@ def test_mysql_is_up_on_its_initial_handshake() -> None:
     too_many = mysql_packet(b"\xff\x10\x04#08004Too many connections")
     with listener(too_many, first=True) as port, pytest.raises(NotUp) as caught:
         probe(tcp(port, "mysql"))
-    assert str(caught.value) == "08004Too many connections"
+    assert str(caught.value) == "Too many connections"
+    refused = mysql_packet(b"\xff\x6a\x04Host '10.0.0.9' is not allowed to connect")
+    with listener(refused, first=True) as port, pytest.raises(NotUp) as caught:
+        probe(tcp(port, "mysql"))
+    assert str(caught.value) == "Host '10.0.0.9' is not allowed to connect"
 
 
 def amqp_connection_start() -> bytes:

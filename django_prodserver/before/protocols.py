@@ -143,8 +143,9 @@ def mysql_ready(sock: socket.socket) -> None:
         raise NotUp("it does not speak MySQL's protocol")
     payload = receive(sock, length)
     if payload[0] == MYSQL_ERROR and length >= 3:
-        message = payload[3:].lstrip(b"#").decode(errors="replace")
-        raise NotUp(message.strip() or "it sent an error")
+        # The error code, then (when marked by '#') the SQL state, the message.
+        text = payload[9:] if payload[3:4] == b"#" else payload[3:]
+        raise NotUp(text.decode(errors="replace").strip() or "it sent an error")
     version, _, rest = payload[1:].partition(b"\0")
     if payload[0] != MYSQL_HANDSHAKE_V10 or not version or not rest:
         raise NotUp("it does not speak MySQL's protocol")
