@@ -34,6 +34,9 @@ ASSIGNS_SETTING = re.compile(r"^PRODUCTION_PROCESSES\s*=", re.M)
 BACKEND_PATH = re.compile(r"""["']BACKEND["']\s*:\s*["']([\w.]+)["']""")
 CHECK_ID = re.compile(r"\((?P<id>[\w.]+\.[CEW]\d+)\) (?P<msg>.*)")
 EXTRA_NAMED = re.compile(r"django-prodserver\[([\w-]+)\]")
+#: A ```{code-block}'s options (``:caption: render.yaml``) and the blank line
+#: after them: not part of the code.
+DIRECTIVE_OPTIONS = re.compile(r"\A(?::[\w-]+:.*\n)+\n?")
 
 
 def blocks(language: str) -> list[tuple[str, str]]:
@@ -45,7 +48,8 @@ def blocks(language: str) -> list[tuple[str, str]]:
             lang = match["lang"].strip().removeprefix("{code-block}").strip()
             if lang == language:
                 line = text.count("\n", 0, match.start()) + 1
-                found.append((f"{source.relative_to(ROOT)}:{line}", match["body"]))
+                body = DIRECTIVE_OPTIONS.sub("", match["body"])
+                found.append((f"{source.relative_to(ROOT)}:{line}", body))
     return found
 
 
@@ -90,6 +94,7 @@ def write_settings(tmp_path: Path, code: str, name: str = "docsample") -> str:
     config.mkdir(exist_ok=True)
     (config / "__init__.py").write_text("")
     (config / "celery_app.py").write_text("from mysite.celery import app\n")
+    (config / "asgi.py").write_text("from mysite.asgi import application\n")
     return f"{name}.sample"
 
 
@@ -231,6 +236,22 @@ def test_custom_backend_page_shows_what_the_backend_runs(tmp_path: Path) -> None
     assert argv[1:] == documented[program + 1 :], where
 
 
+def test_cookiecutter_example_runs_gunicorn_with_uvicorn_workers_on_asgi(
+    tmp_path: Path,
+) -> None:
+    page = (ROOT / "docs" / "starting.md").read_text()
+    ((where, code),) = [
+        (w, c) for w, c in SETTINGS_BLOCKS if "config/settings/production.py" in c
+    ]
+    shown = re.search(r"```text\n(gunicorn .*)\n```", page)
+    assert shown, "the page shows no gunicorn command"
+    argv = dry_run(tmp_path, code)
+    assert Path(argv[0]).name == "gunicorn"
+    assert set(shown[1].split()[1:]) <= set(argv[1:]), where
+    assert argv[-1] == "config.asgi:application"
+    assert "--worker-class=uvicorn_worker.UvicornWorker" in argv
+
+
 def test_custom_backend_example_is_short() -> None:
     source = (ROOT / "tests" / "example" / "mysite" / "backends.py").read_text()
     body = source.split("class DaphneServer(")[1].split("\n\n\nclass ")[0]
@@ -312,3 +333,28 @@ def test_underscore_option_keeps_its_spelling(tmp_path: Path) -> None:
         '"ARGS": {"websocket-timeout": 5}}}\n'
     )
     assert "--websocket_timeout=5" in dry_run(tmp_path, code)
+
+
+BACKEND_ROW = re.compile(
+    r"^\| \{ref\}`(?P<name>\w+) <[\w-]+>` \| `(?P<path>[\w.]+)` \| (?P<extra>.*) \|$",
+    re.M,
+)
+
+
+def test_the_backends_index_gives_every_backend_its_path_and_extra() -> None:
+    page = (ROOT / "docs" / "backends" / "index.md").read_text()
+    rows = BACKEND_ROW.findall(page.split("(backend-paths)=")[1])
+    extras = metadata.metadata("django-prodserver").get_all("Provides-Extra") or []
+    for name, path, extra in rows:
+        module, _, attr = path.rpartition(".")
+        assert attr == name
+        assert getattr(importlib.import_module(module), attr).__name__ == name
+        named = re.fullmatch(r"`([\w-]+)`", extra)
+        assert named is None or named[1] in extras, (name, extra)
+    configured = ROOT / "docs" / "configuration.md"
+    in_reference = set(
+        re.findall(
+            r"^\| `(django_prodserver\.backends\.[\w.]+)`", configured.read_text(), re.M
+        )
+    )
+    assert {path for _, path, _ in rows} == in_reference

@@ -76,7 +76,7 @@ SQLITE = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
         (
             "database",
             {"default": {"ENGINE": "django.db.backends.mysql", "HOST": "m"}},
-            [("tcp", "m", 3306, "the database 'default'")],
+            [("mysql", "m", 3306, "the database 'default'")],
         ),
         (
             "database",
@@ -214,11 +214,11 @@ def test_cache_alias() -> None:
         ("rediss://cache", ("tcp", "cache", 6379)),
         ("postgres://u:p@db/app", ("postgres", "db", 5432)),
         ("postgresql://db:6000", ("postgres", "db", 6000)),
-        ("amqp://guest@mq//", ("tcp", "mq", 5672)),
+        ("amqp://guest@mq//", ("amqp", "mq", 5672)),
         ("amqps://mq", ("tcp", "mq", 5671)),
-        ("pyamqp://mq", ("tcp", "mq", 5672)),
+        ("pyamqp://mq", ("amqp", "mq", 5672)),
         ("sqla+postgresql://db/x", ("postgres", "db", 5432)),
-        ("mysql://db", ("tcp", "db", 3306)),
+        ("mysql://db", ("mysql", "db", 3306)),
         ("http://search/health?x=1", ("http", "search", 80)),
         ("https://api.example.com:8443/", ("https", "api.example.com", 8443)),
         ("unix:///run/redis.sock", ("tcp", "/run/redis.sock", 0)),
@@ -239,6 +239,11 @@ def test_url_details() -> None:
     assert (pg.user, pg.database) == ("app_user", "app")
     [tcp] = endpoints("tcp://db:5432", worker())
     assert tcp.describe() == "tcp://db:5432"
+    [redis] = endpoints("redis://app:p%40ss@cache/0", worker())
+    assert (redis.user, redis.password) == ("app", "p@ss")
+    assert "p@ss" not in repr(redis)
+    [anonymous] = endpoints("redis://:secret@cache/0", worker())
+    assert (anonymous.user, anonymous.password) == ("", "secret")
     assert endpoints("memory://", worker()) == []
 
 

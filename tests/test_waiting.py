@@ -7,9 +7,11 @@ import contextlib
 import http.server
 import socket
 import struct
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +24,14 @@ from django_prodserver.before.waiting import (
     probe,
     reason,
 )
-from tests.processes import HOST, PostgresServer, free_port
+from tests.processes import (
+    HOST,
+    PostgresServer,
+    case_settings_env,
+    free_port,
+    manage,
+    setting_of,
+)
 
 
 def tcp(port: int, protocol: str = "tcp", **more: str) -> Endpoint:
@@ -30,8 +39,9 @@ def tcp(port: int, protocol: str = "tcp", **more: str) -> Endpoint:
 
 
 @contextlib.contextmanager
-def listener(answer: bytes = b"") -> Iterator[int]:
-    """A loopback server that sends ``answer`` to each connection, then closes it."""
+def listener(answer: bytes = b"", first: bool = False) -> Iterator[int]:
+    """A loopback server that sends ``answer`` to each connection (before it
+    reads, if ``first``: the server speaks first), then closes it."""
     server = socket.create_server((HOST, 0))
     port = server.getsockname()[1]
 
@@ -40,8 +50,11 @@ def listener(answer: bytes = b"") -> Iterator[int]:
             while True:
                 connection, _ = server.accept()
                 with connection:
+                    if first:
+                        connection.sendall(answer)
                     connection.recv(1024)
-                    connection.sendall(answer)
+                    if not first:
+                        connection.sendall(answer)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -73,12 +86,34 @@ def test_a_unix_socket(tmp_path: Path) -> None:
         probe(endpoint)
 
 
+def redis_port(redis_url: str) -> int:
+    return int(redis_url.rsplit(":", 1)[1].split("/")[0])
+
+
 @pytest.mark.integration
 def test_redis_is_up_when_it_answers_ping(redis_url: str) -> None:
-    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
-    probe(tcp(port, "redis"))
-    with listener(b"-NOAUTH Authentication required.\r\n") as protected:
-        probe(tcp(protected, "redis"))  # a running server that wants a password
+    probe(tcp(redis_port(redis_url), "redis"))
+
+
+@pytest.mark.integration
+def test_redis_with_a_password_is_up_once_auth_and_ping_pass(
+    redis_url: str, redis_client: Any
+) -> None:
+    port = redis_port(redis_url)
+    redis_client.acl_setuser(
+        "app", enabled=True, passwords=["+app pass"], commands=["+ping", "+auth"]
+    )
+    secret, app_secret = "s3cret", "app pass"
+    redis_client.config_set("requirepass", secret)
+    probe(tcp(port, "redis", password=secret))
+    probe(tcp(port, "redis", user="app", password=app_secret))
+    # Up, but not ready for a program that gives no password or a wrong one.
+    with pytest.raises(NotUp) as caught:
+        probe(tcp(port, "redis"))
+    assert str(caught.value).startswith("NOAUTH Authentication required.")
+    assert "give it in the URL" in str(caught.value)
+    with pytest.raises(NotUp, match=r"^WRONGPASS"):
+        probe(tcp(port, "redis", password=secret[::-1]))
 
 
 def test_redis_loading_its_data_is_not_up_yet() -> None:
@@ -112,6 +147,76 @@ def test_postgresql_starting_up_is_not_up_yet() -> None:
     refused = postgres_error("28000", "no pg_hba.conf entry")
     with listener(refused) as port:
         probe(tcp(port, "postgres"))
+    password = b"R" + struct.pack("!ii", 8, 3)  # AuthenticationCleartextPassword
+    with listener(password) as port:
+        probe(tcp(port, "postgres"))
+
+
+# -- MySQL and AMQP (no server of theirs here: their first answers, built as
+# their protocols define them) ---------------------------------------------------
+
+
+def mysql_packet(payload: bytes) -> bytes:
+    return len(payload).to_bytes(3, "little") + b"\0" + payload
+
+
+def mysql_greeting() -> bytes:
+    """MySQL 8's initial handshake packet, protocol 10."""
+    return mysql_packet(
+        b"\x0a8.0.36\0" + struct.pack("<I", 42) + b"abcdefgh\0"
+        + b"\xff\xf7\xff\x02\x00\xff\xdf\x15" + b"\0" * 10
+        + b"ijklmnopqrst\0caching_sha2_password\0"
+    )  # fmt: skip
+
+
+def test_mysql_is_up_on_its_initial_handshake() -> None:
+    with listener(mysql_greeting(), first=True) as port:
+        probe(tcp(port, "mysql"))
+    too_many = mysql_packet(b"\xff\x10\x04#08004Too many connections")
+    with listener(too_many, first=True) as port, pytest.raises(NotUp) as caught:
+        probe(tcp(port, "mysql"))
+    assert str(caught.value) == "Too many connections"
+    refused = mysql_packet(b"\xff\x6a\x04Host '10.0.0.9' is not allowed to connect")
+    with listener(refused, first=True) as port, pytest.raises(NotUp) as caught:
+        probe(tcp(port, "mysql"))
+    assert str(caught.value) == "Host '10.0.0.9' is not allowed to connect"
+
+
+def amqp_connection_start() -> bytes:
+    arguments = b"\x00\x09" + struct.pack("!I", 0)  # 0-9, no server properties
+    arguments += struct.pack("!I", 5) + b"PLAIN" + struct.pack("!I", 5) + b"en_US"
+    payload = struct.pack("!HH", 10, 10) + arguments
+    return struct.pack("!BHI", 1, 0, len(payload)) + payload + b"\xce"
+
+
+def test_amqp_is_up_when_it_answers_the_header_with_connection_start() -> None:
+    with listener(amqp_connection_start()) as port:
+        probe(tcp(port, "amqp"))
+    with listener(b"AMQP\x00\x01\x00\x00") as port, pytest.raises(NotUp) as caught:
+        probe(tcp(port, "amqp"))
+    assert str(caught.value) == "the broker speaks AMQP 1.0.0, not 0-9-1"
+
+
+# -- A port that answers, but not in the service's protocol ----------------------
+
+
+@pytest.mark.parametrize("protocol", ["redis", "postgres", "mysql", "amqp"])
+def test_an_http_server_on_the_port_is_not_the_service(
+    http_port: int, protocol: str
+) -> None:
+    with pytest.raises((NotUp, OSError)):
+        probe(tcp(http_port, protocol), timeout=0.5)
+    # Nor does a wait take it for one: it ends in a timeout that says why.
+    clock, said = Clock(), []
+    waiter = Waiter("web", 0.2, said.append, clock=clock, sleep=clock.sleep)
+    with pytest.raises(TimedOut):
+        waiter.wait(tcp(http_port, protocol))
+
+
+@pytest.mark.parametrize("protocol", ["redis", "postgres", "mysql", "amqp"])
+def test_a_port_that_only_accepts_is_not_the_service(protocol: str) -> None:
+    with listener() as port, pytest.raises((NotUp, OSError)):
+        probe(tcp(port, protocol), timeout=0.5)
 
 
 class Answer(http.server.BaseHTTPRequestHandler):
@@ -204,3 +309,39 @@ def test_the_wait_says_when_what_it_awaited_is_up() -> None:
     ]
     assert attempts == [0.1, 0.2, 0.4]  # a pause that grows
     assert REPORT_EVERY == 2.0
+
+
+# -- The command: a real redis-server, or a web server where Redis should be -----
+
+
+def release_waiting_for(tmp_path: Path, url: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py prodserver release`` of an entry that waits for ``url`` for
+    at most 2 s, then runs ``check``."""
+    release = {
+        "BACKEND": "django_prodserver.backends.release.Release",
+        "WAIT_FOR": [url],
+        "WAIT_TIMEOUT": 2,
+        "BEFORE": ["check"],
+    }
+    tmp_path.mkdir()
+    env = case_settings_env(tmp_path, setting_of({"release": release}))
+    return manage("prodserver", "release", env=env, timeout=60)
+
+
+@pytest.mark.integration
+def test_the_command_waits_for_redis_and_not_for_a_web_server(
+    tmp_path: Path, redis_url: str, http_port: int
+) -> None:
+    ready = release_waiting_for(tmp_path / "ready", redis_url)
+    assert ready.returncode == 0, ready.stderr
+    assert "waiting for" not in ready.stderr
+    assert "System check identified no issues" in ready.stdout
+    impostor = f"redis://{HOST}:{http_port}/0"
+    refused = release_waiting_for(tmp_path / "impostor", impostor)
+    assert refused.returncode == 1, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "System check" not in refused.stdout  # the step never ran
+    assert (
+        f"CommandError: PRODUCTION_PROCESSES['release']: {impostor} did not answer "
+        "within 2 s (WAIT_TIMEOUT): it does not speak Redis's protocol"
+    ) in refused.stderr

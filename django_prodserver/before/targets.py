@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from ..backends.failures import backend_errors
 from ..config.addresses import bad_port
@@ -46,6 +46,14 @@ DEFAULT_PORTS: Mapping[str, int | None] = {
     "http": 80,
     "https": 443,
 }
+#: Schemes spoken in plain text whose handshake a probe knows besides Redis's
+#: and PostgreSQL's (TLS schemes, ``rediss``, ``amqps``, are only connected to).
+PROTOCOLS: Mapping[str, str] = {
+    "mysql": "mysql",
+    "amqp": "amqp",
+    "pyamqp": "amqp",
+    "librabbitmq": "amqp",
+}
 #: Schemes of brokers that live inside the program: nothing to wait for.
 IN_PROCESS_SCHEMES = frozenset({"memory", "filesystem"})
 #: Schemes whose URL is the path of a Unix socket.
@@ -60,8 +68,8 @@ ENGINE_KINDS = (
     ("postgis", "postgres", 5432),
     ("postgres", "postgres", 5432),
     ("psqlextra", "postgres", 5432),
-    ("mysql", "tcp", 3306),
-    ("mariadb", "tcp", 3306),
+    ("mysql", "mysql", 3306),
+    ("mariadb", "mysql", 3306),
     ("oracle", "tcp", 1521),
     ("mssql", "tcp", 1433),
     ("sql_server", "tcp", 1433),
@@ -88,9 +96,11 @@ class Endpoint(NamedTuple):
 
     ``protocol`` is ``"tcp"`` (a connection is enough), ``"postgres"`` (the
     server must accept a session: not starting up or shutting down),
-    ``"redis"`` (it must answer PING: not loading its data), or ``"http"`` /
-    ``"https"`` (a 2xx or 3xx answer to a GET of ``path``). ``unix`` is the
-    path of a Unix socket to connect to instead of ``host`` and ``port``.
+    ``"redis"`` (it must answer PING with PONG, after AUTH when the URL has a
+    password), ``"mysql"`` (its initial handshake), ``"amqp"`` (Connection.Start
+    in answer to the protocol header), or ``"http"`` / ``"https"`` (a 2xx or
+    3xx answer to a GET of ``path``). ``unix`` is the path of a Unix socket to
+    connect to instead of ``host`` and ``port``.
     """
 
     what: str
@@ -101,6 +111,12 @@ class Endpoint(NamedTuple):
     unix: str = ""
     user: str = ""
     database: str = ""
+    password: str = ""
+
+    def __repr__(self) -> str:
+        # The password stays out of any log or traceback that shows an endpoint.
+        shown = self._replace(password="***") if self.password else self  # noqa: S106
+        return f"Endpoint{tuple.__repr__(shown)}"
 
     @property
     def where(self) -> str:
@@ -297,12 +313,13 @@ def url_endpoint(
     if scheme in ("http", "https"):
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         return Endpoint(what, scheme, host, port, path=path)
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
     if scheme in ("redis", "valkey"):
-        return Endpoint(what, "redis", host, port)
+        return Endpoint(what, "redis", host, port, user=user, password=password)
     if scheme.startswith(("postgres", "pgsql")):
-        user, database = parts.username or "", parts.path.lstrip("/")
+        database = unquote(parts.path.lstrip("/"))
         return Endpoint(what, "postgres", host, port, user=user, database=database)
-    return Endpoint(what, "tcp", host, port)
+    return Endpoint(what, PROTOCOLS.get(scheme, "tcp"), host, port)
 
 
 def url_port(url: str) -> str | None:

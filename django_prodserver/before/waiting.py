@@ -1,22 +1,24 @@
 """Wait until services answer: plain sockets and ``http.client``, nothing else.
 
 Each endpoint is knocked on until it answers as a client would need it to
-(:func:`probe`), or the time runs out. While it does not, one line at most every
+(:func:`probe`, with the handshakes of :mod:`~django_prodserver.before.protocols`),
+or the time runs out. While it does not, one line at most every
 :data:`REPORT_EVERY` seconds says what is awaited, where, and the last error.
 No package of the program (no database driver, no Redis client) is imported.
 """
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import socket
 import ssl
-import struct
 import time
 from collections.abc import Callable, Sequence
 
+from .protocols import NotUp, amqp_ready, mysql_ready, postgres_ready, redis_ready
 from .targets import Endpoint
+
+__all__ = ["NotUp", "TimedOut", "Waiter", "probe", "reason"]
 
 #: The most often a line says that the wait goes on, in seconds.
 REPORT_EVERY = 2.0
@@ -24,12 +26,6 @@ REPORT_EVERY = 2.0
 ATTEMPT_TIMEOUT = 2.0
 #: The pause between attempts grows from the first to the last, in seconds.
 FIRST_PAUSE, LAST_PAUSE = 0.1, 1.0
-#: PostgreSQL's answer while it starts up, shuts down or recovers.
-POSTGRES_CANNOT_CONNECT_NOW = "57P03"
-
-
-class NotUp(Exception):
-    """The endpoint answered, but not as a ready service does."""
 
 
 class TimedOut(Exception):
@@ -51,51 +47,6 @@ def connect(endpoint: Endpoint, timeout: float) -> socket.socket:
             raise
         return sock
     return socket.create_connection((endpoint.host, endpoint.port), timeout=timeout)
-
-
-def receive(sock: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = sock.recv(size - len(data))
-        if not chunk:
-            raise NotUp("the connection was closed")
-        data += chunk
-    return data
-
-
-def postgres_ready(sock: socket.socket, endpoint: Endpoint) -> None:
-    """Start a session as ``pg_isready`` does: any answer but "cannot connect
-    now" (starting up, shutting down, in recovery) means the server is up."""
-    user = endpoint.user or "postgres"
-    params = b"".join(
-        key + b"\0" + value.encode() + b"\0"
-        for key, value in ((b"user", user), (b"database", endpoint.database or user))
-    )
-    body = struct.pack("!i", 196608) + params + b"\0"  # protocol 3.0
-    sock.sendall(struct.pack("!i", len(body) + 4) + body)
-    kind = receive(sock, 1)
-    if kind == b"E":
-        (length,) = struct.unpack("!i", receive(sock, 4))
-        fields = {
-            item[:1]: item[1:].decode(errors="replace")
-            for item in receive(sock, length - 4).split(b"\0")
-            if item
-        }
-        if fields.get(b"C") == POSTGRES_CANNOT_CONNECT_NOW:
-            raise NotUp(fields.get(b"M", "the database system is not ready"))
-    with contextlib.suppress(OSError):
-        sock.sendall(b"X\0\0\0\4")  # Terminate: a clean end of the session
-
-
-def redis_ready(sock: socket.socket) -> None:
-    """PING: "+PONG", or an error that only a running server sends (NOAUTH);
-    "-LOADING" means it is still reading its data."""
-    sock.sendall(b"PING\r\n")
-    answer = sock.recv(256)
-    if not answer:
-        raise NotUp("the connection was closed")
-    if answer.startswith(b"-LOADING"):
-        raise NotUp(answer[1:].decode(errors="replace").strip())
 
 
 def http_ready(endpoint: Endpoint, timeout: float) -> None:
@@ -125,9 +76,13 @@ def probe(endpoint: Endpoint, timeout: float = ATTEMPT_TIMEOUT) -> None:
         return
     with connect(endpoint, timeout) as sock:
         if endpoint.protocol == "postgres":
-            postgres_ready(sock, endpoint)
+            postgres_ready(sock, endpoint.user, endpoint.database)
         elif endpoint.protocol == "redis":
-            redis_ready(sock)
+            redis_ready(sock, endpoint.user, endpoint.password)
+        elif endpoint.protocol == "mysql":
+            mysql_ready(sock)
+        elif endpoint.protocol == "amqp":
+            amqp_ready(sock)
 
 
 def reason(exc: BaseException) -> str:
