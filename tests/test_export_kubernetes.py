@@ -253,6 +253,17 @@ def test_resources_by_kind_of_process() -> None:
     assert limits["mysite-web"]["memory"] == "512Mi"
 
 
+def test_beat_writes_its_schedule_in_tmp() -> None:
+    """The root filesystem is read-only: beat's schedule file, which Celery
+    keeps in the working directory, goes to /tmp (the real beat takes the same
+    argument in test_celery's test_beat_publishes_its_schedule_into_redis)."""
+    deployments = by_kind(exported(DEPLOY), "Deployment")
+    command = container(deployments["mysite-beat"])["command"]
+    assert command[-2:] == ["--", "--schedule=/tmp/celerybeat-schedule"]
+    for name in ("mysite-web", "mysite-worker", "mysite-tasks"):
+        assert "--" not in container(deployments[name])["command"]
+
+
 def test_every_process_has_a_network_policy() -> None:
     """A web server's pods take connections to its port; a worker's none."""
     objects = exported(DEPLOY)

@@ -20,6 +20,8 @@ from ..text import MAX_SECONDS
 #: The longest stop budget an export writes: a year. Process managers read
 #: their time spans into fixed-size numbers; a larger value is a mistake.
 MAX_STOP_BUDGET = float(MAX_SECONDS)
+#: The writable directory of a container whose root filesystem is read-only.
+SCRATCH_DIR = "/tmp"  # noqa: S108 (inside the container)
 #: Stop budgets are written to the microsecond, rounded up (never shorter).
 MICROSECOND = Decimal("0.000001")
 #: Enough digits for any float written to the microsecond.
@@ -44,6 +46,8 @@ class Process:
     ``port_variable`` is the ``PORT`` a container gives a web server that sets
     no address of its own, so that it listens on every interface. ``replicas``
     is how many copies of it run (its entry's ``REPLICAS``).
+    ``writable_args`` are the arguments after ``--`` that make it write its
+    files in :data:`SCRATCH_DIR` in a container whose root is read-only.
     """
 
     name: str
@@ -59,6 +63,7 @@ class Process:
     services: tuple[str, ...] = ()
     port_variable: int | None = None
     replicas: int = 1
+    writable_args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,8 @@ def environment(deploy: Deployment, process: Process) -> dict[str, Any]:
 
 def container(deploy: Deployment, process: Process, name: str) -> dict[str, Any]:
     command = deploy.command(process.name, "python", relative=True)
+    if process.writable_args:  # after the process's own arguments after --
+        command += [*([] if "--" in command else ["--"]), *process.writable_args]
     entry: dict[str, Any] = {
         "name": name,
         "image": deploy.image or PLACEHOLDER_IMAGE.format(project=deploy.project),

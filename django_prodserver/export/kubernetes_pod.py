@@ -5,7 +5,9 @@ The containers run as an unprivileged user (UID and GID 10001, which the
 Dockerfile of the deployment guide creates) with a read-only root filesystem,
 no capabilities, no privilege escalation and the runtime's default seccomp
 profile; pods get no service-account token. ``/tmp`` is an ``emptyDir``: it is
-where Python's temporary files and the servers' worker heartbeats go.
+where Python's temporary files and the servers' worker heartbeats go, and where
+a program that writes in its working directory is told to write instead
+(Celery beat's schedule file).
 
 Probes: a ``startupProbe`` gives the program time to start; then readiness
 takes a pod out of its Service while it cannot answer, and liveness restarts it
@@ -19,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backends.probes import CommandProbe, HttpProbe
-from .deployment import Deployment, Process
+from .deployment import SCRATCH_DIR, Deployment, Process
 
 #: The user and group of every container (a UID above those of a host's users).
 RUN_AS = 10001
@@ -39,7 +41,7 @@ CONTAINER_SECURITY = {
     "seccompProfile": {"type": "RuntimeDefault"},
 }
 #: The one writable directory of a container.
-SCRATCH = {"name": "tmp", "mountPath": "/tmp"}  # noqa: S108 (in the container)
+SCRATCH = {"name": "tmp", "mountPath": SCRATCH_DIR}
 
 
 def amounts(cpu: str, memory: str, cpu_limit: str, memory_limit: str) -> dict[str, Any]:
