@@ -6,10 +6,14 @@ import json
 import os
 import pty
 import re
+import select
+import subprocess
+import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import psutil
 import pytest
 
 from django_prodserver.launch.payload import Payload
@@ -23,7 +27,14 @@ from django_prodserver.launch.printer import (
     time_text,
 )
 from django_prodserver.launch.writing import PIPE_SIZE
-from tests.processes import example_env, launch, prodserver
+from tests.processes import (
+    EXAMPLE_DIR,
+    MANAGE_PY,
+    console_script,
+    example_env,
+    launch,
+    prodserver,
+)
 from tests.sinks import pipe, read_all, written
 
 #: A time as ``--timestamps`` and JSON's ``time`` give it: ISO 8601, UTC, ms.
@@ -378,3 +389,75 @@ def test_a_bad_variable_is_one_line_and_starts_nothing(tmp_path: Path) -> None:
     assert "PRODSERVER_LOG_FORMAT" in text
     assert "'xml'" in text
     assert "started" not in text
+
+
+def on_terminal(argv: list[str], env: dict[str, str]) -> tuple[int, bytes]:
+    """Run ``argv`` with its stdout and stderr on a new pseudo-terminal: its
+    exit status and what it printed."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        argv,
+        cwd=EXAMPLE_DIR,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+    )
+    os.close(slave)
+    received = bytearray()
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            try:
+                chunk = os.read(master, 65536) if ready else b"..."
+            except OSError:  # EIO: every writer has gone
+                break
+            if not chunk:
+                break
+            if ready:
+                received += chunk
+        return proc.wait(timeout=10), bytes(received)
+    finally:
+        if proc.poll() is None:
+            for child in psutil.Process(proc.pid).children(recursive=True):
+                child.kill()
+            proc.kill()
+            proc.wait()
+        os.close(master)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("script", [True, False], ids=["console-script", "manage.py"])
+@pytest.mark.parametrize(
+    ("env", "args", "coloured"),
+    [
+        ({}, (), True),
+        ({"NO_COLOR": "1"}, (), False),
+        ({"NO_COLOR": "1"}, ("--force-color",), True),  # the option wins
+        ({"NO_COLOR": ""}, (), True),  # empty is unset
+    ],
+)
+def test_errors_on_a_terminal_follow_no_color(
+    script: bool, env: dict[str, str], args: tuple[str, ...], coloured: bool
+) -> None:
+    command = [console_script()] if script else [sys.executable, str(MANAGE_PY)]
+    argv = [*command, *([] if script else ["prodserver"]), "nosuch", SETTINGS, *args]
+    status, output = on_terminal(argv, example_env(**env))
+    assert status != 0
+    assert b"nosuch" in output
+    assert (b"\x1b[" in output) is coloured, output
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("env", "coloured"), [({}, True), ({"NO_COLOR": "1"}, False)])
+def test_prefixes_on_a_terminal_follow_no_color(
+    env: dict[str, str], coloured: bool
+) -> None:
+    status, output = on_terminal(
+        prodserver(SETTINGS, "noisy", "other"), example_env(**env)
+    )
+    assert status == 0, output
+    assert b"other stopped with status 0" in output
+    assert (b"\x1b[" in output) is coloured, output
