@@ -151,6 +151,10 @@ class LineWriter:
         """Print one line (or a piece of one), completed by a newline."""
         self.output.write(self.name, self.head(), line, b"\n")
 
+    def render(self, line: bytes) -> bytes:
+        """One line as :meth:`print_line` prints it."""
+        return self.head() + line + b"\n"
+
     def close(self) -> None:
         """The stream ended: print what is left, completed by a newline."""
         if self.pending:
@@ -184,7 +188,10 @@ class JsonLineWriter(LineWriter):
         )
 
     def print_line(self, line: bytes) -> None:
-        self.output.write(self.name, self.record(bytes(line), time_text().encode()))
+        self.output.write(self.name, self.render(line))
+
+    def render(self, line: bytes) -> bytes:
+        return self.record(bytes(line), time_text().encode())
 
 
 def same_file(first: int, second: int) -> bool:
@@ -257,10 +264,18 @@ class Printer:
         clock = time_prefix if self.format.timestamps else None
         return LineWriter(name, self.prefix(name, output), output, clock)
 
-    def message(self, text: str) -> None:
-        """A line of the supervisor's own, on stderr (without the prefix of
-        the processes' lines, still said to be ours)."""
+    def system_writer(self) -> LineWriter:
+        """The writer of the supervisor's own lines, on stderr (without the
+        prefix of the processes' lines, still said to be ours)."""
         writer = self.writer(SYSTEM, "stderr", os.getpid())
         if not (self.format.prefix or self.format.json):
             writer.prefix = f"{SYSTEM}: ".encode()
-        writer.print_line(text.encode(errors="replace"))
+        return writer
+
+    def message(self, text: str) -> None:
+        """A line of the supervisor's own."""
+        self.system_writer().print_line(text.encode(errors="replace"))
+
+    def render(self, text: str) -> bytes:
+        """A line of the supervisor's own, whole, to be written by the caller."""
+        return self.system_writer().render(text.encode(errors="replace"))

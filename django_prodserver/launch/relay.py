@@ -16,7 +16,7 @@ import selectors
 import time
 
 from .child import Child
-from .output import SYSTEM, Output
+from .output import SYSTEM, Output, plain_line
 from .printer import LineFormat, LineWriter, Printer
 from .writing import enlarge
 
@@ -168,5 +168,11 @@ class Relay:
         if self.printer is not None:
             self.printer.message(text)
         else:
-            line = f"{SYSTEM}: {text}\n".encode(errors="replace")
-            self.outputs[0].write(SYSTEM, line)
+            self.outputs[0].write(SYSTEM, plain_line(text))
+
+    def render(self, text: str) -> bytes:
+        """A whole line of the supervisor's last words: a JSON object where
+        every line is one, else ``prodserver: TEXT``."""
+        if self.printer is not None and self.printer.format.json:
+            return self.printer.render(text)
+        return plain_line(text)

@@ -95,7 +95,7 @@ class Supervisor:
             # still on its way (a burst) would kill us instead of our status.
             signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
             outputs = self.relay.outputs
-            write_notices(outputs, outputs[-1])
+            write_notices(outputs, outputs[-1], self.relay.render)
         return self.policy.exit_status()
 
     def close_watchdog(self) -> None:
