@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
 
 #: The key of the PostgreSQL advisory lock (a bigint: "prodmigr" in ASCII).
-ADVISORY_KEY = int.from_bytes(b"prodmigr", "big") - 2**63
+ADVISORY_KEY = int.from_bytes(b"prodmigr", "big")
 #: The name of the MySQL lock.
 MYSQL_LOCK = "django_prodserver.migrate"
 #: What is added to an SQLite database's file name to name its lock file.
@@ -43,10 +43,8 @@ def migration_lock(alias: str, say: Callable[[str], None]) -> Iterator[None]:
 
     connection = connections[alias]
     vendor = connection.vendor
-    if vendor == "postgresql":
-        lock = advisory_lock(connection)
-    elif vendor == "mysql":
-        lock = mysql_lock(connection)
+    if vendor in SESSION_LOCKS:
+        lock = session_lock(connection)
     elif vendor == "sqlite":
         lock = sqlite_lock(connection)
     else:
@@ -61,30 +59,31 @@ def no_lock() -> Iterator[None]:
     yield
 
 
-@contextmanager
-def advisory_lock(connection: BaseDatabaseWrapper) -> Iterator[None]:
+#: The statements that take and release a lock of the database session, per
+#: vendor, and their parameter.
+SESSION_LOCKS: dict[str, tuple[str, str, int | str]] = {
     # Session level, outside any transaction: migrate's own transactions
     # neither take it nor end it.
+    "postgresql": (
+        "SELECT pg_advisory_lock(%s)",
+        "SELECT pg_advisory_unlock(%s)",
+        ADVISORY_KEY,
+    ),
+    "mysql": ("SELECT GET_LOCK(%s, -1)", "SELECT RELEASE_LOCK(%s)", MYSQL_LOCK),
+}
+
+
+@contextmanager
+def session_lock(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    take, release, key = SESSION_LOCKS[connection.vendor]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_KEY])
+        cursor.execute(take, [key])
     try:
         yield
     finally:
         if connection.connection is not None:  # a closed session held nothing
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_KEY])
-
-
-@contextmanager
-def mysql_lock(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT GET_LOCK(%s, -1)", [MYSQL_LOCK])
-    try:
-        yield
-    finally:
-        if connection.connection is not None:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT RELEASE_LOCK(%s)", [MYSQL_LOCK])
+                cursor.execute(release, [key])
 
 
 @contextmanager
