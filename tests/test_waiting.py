@@ -408,3 +408,26 @@ def test_the_wait_for_migrations_ends_with_their_count(tmp_path: Path) -> None:
         r"\(manage\.py prodserver_migrate\), or raise WAIT_TIMEOUT\.",
         result.stderr.strip().splitlines()[-1],
     ), result.stderr
+
+
+@pytest.mark.integration
+def test_migrations_of_a_database_that_is_down_are_not_ready(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    release = {
+        "BACKEND": "django_prodserver.backends.release.Release",
+        "WAIT_FOR": ["migrations"],
+        "WAIT_TIMEOUT": 1,
+        "BEFORE": ["check"],
+    }
+    source = "from mysite.settings_postgres import DATABASES, INSTALLED_APPS\n"
+    env = case_settings_env(tmp_path, source + setting_of({"release": release}))
+    env["EXAMPLE_PG_PORT"] = str(port)
+    result = manage("prodserver", "release", env=env)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        "CommandError: PRODUCTION_PROCESSES['release']: the migrations of the "
+        "database 'default' were not all applied within 1 s (WAIT_TIMEOUT): "
+    ), result.stderr
+    assert f"port {port} failed: Connection refused" in last  # the driver's words
