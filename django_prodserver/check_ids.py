@@ -70,6 +70,9 @@ NESTED_LAUNCH = "prodserver.E028"
 #: ``REPLICAS`` is not a whole number of at least 1 (exactly 1 for a process
 #: that must never run twice, such as Celery beat).
 BAD_REPLICAS = "prodserver.E029"
+#: An entry waits for the migrations (``WAIT_FOR: ["migrations"]``) that its
+#: own ``BEFORE`` steps apply, after the wait: it would wait for ever.
+WAITS_FOR_ITS_OWN_MIGRATIONS = "prodserver.E032"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"
