@@ -88,7 +88,14 @@ def add_run_options(parser: ArgumentParser) -> None:
             "process (default: each process's STOP_TIMEOUT, else its backend's)."
         ),
     )
-    add_flags(parser, {"--skip-checks": "Skip prodserver's own checks."})
+    add_flags(
+        parser,
+        {
+            "--skip-checks": "Skip prodserver's own checks.",
+            "--quiet": "Print no start-up line (name, program, pid, URL) for "
+            "each process.",
+        },
+    )
 
 
 #: The options of the export's files: each option, its metavar and its help.

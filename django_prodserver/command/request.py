@@ -28,6 +28,8 @@ class Request:
     #: Prefix colours: ``--force-color`` (True), ``--no-color`` (False), or None.
     colour: bool | None = None
     skip_checks: bool = False
+    #: ``--quiet``: no start-up banner.
+    quiet: bool = False
     extra_args: Sequence[str] = ()
     pythonpath: Sequence[str] = ()
     #: ``--settings``: the exported command lines repeat it.
@@ -67,6 +69,7 @@ class Request:
             stop_timeout=options.get("stop_timeout"),
             colour=colour_option(options),
             skip_checks=bool(options.get("skip_checks")),
+            quiet=bool(options.get("quiet")),
             extra_args=list(options.get("extra_args") or extra_args),
             pythonpath=[options["pythonpath"]] if options.get("pythonpath") else [],
             settings=text(options, "settings") or None,

@@ -99,6 +99,7 @@ def supervisor_command(
     stop_timeout: float | None,
     environ: Mapping[str, str],
     colour: bool | None = None,
+    quiet: bool = False,
 ) -> tuple[list[str], dict[str, str], Payload]:
     """The supervisor's argv and environment for ``plans``, and its payload
     (``colour``: ``--force-color`` True, ``--no-color`` False, else None).
@@ -122,7 +123,7 @@ def supervisor_command(
     argv = [python(), *safe_path, "-m", "django_prodserver.launch.supervisor"]
     # The process names make the supervisor recognisable in `ps`.
     argv += [plan.name for plan in plans]
-    return argv, env, Payload(plans, stop_timeout, environ, colour)
+    return argv, env, Payload(plans, stop_timeout, environ, colour, quiet)
 
 
 def exec_supervisor(
@@ -130,6 +131,7 @@ def exec_supervisor(
     stop_timeout: float | None,
     environ: Mapping[str, str],
     colour: bool | None = None,
+    quiet: bool = False,
 ) -> None:
     """Become the supervisor of ``plans``. Returns only by raising ``OSError``.
 
@@ -142,7 +144,7 @@ def exec_supervisor(
     from .payload import PAYLOAD_VARIABLE
     from .wakeup import HANDLED
 
-    argv, env, payload = supervisor_command(plans, stop_timeout, environ, colour)
+    argv, env, payload = supervisor_command(plans, stop_timeout, environ, colour, quiet)
     fd = payload.to_descriptor()
     os.set_inheritable(fd, True)
     env[PAYLOAD_VARIABLE] = str(fd)

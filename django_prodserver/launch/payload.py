@@ -29,12 +29,15 @@ class Payload:
         stop_timeout: float | None = None,
         environ: Mapping[str, str] | None = None,
         colour: bool | None = None,
+        quiet: bool = False,
     ) -> None:
         self.plans = list(plans)
         self.stop_timeout = stop_timeout
         self.environ = dict(environ or {})
         #: ``--force-color`` (True), ``--no-color`` (False), or neither (None).
         self.colour = colour
+        #: ``--quiet``: no start-up banner.
+        self.quiet = quiet
 
     def encode(self) -> bytes:
         return json.dumps(
@@ -43,6 +46,7 @@ class Payload:
                 "stop_timeout": self.stop_timeout,
                 "environ": self.environ,
                 "colour": self.colour,
+                "quiet": self.quiet,
             }
         ).encode()
 
@@ -63,7 +67,8 @@ class Payload:
         if not plans:
             raise ValueError("the plans name no process")
         environ = {str(k): str(v) for k, v in environ.items()}
-        return cls(plans, timeout, environ, None if colour is None else bool(colour))
+        colour = None if colour is None else bool(colour)
+        return cls(plans, timeout, environ, colour, bool(loaded.get("quiet")))
 
     def to_descriptor(self) -> int:
         """A file descriptor of an anonymous file that holds the payload, read
