@@ -49,10 +49,13 @@ def test_web_url(host: str, port: int, url: str) -> None:
         (["/venv/bin/gunicorn", "--bind=:8000"], "gunicorn"),
         (["/usr/bin/python3", "-m", "celery", "worker"], "celery"),
         (["/usr/bin/python3", "-m"], "python3"),
+        (["python3", "-m", "django", "db_worker", "--interval=1"], "django db_worker"),
+        (["python3", "-m", "django"], "django"),
+        (("python3", "-m", "django", "qcluster"), "django qcluster"),
         (["uwsgi"], "uwsgi"),
     ],
 )
-def test_program_name(argv: list[str], name: str) -> None:
+def test_program_name(argv: Sequence[str], name: str) -> None:
     assert program_name(argv) == name
 
 

@@ -31,7 +31,9 @@ def web_url(host: str, port: int) -> str:
 
 def program_name(argv: Sequence[str]) -> str:
     """What the plan runs: ``gunicorn`` of ``/venv/bin/gunicorn …`` and of
-    ``python -m gunicorn …``."""
+    ``python -m gunicorn …``; a management command as ``django COMMAND``."""
+    if len(argv) > 3 and tuple(argv[1:3]) == ("-m", "django"):
+        return f"django {argv[3]}"
     if len(argv) > 2 and argv[1] == "-m":
         return argv[2]
     return os.path.basename(argv[0])
