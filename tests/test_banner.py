@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 import socket
-import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -14,14 +12,7 @@ import pytest
 from django_prodserver.launch.banner import banner_line, program_name, web_url
 from django_prodserver.launch.plan import Plan
 
-from .processes import (
-    EXAMPLE_DIR,
-    Launched,
-    example_env,
-    free_ports,
-    prodserver,
-    wait_for_http,
-)
+from .processes import free_ports, launch, prodserver, wait_for_http
 
 #: ``prodserver: NAME: PROGRAM, pid N[, URL]``
 BANNER = re.compile(r"^prodserver: (\S+): (\S+), pid (\d+)(?:, (\S+))?$", re.M)
@@ -64,27 +55,6 @@ def test_banner_line_without_url() -> None:
     assert banner_line(plan, 42) == "prodserver: worker: celery, pid 42\n"
 
 
-@contextlib.contextmanager
-def launch_stderr(args: Sequence[str], tmp_path: Path) -> Iterator[Launched]:
-    """Start ``args`` with standard error (only) to a file; kill what is left."""
-    output = tmp_path / "stderr.log"
-    with output.open("wb") as sink:
-        proc = subprocess.Popen(
-            list(args),
-            cwd=EXAMPLE_DIR,
-            env=example_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=sink,
-            start_new_session=True,
-        )
-    launched = Launched(proc, output)
-    try:
-        yield launched
-    finally:
-        launched.kill_all()
-
-
 def web_args(port: int, *more: str) -> list[str]:
     return prodserver(
         "gunicorn",
@@ -100,7 +70,7 @@ def web_args(port: int, *more: str) -> list[str]:
 def test_exec_banner_names_the_program_its_pid_and_url(tmp_path: Path) -> None:
     """The program keeps the launcher's pid: the banner's pid serves."""
     (port,) = free_ports(1)
-    with launch_stderr(web_args(port), tmp_path) as launched:
+    with launch(web_args(port), tmp_path, stderr_only=True) as launched:
         status, body = wait_for_http(f"http://127.0.0.1:{port}/", launched.proc)
         assert status == 200
         banners = BANNER.findall(launched.text())
@@ -123,7 +93,7 @@ def test_spawn_banner_gives_each_child_its_own_pid(tmp_path: Path) -> None:
         "gunicorn:--workers=1",
         f"uvicorn:--port={uvicorn_port}",
     )
-    with launch_stderr(args, tmp_path) as launched:
+    with launch(args, tmp_path, stderr_only=True) as launched:
         _, body = wait_for_http(f"http://127.0.0.1:{uvicorn_port}/", launched.proc)
         wait_for_http(f"http://127.0.0.1:{gunicorn_port}/", launched.proc)
         text = launched.wait_for_text("prodserver: uvicorn:")
@@ -141,7 +111,8 @@ def test_spawn_banner_gives_each_child_its_own_pid(tmp_path: Path) -> None:
 @pytest.mark.integration
 def test_quiet_prints_no_banner(tmp_path: Path) -> None:
     (port,) = free_ports(1)
-    with launch_stderr(web_args(port, "--quiet", "--spawn"), tmp_path) as launched:
+    args = web_args(port, "--quiet", "--spawn")
+    with launch(args, tmp_path, stderr_only=True) as launched:
         status, _ = wait_for_http(f"http://127.0.0.1:{port}/", launched.proc)
         assert status == 200
         assert "gunicorn" in "".join(p.name() for p in launched.children())
