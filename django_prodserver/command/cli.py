@@ -114,8 +114,9 @@ EXPORT_OPTIONS = {
     ),
     "--env-file": (
         "PATH",
-        "A file of environment variables every process reads "
-        "(compose, stack, systemd; kubernetes: a Secret).",
+        "A file of environment variables (dotenv format) for every process "
+        "started; an export names it instead (compose, stack, systemd; "
+        "kubernetes: a Secret).",
     ),
     "--output": (
         "PATH",

@@ -35,7 +35,8 @@ def read_env_file(path: str) -> dict[str, str]:
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or type(exc).__name__
         raise env_file_error(
-            f"--env-file {brief(path)}: cannot read it ({reason})"
+            f"--env-file {brief(path)}: cannot read it ({reason})",
+            "Give the path of a readable UTF-8 file.",
         ) from None
     variables: dict[str, str] = {}
     for number, line in enumerate(lines, start=1):
@@ -50,13 +51,15 @@ def read_env_file(path: str) -> dict[str, str]:
     return variables
 
 
-def env_file_error(message: str) -> ConfigurationError:
-    return ConfigurationError(
-        message,
-        "Write one NAME=value a line (export NAME=value, quotes and # comments "
-        "are read too).",
-        check_ids.BAD_ENV_FILE,
-    )
+#: The hint of a malformed line.
+FORMAT_HINT = (
+    "Write one NAME=value a line (export NAME=value, quotes and # comments "
+    "are read too)."
+)
+
+
+def env_file_error(message: str, hint: str = FORMAT_HINT) -> ConfigurationError:
+    return ConfigurationError(message, hint, check_ids.BAD_ENV_FILE)
 
 
 def parse_line(line: str) -> tuple[str, str]:
