@@ -89,7 +89,8 @@ def launch(
     from ..launch.ports import refuse_taken_ports
 
     refuse_taken_ports(listeners(selection))
-    # The one-shot programs and BEFORE steps start from os.environ.
+    # The one-shot programs start from os.environ (BEFORE steps run here, on
+    # settings read before the file: only what reads os.environ later sees it).
     os.environ.update(env_file)
     selected = selection.in_launch_order()
     if any(each.prepared for each in selected):
