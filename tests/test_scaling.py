@@ -36,7 +36,9 @@ def documented_workers() -> str:
     (code,) = [
         code
         for where, code in SETTINGS_BLOCKS
-        if where.startswith("docs/deployment/scaling.md") and "CeleryWorker" in code
+        if where.startswith("docs/deployment/scaling.md")
+        and "CeleryWorker" in code
+        and "REPLICAS" not in code  # the workers alone, not the copies' block
     ]
     return code
 
