@@ -19,16 +19,17 @@ from django_prodserver.exceptions import ConfigurationError
 from django_prodserver.launch.plan import Plan
 from django_prodserver.launch.resolver import resolve
 from django_prodserver.validation.entries import check_entry
+from tests.test_resolver import (
+    APP,
+    BACKENDS,
+    BEAT,
+    GUNICORN,
+    UVICORN,
+    WAITRESS,
+    WORKER,
+)
 
-BACKENDS = "django_prodserver.backends"
-GUNICORN = f"{BACKENDS}.gunicorn.GunicornServer"
-UVICORN = f"{BACKENDS}.uvicorn.UvicornServer"
-WAITRESS = f"{BACKENDS}.waitress.WaitressServer"
 HYPERCORN = f"{BACKENDS}.hypercorn.HypercornServer"
-WORKER = f"{BACKENDS}.celery.CeleryWorker"
-BEAT = f"{BACKENDS}.celery.CeleryBeat"
-RELEASE = f"{BACKENDS}.release.Release"
-APP = "mysite.celery.app"
 
 
 def copies(

@@ -55,10 +55,11 @@ def answers_probe(args: list[str], env: dict[str, str]) -> bool:
     return manage("prodserver", "worker", "--probe", *args, env=env).returncode == 0
 
 
-@pytest.mark.integration
-def test_two_worker_launches_share_one_queue(
-    tmp_path: Path, example_db: Path, redis_url: str, celery_client: Any
-) -> None:
+def workers_on_redis(
+    tmp_path: Path, example_db: Path, redis_url: str
+) -> tuple[list[str], dict[str, str]]:
+    """The page's workers: their ``--settings``/``--pythonpath`` options, and
+    the environment that points them at the test's database and Redis."""
     module = write_settings(tmp_path / "settings", documented_workers())
     settings = [f"--settings={module}", f"--pythonpath={tmp_path / 'settings'}"]
     # Celery takes the broker from CELERY_BROKER_URL before the settings': the
@@ -66,6 +67,30 @@ def test_two_worker_launches_share_one_queue(
     env = example_env(
         EXAMPLE_DB=str(example_db), REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url
     )
+    return settings, env
+
+
+def task_runners(celery_client: Any, example_db: Path, label: str) -> set[int]:
+    """Send eight tasks, wait for each; the PIDs of the processes that ran them."""
+    results = [
+        celery_client.send_task("jobs.tasks.record", args=[f"{label}-{i}", 1])
+        for i in range(8)
+    ]
+    for result in results:
+        assert isinstance(result.get(timeout=120), int)
+    return {
+        pid
+        for i in range(8)
+        for (_, pid, finished) in records(example_db, f"{label}-{i}")
+        if finished is not None
+    }
+
+
+@pytest.mark.integration
+def test_two_worker_launches_share_one_queue(
+    tmp_path: Path, example_db: Path, redis_url: str, celery_client: Any
+) -> None:
+    settings, env = workers_on_redis(tmp_path, example_db, redis_url)
     one, two = documented_launches()
     with (
         launch(prodserver("worker", *settings, *one), tmp_path, env=env) as first,
@@ -78,18 +103,7 @@ def test_two_worker_launches_share_one_queue(
                 timeout=90,
                 interval=1,
             ), launched.text()
-        results = [
-            celery_client.send_task("jobs.tasks.record", args=[f"shared-{i}", 1])
-            for i in range(8)
-        ]
-        for result in results:
-            assert isinstance(result.get(timeout=120), int)
-        runners = {
-            pid
-            for i in range(8)
-            for (_, pid, finished) in records(example_db, f"shared-{i}")
-            if finished is not None
-        }
+        runners = task_runners(celery_client, example_db, "shared")
         assert len(runners) > 1
         by_first = runners & (first.remember_tree() - {first.pid})
         by_second = runners & (second.remember_tree() - {second.pid})
@@ -160,28 +174,13 @@ def copy_answers_probe(settings: list[str], env: dict[str, str], copy: int) -> b
 def test_two_celery_worker_copies_have_their_own_names_and_both_take_tasks(
     tmp_path: Path, example_db: Path, redis_url: str, celery_client: Any
 ) -> None:
-    module = write_settings(tmp_path / "settings", documented_workers())
-    settings = [f"--settings={module}", f"--pythonpath={tmp_path / 'settings'}"]
-    env = example_env(
-        EXAMPLE_DB=str(example_db), REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url
-    )
+    settings, env = workers_on_redis(tmp_path, example_db, redis_url)
     argv = prodserver("worker", "--scale", "worker=2", *settings)
     with launch(argv, tmp_path, env=env) as run:
         for copy in (1, 2):  # each answers a ping to its own node name
             ready = functools.partial(copy_answers_probe, settings, env, copy)
             assert wait_until(ready, timeout=90, interval=1), run.text()
-        results = [
-            celery_client.send_task("jobs.tasks.record", args=[f"copy-{i}", 1])
-            for i in range(8)
-        ]
-        for result in results:
-            assert isinstance(result.get(timeout=120), int)
-        runners = {
-            pid
-            for i in range(8)
-            for (_, pid, finished) in records(example_db, f"copy-{i}")
-            if finished is not None
-        }
+        runners = task_runners(celery_client, example_db, "copy")
         started = run.started()
         assert set(started) == {"worker.1", "worker.2"}, run.text()
         for name, pid in started.items():
