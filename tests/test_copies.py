@@ -125,6 +125,20 @@ def test_each_copy_listens_or_names_itself_apart(
     assert not any(plan.can_exec for plan in plans)
 
 
+@pytest.mark.parametrize(
+    ("entry", "name", "expected"),
+    [
+        ({"BACKEND": GUNICORN}, "bind", ["0.0.0.0:5000", "0.0.0.0:5001"]),
+        ({"BACKEND": UVICORN}, "port", ["5000", "5001"]),
+    ],
+)
+def test_copies_on_a_port_platform_take_port_and_the_next(
+    entry: dict[str, Any], name: str, expected: list[str]
+) -> None:
+    plans = copies(entry, 2, environ={"PORT": "5000"})
+    assert [option(plan, name) for plan in plans] == [[port] for port in expected]
+
+
 def test_gunicorn_copies_have_their_own_control_sockets() -> None:
     plans = copies({"BACKEND": GUNICORN}, 3)
     sockets = [option(plan, "control-socket") for plan in plans]
