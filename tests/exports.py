@@ -52,9 +52,9 @@ def sh_words(command: str) -> list[str]:
 
 def unit_files(text: str, directory: Path) -> list[Path]:
     """Write each unit of a systemd export to its own file, named by the
-    ``# NAME.service`` line that starts it."""
+    ``# NAME.service`` (or ``.target``) line that starts it."""
     paths = []
-    for unit in re.split(r"\n(?=# \S+\.service\n)", text):
+    for unit in re.split(r"\n(?=# \S+\.(?:service|target)\n)", text):
         path = directory / unit.splitlines()[0][2:]
         path.write_text(unit)
         paths.append(path)

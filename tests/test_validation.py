@@ -363,6 +363,18 @@ CASES = [
         "['beat']['REPLICAS'] must be 1: the process must never run twice, not 2",
     ),
     case(
+        "E029-release-step",
+        {
+            "release": {
+                "BACKEND": "django_prodserver.backends.release.Release",
+                "BEFORE": ["migrate --noinput"],
+                "REPLICAS": 3,
+            }
+        },
+        "prodserver.E029",
+        "['release']['REPLICAS'] must be 1: the process must never run twice, not 3",
+    ),
+    case(
         "W001",
         web(BACKEND=f"{HERE}.NotInstalled"),
         "prodserver.W001",

@@ -181,7 +181,15 @@ class Deployment(ExportOptions):
             options.append("--spawn")
         if self.stop_timeout is not None:
             options.append(f"--stop-timeout={seconds(self.stop_timeout)}")
-        return [*prefix, *options]
+        return [*prefix, *options, *self.one_copy(name, *more)]
+
+    def one_copy(self, *names: str) -> list[str]:
+        """``--scale NAME=1`` for each process of several copies: the process
+        manager or the platform runs the copies, and each command is one."""
+        found = (self.by_name.get(name) for name in names)
+        return [
+            f"--scale={p.name}=1" for p in found if p is not None and p.replicas > 1
+        ]
 
     def arguments_after(self, name: str, *more: str) -> list[str]:
         """The arguments after ``--`` of process ``name`` (with ``more`` names,
