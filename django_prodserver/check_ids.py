@@ -70,6 +70,10 @@ NESTED_LAUNCH = "prodserver.E028"
 #: ``REPLICAS`` is not a whole number of at least 1 (exactly 1 for a process
 #: that must never run twice, such as Celery beat).
 BAD_REPLICAS = "prodserver.E029"
+#: ``PROBE`` is not a dict with a ``path`` that starts with ``/``.
+BAD_PROBE = "prodserver.E030"
+#: ``RESOURCES`` is not requests and limits of ``cpu`` and ``memory``.
+BAD_RESOURCES = "prodserver.E031"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"

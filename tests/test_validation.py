@@ -363,6 +363,46 @@ CASES = [
         "['beat']['REPLICAS'] must be 1: the process must never run twice, not 2",
     ),
     case(
+        "E030-string",
+        web(PROBE="/health/"),
+        "prodserver.E030",
+        "['web']['PROBE'] must be a dict such as {'path': '/health/'}",
+        "not '/health/'",
+    ),
+    case(
+        "E030-relative",
+        web(PROBE={"path": "health/"}),
+        "prodserver.E030",
+        "['web']['PROBE']['path'] must be a URL path that starts with '/'",
+    ),
+    case("E030-key", web(PROBE={"url": "/"}), "prodserver.E030", "not 'url'"),
+    case(
+        "E031-side",
+        web(RESOURCES={"request": {"cpu": "1"}}),
+        "prodserver.E031",
+        "['web']['RESOURCES'] takes 'requests' and 'limits', not 'request'",
+    ),
+    case(
+        "E031-name",
+        web(RESOURCES={"limits": {"gpu": "1"}}),
+        "prodserver.E031",
+        "['limits'] takes 'cpu' and 'memory', not 'gpu'",
+    ),
+    case(
+        "E031-amount",
+        web(RESOURCES={"limits": {"memory": "512MB"}}),
+        "prodserver.E031",
+        "['limits']['memory'] must be a quantity above 0",
+        "not '512MB'",
+    ),
+    case("E031-zero", web(RESOURCES={"requests": {"cpu": 0}}), "prodserver.E031"),
+    case(
+        "E031-over-limit",
+        web(RESOURCES={"requests": {"memory": "1Gi"}, "limits": {"memory": "512Mi"}}),
+        "prodserver.E031",
+        "asks for '1Gi' of memory, more than its limit '512Mi'",
+    ),
+    case(
         "W001",
         web(BACKEND=f"{HERE}.NotInstalled"),
         "prodserver.W001",
@@ -468,6 +508,19 @@ def test_stop_timeout_and_restart_values_that_are_fine(
 @pytest.mark.parametrize("replicas", [1, 3, 100])
 def test_replicas_that_are_fine(replicas: int) -> None:
     assert check(web(REPLICAS=replicas)) == []
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"PROBE": {"path": "/health/"}},
+        {"PROBE": {"path": "/healthz?full=1"}},
+        {"RESOURCES": {"limits": {"cpu": 2, "memory": "1.5Gi"}}},
+        {"RESOURCES": {"requests": {"cpu": "100m"}, "limits": {"cpu": "0.5"}}},
+    ],
+)
+def test_probe_and_resources_that_are_fine(entry: dict[str, object]) -> None:
+    assert check(web(**entry)) == []
 
 
 def test_errors_and_warnings_have_the_right_level() -> None:

@@ -342,6 +342,8 @@ class CeleryBeat(CeleryBackend):
     accepted_signals = INT_AND_TERM
     # Two beats send every periodic task twice.
     single_instance = True
+    # Beat has no remote control and writes no heartbeat: its process is the sign.
+    probe_running = True
 
 
 class CeleryFlower(CeleryBackend, WebServerBackend):
@@ -372,6 +374,8 @@ class CeleryFlower(CeleryBackend, WebServerBackend):
     host_option = "address"
     socket_options: ClassVar[frozenset[str]] = frozenset({"unix-socket"})
     default_address: ClassVar[Address] = ("0.0.0.0", 5555)
+    # Answers without the basic auth that its pages may ask for.
+    health_path = "/healthcheck"
 
     @property
     def args(self) -> dict[Any, ArgValue]:
