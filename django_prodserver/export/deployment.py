@@ -43,7 +43,8 @@ class Process:
     waits for (``postgresql.service``), for systemd's ordering.
     ``port_variable`` is the ``PORT`` a container gives a web server that sets
     no address of its own, so that it listens on every interface. ``replicas``
-    is how many copies of it run (its entry's ``REPLICAS``).
+    is how many copies of it run (its entry's ``REPLICAS``); ``resources`` its
+    entry's ``RESOURCES`` (None: the defaults of its kind).
     """
 
     name: str
@@ -59,6 +60,7 @@ class Process:
     services: tuple[str, ...] = ()
     port_variable: int | None = None
     replicas: int = 1
+    resources: Mapping[str, Mapping[str, str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ def exported_process(
         port_variable=port,
         extra_args=tuple(extra_args),
         replicas=backend.config.replicas,
+        resources=backend.config.resources,
     )
 
 
