@@ -24,9 +24,11 @@ from django_prodserver.backends.probes import (
     connect_host,
 )
 from tests.processes import (
+    EXAMPLE_DIR,
     HOST,
     WORKER_SETTINGS,
     case_settings_env,
+    console_script,
     example_env,
     launch,
     manage,
@@ -198,6 +200,14 @@ def running_then_stopped(
         assert healthy.returncode == 0, healthy.stderr
         assert healthy.stdout.startswith(f"{name} is healthy: ")
         assert healthy.stdout.endswith(": running\n")
+        # The console script, as the exported probes run it, says the same.
+        split = args.index("--") if "--" in args else len(args)
+        scripted = [console_script(), *args[:split], "--probe", *args[split:]]
+        by_script = subprocess.run(
+            scripted, cwd=EXAMPLE_DIR, env=env, capture_output=True, text=True,
+            timeout=120, check=False,
+        )  # fmt: skip
+        assert (by_script.returncode, by_script.stdout) == (0, healthy.stdout)
         worker.signal(signal.SIGTERM)
         assert worker.wait(timeout=60) == 0
     stopped = probe(*args, env=env)
