@@ -13,12 +13,11 @@ from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.huey import HueyConsumer
 from django_prodserver.checks import check_processes
 from tests.parsers import check_argparse_options, command_parser
-from tests.processes import backend_argv, manage, records
+from tests.processes import backend_argv, records
 from tests.queues import (
-    QUEUE_SETTINGS,
     Queue,
     check_sigterm_lets_the_running_task_finish,
-    queue_env,
+    probe_says,
     second_sigterm,
     wait_for_start,
 )
@@ -174,16 +173,13 @@ def test_consumer_runs_a_task(tmp_path: Path, example_db: Path, redis_url: str) 
         [(runner, pid, finished)] = records(example_db, "quick")
         assert (runner, finished is not None) == ("huey", True)
         assert pid == consumer.pid  # thread workers: the consumer's own PID
-        probe = ["prodserver", "huey", QUEUE_SETTINGS, "--probe"]
-        env = queue_env(example_db, redis_url)
-        healthy = manage(*probe, env=env)
-        assert healthy.returncode == 0, healthy.stderr
-        assert healthy.stdout == "huey is healthy: run_huey: running\n"
+        healthy = probe_says("huey", example_db, redis_url)
+        assert healthy == (0, "huey is healthy: run_huey: running\n")
         consumer.signal(signal.SIGTERM)
         assert consumer.wait() == 0, consumer.text()
-    stopped = manage(*probe, env=env)
-    assert stopped.returncode == 1
-    assert "huey is not healthy: run_huey: nothing runs run_huey " in stopped.stderr
+    status, said = probe_says("huey", example_db, redis_url)
+    assert status == 1
+    assert "huey is not healthy: run_huey: nothing runs run_huey " in said
 
 
 @pytest.mark.integration

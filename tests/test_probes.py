@@ -160,10 +160,10 @@ def test_celery_worker_running_then_stopped(
 
 
 def test_a_worker_without_a_check_says_so() -> None:
-    result = probe("q2", WORKER_SETTINGS)
+    result = probe("dramatiq", "--settings=mysite.settings_queues")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
-        "q2: DjangoQ2Worker has no health check; "
+        "dramatiq: DramatiqWorker has no health check; "
         "a running process is all there is to check\n"
     )
 
@@ -266,3 +266,15 @@ def test_probe_goes_with_one_process_and_no_other_mode() -> None:
     bad_path = manage("prodserver", "web", "--probe", "--probe-path=healthz")
     assert bad_path.returncode == 2
     assert "expected a URL path such as /healthz/" in bad_path.stderr
+
+
+def test_a_worker_that_renames_itself_has_no_check_with_setproctitle(
+    tmp_path: Path,
+) -> None:
+    """Django-Q2 rewrites its whole title where setproctitle is installed: its
+    command line is not there to find, and a probe would always fail."""
+    (tmp_path / "setproctitle.py").write_text("def setproctitle(title): pass\n")
+    env = example_env(PYTHONPATH=str(tmp_path))
+    result = probe("q2", WORKER_SETTINGS, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("q2: DjangoQ2Worker has no health check; ")

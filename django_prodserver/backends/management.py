@@ -21,14 +21,20 @@ class WorkerBackend(ProcessBackend):
 
     ``probe_running`` says that its probe is whether its processes run (for a
     program that answers nothing a probe could ask); see :meth:`running_probe`.
+    ``renames_itself`` leaves it without a probe where ``setproctitle`` is
+    installed.
     """
 
     probe_running: ClassVar[bool] = False
+    #: Whether the program rewrites its whole process title where
+    #: ``setproctitle`` is installed: its command line is then not there to find.
+    renames_itself: ClassVar[bool] = False
 
     def probe(
         self, extra_args: list[str], http_path: str = DEFAULT_PATH
     ) -> Probe | None:
-        if self.probe_running:
+        renamed = self.renames_itself and programs.is_installed("setproctitle")
+        if self.probe_running and not renamed:
             return self.running_probe(extra_args)
         return super().probe(extra_args, http_path)  # Flower is a web server too
 
