@@ -71,9 +71,9 @@ NESTED_LAUNCH = "prodserver.E028"
 #: that must never run twice, such as Celery beat).
 BAD_REPLICAS = "prodserver.E029"
 #: ``PROBE`` is not a dict with a ``path`` that starts with ``/``.
-BAD_PROBE = "prodserver.E030"
+BAD_PROBE = "prodserver.E033"
 #: ``RESOURCES`` is not requests and limits of ``cpu`` and ``memory``.
-BAD_RESOURCES = "prodserver.E031"
+BAD_RESOURCES = "prodserver.E034"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"
