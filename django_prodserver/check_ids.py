@@ -70,6 +70,9 @@ NESTED_LAUNCH = "prodserver.E028"
 #: ``REPLICAS`` is not a whole number of at least 1 (exactly 1 for a process
 #: that must never run twice, such as Celery beat).
 BAD_REPLICAS = "prodserver.E029"
+#: An entry waits for the migrations (``WAIT_FOR: ["migrations"]``) that its
+#: own ``BEFORE`` steps apply, after the wait: it would wait for ever.
+WAITS_FOR_ITS_OWN_MIGRATIONS = "prodserver.E032"
 #: ``PROBE`` is not a dict with a ``path`` that starts with ``/``.
 BAD_PROBE = "prodserver.E033"
 #: ``RESOURCES`` is not requests and limits of ``cpu`` and ``memory``.

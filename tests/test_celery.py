@@ -207,6 +207,29 @@ def test_beat_keeps_celerys_schedule_file_default() -> None:
     assert not [a for a in plan["argv"] if "schedule" in a]  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    ("args", "extra", "written"),
+    [
+        ({}, [], ["--schedule=/scratch/celerybeat-schedule"]),
+        ({"loglevel": "info"}, [], ["--schedule=/scratch/celerybeat-schedule"]),
+        ({"schedule": "/var/lib/beat/schedule"}, [], []),
+        ({"s": "/var/lib/beat/schedule"}, [], []),
+        ({"scheduler": "django_celery_beat.schedulers:DatabaseScheduler"}, [], []),
+        ({}, ["-s", "/data/schedule"], []),
+        ({}, ["--scheduler=django_celery_beat.schedulers:DatabaseScheduler"], []),
+    ],
+)
+def test_beat_is_told_where_to_write_when_the_root_is_read_only(
+    args: dict[str, object], extra: list[str], written: list[str]
+) -> None:
+    """Celery's default scheduler writes its schedule file in the working
+    directory; a schedule or scheduler of the user's own needs nothing."""
+    beat = CeleryBeat(ProcessConfig("beat", BEAT, app=APP, args=args))
+    assert beat.writable_args("/scratch", extra) == written
+    worker = CeleryWorker(ProcessConfig("worker", WORKER, app=APP))
+    assert worker.writable_args("/scratch", extra) == []
+
+
 # -- environment, signals, checks ---------------------------------------------
 
 

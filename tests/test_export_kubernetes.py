@@ -77,7 +77,8 @@ def test_a_deployment_per_process_and_a_job_for_the_release() -> None:
     for name, obj in {**deployments, **jobs}.items():
         main = container(obj)
         command = [kubernetes_expanded(word) for word in main["command"]]
-        assert command == [
+        # (beat's also writes its schedule in /tmp: see below)
+        assert command[:5] == [
             "python", "manage.py", "prodserver", name[7:], DEPLOY
         ]  # fmt: skip
         assert main["image"] == "registry.example.com/shop:7"
@@ -141,6 +142,8 @@ def test_programs_nothing_can_ask_are_probed_by_prodserver_too(name: str) -> Non
     """Beat and the django-tasks worker: ``--probe`` looks for their processes."""
     main = container(by_kind(exported(DEPLOY), "Deployment")[f"mysite-{name}"])
     probe = ["prodserver", name, DEPLOY, "--probe"]
+    if name == "beat":  # as it runs: its schedule in the writable /tmp
+        probe += ["--", "--schedule=/tmp/celerybeat-schedule"]
     for check in ("startupProbe", "readinessProbe", "livenessProbe"):
         assert main[check]["exec"]["command"] == probe
 
@@ -276,6 +279,17 @@ def test_resources_of_the_entry_replace_the_defaults(tmp_path: Path) -> None:
         "requests": {"cpu": "1", "memory": "2Gi"},
         "limits": {"cpu": "2", "memory": "2Gi"},
     }
+
+
+def test_beat_writes_its_schedule_in_tmp() -> None:
+    """The root filesystem is read-only: beat's schedule file, which Celery
+    keeps in the working directory, goes to /tmp (the real beat takes the same
+    argument in test_celery's test_beat_publishes_its_schedule_into_redis)."""
+    deployments = by_kind(exported(DEPLOY), "Deployment")
+    command = container(deployments["mysite-beat"])["command"]
+    assert command[-2:] == ["--", "--schedule=/tmp/celerybeat-schedule"]
+    for name in ("mysite-web", "mysite-worker", "mysite-tasks"):
+        assert "--" not in container(deployments[name])["command"]
 
 
 def test_every_process_has_a_network_policy() -> None:

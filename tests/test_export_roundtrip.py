@@ -344,7 +344,10 @@ def kubernetes_reads_back(deploy: Deployment, text: str, directory: Path) -> Non
         pod = obj["spec"]["template"]["spec"]
         (main,) = pod["containers"]
         command = [kubernetes_expanded(word) for word in main["command"]]
-        assert command == deploy.command(process.name, "python", relative=True)
+        expected = deploy.command(process.name, "python", relative=True)
+        if process.writable_args:  # where it writes with a read-only root
+            expected += [*([] if "--" in expected else ["--"]), *process.writable_args]
+        assert command == expected
         assert {"configMapRef": {"name": config["metadata"]["name"]}} in (
             main["envFrom"]
         )

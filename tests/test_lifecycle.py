@@ -85,7 +85,7 @@ def test_before_migrates_a_fresh_database_then_the_server_keeps_the_pid(
         web.signal(signal.SIGTERM)
         assert web.wait() == 0, web.text()
     assert (static / "jobs" / "site.css").is_file()
-    assert "web: manage.py migrate --noinput" in output
+    assert "web: manage.py prodserver_migrate --noinput" in output
     assert "Applying jobs.0001_initial... OK" in output
     # The steps ran in the launcher itself: no second Python.
     [(runner, pid, finished)] = records(db, "web-step")
@@ -371,10 +371,10 @@ def test_dry_run_shows_the_release_first_and_the_steps_as_comments() -> None:
     lines = out.splitlines()
     assert lines[:5] == [
         "# release: runs once, to completion, before the others start",
-        "# release: then runs manage.py migrate --noinput",
+        "# release: then runs manage.py prodserver_migrate --noinput",
         "# web: waits up to 30 s for tcp://db:5432, redis://cache:6379/1",
         "# web: then runs manage.py collectstatic --noinput",
-        "# web: then runs manage.py migrate --noinput",
+        "# web: then runs manage.py prodserver_migrate --noinput",
     ]
     assert "gunicorn" in lines[5]
     assert len(lines) == 6
@@ -391,11 +391,14 @@ def test_dry_run_json_adds_the_lifecycle_keys() -> None:
         "env": {},
         "cwd": release["cwd"],
         "oneshot": True,
-        "before": [["migrate", "--noinput"]],
+        "before": [["prodserver_migrate", "--noinput"]],  # what runs
     }
     assert web["wait_for"] == ["tcp://db:5432", "redis://cache:6379/1"]
     assert web["wait_timeout"] == 30
-    assert web["before"] == [["collectstatic", "--noinput"], ["migrate", "--noinput"]]
+    assert web["before"] == [
+        ["collectstatic", "--noinput"],
+        ["prodserver_migrate", "--noinput"],
+    ]
     assert "oneshot" not in web
 
 
@@ -406,7 +409,7 @@ def test_list_shows_what_runs_first() -> None:
     assert lines[0].split() == ["release", RELEASE]  # in launch order
     assert lines[1:3] == [
         "         runs once, to completion, before the others start",
-        "         then runs manage.py migrate --noinput",
+        "         then runs manage.py prodserver_migrate --noinput",
     ]
     assert lines[3].split() == ["web", GUNICORN]
     assert lines[4].strip() == (

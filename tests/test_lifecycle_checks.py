@@ -1,4 +1,5 @@
-"""The checks of ``BEFORE``, ``WAIT_FOR`` and ``WAIT_TIMEOUT`` (E016 to E020)."""
+"""The checks of ``BEFORE``, ``WAIT_FOR`` and ``WAIT_TIMEOUT`` (E016 to E020,
+E032)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ def found(entry: dict[str, Any]) -> list[tuple[str, str, str]]:
         web(WAIT_TIMEOUT=None),
         {"BACKEND": WORKER, "APP": "mysite.celery.app", "WAIT_FOR": ["broker"]},
         {"BACKEND": RELEASE, "BEFORE": ["migrate"], "WAIT_FOR": ["database"]},
+        web(WAIT_FOR=["migrations", "migrations:default"], BEFORE=["check"]),
     ],
 )
 def test_well_formed_entries_pass(entry: dict[str, Any]) -> None:
@@ -125,6 +127,17 @@ def test_well_formed_entries_pass(entry: dict[str, Any]) -> None:
         (web(WAIT_TIMEOUT=float("inf")), check_ids.BAD_WAIT_TIMEOUT, None),
         (web(WAIT_TIMEOUT=-1), check_ids.BAD_WAIT_TIMEOUT, None),
         (
+            web(WAIT_FOR=["migrations"], BEFORE=["migrate --noinput"]),
+            check_ids.WAITS_FOR_ITS_OWN_MIGRATIONS,
+            "PRODUCTION_PROCESSES['web']['WAIT_FOR'] waits for 'migrations', which "
+            "its own BEFORE step 'migrate --noinput' applies after the wait",
+        ),
+        (
+            web(WAIT_FOR=["migrations:default"], BEFORE=["prodserver_migrate"]),
+            check_ids.WAITS_FOR_ITS_OWN_MIGRATIONS,
+            None,
+        ),
+        (
             {"BACKEND": RELEASE},
             check_ids.BAD_BEFORE,
             "PRODUCTION_PROCESSES['web']: a release entry runs its BEFORE steps, "
@@ -149,6 +162,7 @@ def test_malformed_keys(
         (web(BEFORE=["frobnicate"]), "`manage.py help` lists the commands"),
         (web(WAIT_FOR=["databse"]), "Did you mean 'database'?"),
         (web(WAIT_FOR=["brokre"]), "Did you mean 'broker'?"),
+        (web(WAIT_FOR=["migration"]), "Did you mean 'migrations'?"),
         (web(WAIT_FOR=["database:defualt"]), "Did you mean 'default'?"),
         (web(WAIT_FOR=["reddis://cache"]), "Did you mean 'redis'?"),
     ],

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 
 from django_prodserver.launch.output import HIGH_WATER, Output, write_notices
+from django_prodserver.launch.printer import LineFormat, Printer
 from django_prodserver.launch.writing import PIPE_SIZE
 from tests.sinks import pipe, read_all, written
 
@@ -112,3 +114,16 @@ def test_output_to_a_socket_is_written_without_waiting() -> None:
         ours.close()
         theirs.close()
     assert received == line * count
+
+
+def test_notices_in_the_format_of_the_lines() -> None:
+    """Where every line is a JSON object, so is the count of lines lost."""
+    with pipe() as (read_end, output):
+        output.count_abandoned("web", 3)
+        json_lines = LineFormat("json")
+        printer = Printer(["web"], {}, output.fd, output.fd, line_format=json_lines)
+        write_notices([output], output, printer.render)
+        (line,) = written(read_end, output).splitlines()
+    record = json.loads(line)
+    assert record["process"] == "prodserver"
+    assert record["message"] == "3 lines of web not written: output blocked"

@@ -8,6 +8,7 @@ import pytest
 
 from django_prodserver.command.exporting import export_options
 from django_prodserver.command.request import Request
+from django_prodserver.exceptions import ConfigurationError
 from django_prodserver.export.deployment import ExportOptions
 
 
@@ -65,3 +66,47 @@ def test_the_export_gets_the_options_it_repeats_and_its_own() -> None:
         name_prefix="",
         probe_path="/healthz/",
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "environ", "expected"),
+    [
+        ({}, {}, ("text", False, True)),
+        ({"log_format": "json"}, {}, ("json", False, True)),
+        ({"timestamps": True, "no_prefix": True}, {}, ("text", True, False)),
+        ({}, {"PRODSERVER_LOG_FORMAT": "JSON"}, ("json", False, True)),
+        ({"log_format": "text"}, {"PRODSERVER_LOG_FORMAT": "json"},
+         ("text", False, True)),
+        ({}, {"PRODSERVER_TIMESTAMPS": "yes", "PRODSERVER_NO_PREFIX": "1"},
+         ("text", True, False)),
+        ({}, {"PRODSERVER_TIMESTAMPS": "0", "PRODSERVER_NO_PREFIX": "false"},
+         ("text", False, True)),
+        ({}, {"PRODSERVER_LOG_FORMAT": "", "PRODSERVER_TIMESTAMPS": ""},
+         ("text", False, True)),
+    ],
+)  # fmt: skip
+def test_the_line_format_from_options_then_the_environment(
+    options: dict[str, object],
+    environ: dict[str, str],
+    expected: tuple[str, bool, bool],
+) -> None:
+    found = Request.from_options(options).line_format(environ)
+    assert (found.log_format, found.timestamps, found.prefix) == expected
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"PRODSERVER_LOG_FORMAT": "xml"}, "PRODSERVER_LOG_FORMAT is 'xml'"),
+        ({"PRODSERVER_TIMESTAMPS": "sometimes"}, "PRODSERVER_TIMESTAMPS"),
+        ({"PRODSERVER_NO_PREFIX": "2"}, "PRODSERVER_NO_PREFIX is '2'"),
+    ],
+)
+def test_a_bad_variable_is_a_usage_error_naming_it(
+    environ: dict[str, str], named: str
+) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        Request.from_options({}).line_format(environ)
+    assert named in str(raised.value)
+    assert "\n" not in str(raised.value)
+    assert raised.value.returncode == 2

@@ -12,9 +12,13 @@ from django_prodserver import backends
 from django_prodserver.backends import ProcessBackend
 from tests.smoke import SMOKE_IDS
 
-#: Modules of ``backends`` that hold no program of their own: shared code, and
-#: the published 3.0.0 paths (aliases of the modules that hold the programs).
-NOT_PROGRAMS = {"base", "brokers", "celery_broker", "deprecated", "uwsgi_options"}
+#: Modules of ``backends`` that hold no program of their own: shared code (the
+#: base classes among it), and the published 3.0.0 paths (aliases of the
+#: modules that hold the programs).
+NOT_PROGRAMS = {
+    "base", "brokers", "celery_broker", "deprecated", "management", "process",
+    "uwsgi_options", "web",
+}  # fmt: skip
 #: Backends whose smoke tests are in another module's tests.
 TESTED_WITH = {"release": "lifecycle"}
 

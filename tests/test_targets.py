@@ -308,3 +308,33 @@ def test_a_failover_list_waits_for_its_first_broker() -> None:
     with override_settings(CELERY_BROKER_URL="amqp://a:5673//;amqp://b//"):
         [endpoint] = endpoints("broker", worker())
     assert (endpoint.host, endpoint.port) == ("a", 5673)
+
+
+@pytest.mark.parametrize(
+    ("target", "alias"), [("migrations", "default"), ("migrations:replica", "replica")]
+)
+def test_migrations_targets(target: str, alias: str) -> None:
+    databases = {"default": SQLITE, "replica": postgres(HOST="r")}
+    with override_settings(DATABASES=databases):
+        [endpoint] = endpoints(target, worker())
+    assert (endpoint.protocol, endpoint.database) == ("migrations", alias)
+    # Django's connection knows where the database is: the line names the alias.
+    assert endpoint.describe() == f"the migrations of the database {alias!r}"
+
+
+@pytest.mark.parametrize(
+    ("target", "message", "hint"),
+    [
+        ("migrations:nope", "DATABASES has no alias 'nope'", "DATABASES has 'default'"),
+        ("migration", "'migration' is not something prodserver can wait for",
+         "Did you mean 'migrations'?"),
+    ],
+)  # fmt: skip
+def test_migrations_target_errors(target: str, message: str, hint: str) -> None:
+    with (
+        override_settings(DATABASES={"default": SQLITE}),
+        pytest.raises(TargetError) as caught,
+    ):
+        endpoints(target, worker())
+    assert caught.value.message == message
+    assert caught.value.hint.startswith(hint)

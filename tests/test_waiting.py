@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import re
+import signal
 import socket
 import struct
 import subprocess
@@ -29,8 +31,12 @@ from tests.processes import (
     PostgresServer,
     case_settings_env,
     free_port,
+    get,
+    launch,
     manage,
+    prodserver,
     setting_of,
+    wait_for_http,
 )
 
 
@@ -345,3 +351,83 @@ def test_the_command_waits_for_redis_and_not_for_a_web_server(
         f"CommandError: PRODUCTION_PROCESSES['release']: {impostor} did not answer "
         "within 2 s (WAIT_TIMEOUT): it does not speak Redis's protocol"
     ) in refused.stderr
+
+
+# -- WAIT_FOR "migrations" ---------------------------------------------------------
+
+
+def migrations_env(tmp_path: Path, processes: dict[str, Any]) -> dict[str, str]:
+    """The example project on a fresh (unmigrated) SQLite database."""
+    env = case_settings_env(tmp_path, setting_of(processes))
+    return {**env, "EXAMPLE_DB": str(tmp_path / "fresh.sqlite3")}
+
+
+@pytest.mark.integration
+def test_a_web_server_waits_for_the_migrations_then_serves(tmp_path: Path) -> None:
+    port = free_port()
+    web = {
+        "BACKEND": "django_prodserver.backends.gunicorn.GunicornServer",
+        "ARGS": {"bind": f"{HOST}:{port}", "workers": 1},
+        "WAIT_FOR": ["migrations"],
+        "WAIT_TIMEOUT": 120,
+    }
+    env = migrations_env(tmp_path, {"web": web})
+    with launch(prodserver("web"), tmp_path, env=env) as server:
+        waiting = "web: waiting for the migrations of the database 'default' ("
+        assert "migrations not applied; 0 s of 120)" in server.wait_for_text(waiting)
+        with pytest.raises(ConnectionRefusedError):  # nothing listens yet
+            get(f"http://{HOST}:{port}/database/", timeout=2)
+        migrated = manage("migrate", "--noinput", env=env, timeout=120)
+        assert migrated.returncode == 0, migrated.stderr
+        server.wait_for_text(
+            "web: the migrations of the database 'default' are all applied"
+        )
+        status, body = wait_for_http(f"http://{HOST}:{port}/database/", server.proc)
+        assert (status, body["records"]) == (200, 0), body  # type: ignore[index]
+        server.signal(signal.SIGTERM)
+        assert server.wait() == 0, server.text()
+
+
+def test_the_wait_for_migrations_ends_with_their_count(tmp_path: Path) -> None:
+    release = {
+        "BACKEND": "django_prodserver.backends.release.Release",
+        "WAIT_FOR": ["migrations"],
+        "WAIT_TIMEOUT": 1,
+        "BEFORE": ["check"],
+    }
+    result = manage(
+        "prodserver", "release", env=migrations_env(tmp_path, {"release": release})
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "System check" not in result.stdout  # the step never ran
+    assert re.fullmatch(
+        r"CommandError: PRODUCTION_PROCESSES\['release'\]: the migrations of the "
+        r"database 'default' were not all applied within 1 s \(WAIT_TIMEOUT\): "
+        r"\d+ migrations not applied\. HINT: Run the release step "
+        r"\(manage\.py prodserver_migrate\), or raise WAIT_TIMEOUT\.",
+        result.stderr.strip().splitlines()[-1],
+    ), result.stderr
+
+
+@pytest.mark.integration
+def test_migrations_of_a_database_that_is_down_are_not_ready(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    release = {
+        "BACKEND": "django_prodserver.backends.release.Release",
+        "WAIT_FOR": ["migrations"],
+        "WAIT_TIMEOUT": 1,
+        "BEFORE": ["check"],
+    }
+    source = "from mysite.settings_postgres import DATABASES, INSTALLED_APPS\n"
+    env = case_settings_env(tmp_path, source + setting_of({"release": release}))
+    env["EXAMPLE_PG_PORT"] = str(port)
+    result = manage("prodserver", "release", env=env)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        "CommandError: PRODUCTION_PROCESSES['release']: the migrations of the "
+        "database 'default' were not all applied within 1 s (WAIT_TIMEOUT): "
+    ), result.stderr
+    assert f"port {port} failed: Connection refused" in last  # the driver's words

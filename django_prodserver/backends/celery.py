@@ -47,6 +47,21 @@ from .base import (
     dotted_to_target,
     seconds_value,
 )
+from .celery_options import (
+    BEAT_FLAGS,
+    BEAT_NEGATABLE,
+    BEAT_OPTIONS,
+    BEAT_SHORT,
+    FLOWER_BOOLEANS,
+    FLOWER_OPTIONS,
+    GLOBAL,
+    GLOBAL_FLAGS,
+    GLOBAL_OPTIONS,
+    GLOBAL_SHORT,
+    WORKER_FLAGS,
+    WORKER_OPTIONS,
+    WORKER_SHORT,
+)
 from .declare import INT_AND_TERM
 from .probes import DEFAULT_PATH, PROBE_TIMEOUT, CommandProbe, Probe
 
@@ -57,65 +72,6 @@ TIME_LIMITED_POOLS = frozenset({"prefork", "processes", "gevent"})
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
 
-#: Options of the ``celery`` command itself, which precede the subcommand.
-GLOBAL_FLAGS = frozenset({"no-color", "quiet", "skip-checks"})
-GLOBAL_OPTIONS = frozenset({"broker", "result-backend", "loader", "config", "workdir"})
-GLOBAL = GLOBAL_FLAGS | GLOBAL_OPTIONS
-GLOBAL_SHORT = {"b": "broker", "C": "no-color", "q": "quiet"}
-
-#: Options both subcommands take (daemonization and logging).
-COMMON_OPTIONS = frozenset(
-    {"loglevel", "logfile", "pidfile", "uid", "gid", "umask", "executable"}
-)
-
-WORKER_FLAGS = frozenset(
-    {
-        "detach", "disable-prefetch", "task-events", "purge", "without-gossip",
-        "without-mingle", "without-heartbeat", "beat",
-    }
-)  # fmt: skip
-WORKER_OPTIONS = COMMON_OPTIONS | {
-    "hostname", "statedb", "optimization", "prefetch-multiplier", "concurrency",
-    "pool", "time-limit", "soft-time-limit", "max-tasks-per-child",
-    "pool-start-method", "max-memory-per-child", "queues", "exclude-queues",
-    "include", "heartbeat-interval", "autoscale", "schedule", "scheduler",
-}  # fmt: skip
-WORKER_SHORT = {
-    **GLOBAL_SHORT,
-    "n": "hostname", "D": "detach", "S": "statedb", "l": "loglevel",
-    "O": "optimization", "c": "concurrency", "P": "pool", "E": "task-events",
-    "Q": "queues", "X": "exclude-queues", "I": "include", "B": "beat",
-    "s": "schedule", "f": "logfile",
-}  # fmt: skip
-
-BEAT_FLAGS = frozenset({"detach"})
-BEAT_NEGATABLE = frozenset({"enable-remote-control"})
-BEAT_OPTIONS = COMMON_OPTIONS | {"schedule", "scheduler", "max-interval", "hostname"}
-BEAT_SHORT = {
-    **GLOBAL_SHORT,
-    "s": "schedule", "S": "scheduler", "n": "hostname", "l": "loglevel",
-    "f": "logfile",
-}  # fmt: skip
-
-# Flower's options are Tornado options (``celery flower --help``): every one is
-# written ``--name=value``, with dashes or underscores.
-FLOWER_BOOLEANS = frozenset(
-    {
-        "auto-refresh", "debug", "enable-events", "log-to-stderr", "natural-time",
-        "persistent", "read-only", "xheaders",
-    }
-)  # fmt: skip
-FLOWER_OPTIONS = frozenset(
-    {
-        "address", "auth", "auth-provider", "basic-auth", "broker-api", "ca-certs",
-        "certfile", "conf", "cookie-secret", "db", "format-task", "inspect-timeout",
-        "keyfile", "log-file-max-size", "log-file-num-backups", "log-file-prefix",
-        "log-rotate-interval", "log-rotate-mode", "log-rotate-when", "logging",
-        "max-tasks", "max-workers", "oauth2-key", "oauth2-redirect-uri",
-        "oauth2-secret", "port", "purge-offline-workers", "state-save-interval",
-        "task-runtime-metric-buckets", "tasks-columns", "unix-socket", "url-prefix",
-    }
-)  # fmt: skip
 #: Flower reads ``FLOWER_<OPTION>`` variables; these choose its address.
 FLOWER_ADDRESS_VARIABLES = ("FLOWER_ADDRESS", "FLOWER_PORT", "FLOWER_UNIX_SOCKET")
 
@@ -325,6 +281,10 @@ def is_celery_worker(path: object) -> bool:
     return isinstance(backend, type) and issubclass(backend, CeleryWorker)
 
 
+#: The name of beat's schedule file where Celery's default scheduler keeps it.
+SCHEDULE_FILE = "celerybeat-schedule"
+
+
 class CeleryBeat(CeleryBackend):
     """``celery -A APP beat``: sends the periodic tasks of the schedule.
 
@@ -344,6 +304,15 @@ class CeleryBeat(CeleryBackend):
     single_instance = True
     # Beat has no remote control and writes no heartbeat: its process is the sign.
     probe_running = True
+
+    def writable_args(self, directory: str, extra_args: Sequence[str]) -> list[str]:
+        """Celery's default scheduler keeps its schedule in a file of the
+        working directory; another scheduler (``django_celery_beat``'s, in the
+        database) or a schedule file of the user's own needs nothing."""
+        given = self.configured() | set(options_in_argv(self.option_rules, extra_args))
+        if given & {"schedule", "scheduler"}:
+            return []
+        return [f"--schedule={directory}/{SCHEDULE_FILE}"]
 
 
 class CeleryFlower(CeleryBackend, WebServerBackend):

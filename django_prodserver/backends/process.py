@@ -153,6 +153,13 @@ class ProcessBackend:
         """Variables this backend sets for the program (``ENV`` still wins)."""
         return {}
 
+    def writable_args(self, directory: str, extra_args: Sequence[str]) -> list[str]:
+        """Arguments (after ``--``) that make the program write its files in
+        ``directory`` rather than in the working directory, for a container
+        whose root filesystem is read-only. None by default: most write only
+        temporary files, which go to ``/tmp``."""
+        return []
+
     def probe(
         self, extra_args: list[str], http_path: str = DEFAULT_PATH
     ) -> Probe | None:

@@ -1,5 +1,5 @@
 """Checks of what an entry does before its program: ``BEFORE``, ``WAIT_FOR``
-and ``WAIT_TIMEOUT`` (prodserver.E016 to E020).
+and ``WAIT_TIMEOUT`` (prodserver.E016 to E020, E032).
 
 Loaded only for entries that have one of these keys. Like the other checks,
 these functions return messages and never raise, whatever the keys hold; what
@@ -15,7 +15,7 @@ from .. import check_ids
 from ..config.messages import error
 from ..exceptions import ConfigurationError
 from ..text import MAX_SECONDS, brief, did_you_mean, is_seconds
-from .steps import LAUNCHERS, PYTHON, split_step
+from .steps import LAUNCHERS, PYTHON, shown, split_step
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
@@ -208,4 +208,27 @@ def check_wait_targets(backend: ProcessBackend) -> list[CheckMessage]:
             )
         except ConfigurationError as exc:
             messages.append(error(exc.check_id, exc.message, exc.hint))
-    return messages
+    return messages + check_own_migrations(backend)
+
+
+#: The commands that apply migrations.
+MIGRATE = frozenset({"migrate", "prodserver_migrate"})
+
+
+def check_own_migrations(backend: ProcessBackend) -> list[CheckMessage]:
+    """prodserver.E032: ``WAIT_FOR`` "migrations" on an entry whose ``BEFORE``
+    migrates: its steps run after the wait, which would never end."""
+    config = backend.config
+    waits = [t for t in config.wait_for if t.partition(":")[0] == "migrations"]
+    migrates = [words for words in config.before if words[0] in MIGRATE]
+    if not (waits and migrates):
+        return []
+    return [
+        error(
+            check_ids.WAITS_FOR_ITS_OWN_MIGRATIONS,
+            f"{config.label}['WAIT_FOR'] waits for {waits[0]!r}, which its own "
+            f"BEFORE step {shown(migrates[0])!r} applies after the wait",
+            'Drop "migrations" from WAIT_FOR (the step migrates under a lock), '
+            "or move the step to a release entry that the others wait for.",
+        )
+    ]

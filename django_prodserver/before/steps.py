@@ -5,6 +5,10 @@ shell would (``"migrate --noinput"``), or a list of words. The launcher runs
 each with :func:`~django.core.management.call_command`, in its own process,
 where Django is already loaded: no second Python starts, and the command's
 output goes where the launcher's goes.
+
+A ``migrate`` step runs as ``prodserver_migrate`` (the same options), which
+holds a lock of the database while it migrates: entries and copies that migrate
+together migrate once.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from ..text import brief
 #: command (``python manage.py migrate``, written out of habit).
 LAUNCHERS = frozenset({"manage.py", "django-admin", "django-admin.py"})
 PYTHON = re.compile(r"python[0-9.]*")
+#: Commands that run as another: ``migrate`` under the migration lock.
+RUN_AS = {"migrate": "prodserver_migrate"}
 
 
 def split_step(step: object) -> tuple[str, ...]:
@@ -48,9 +54,16 @@ def split_step(step: object) -> tuple[str, ...]:
     return tuple(words)
 
 
+def runs(words: Sequence[str]) -> tuple[str, ...]:
+    """The command line that runs for a step: ``migrate --noinput`` runs as
+    ``prodserver_migrate --noinput``."""
+    return (RUN_AS.get(words[0], words[0]), *words[1:])
+
+
 def describe(words: Sequence[str]) -> str:
-    """How a step is shown: ``manage.py migrate --noinput`` (secrets masked)."""
-    return f"manage.py {shown(words)}"
+    """How a step is shown, as it runs: ``manage.py prodserver_migrate
+    --noinput`` for ``migrate --noinput`` (secrets masked)."""
+    return f"manage.py {shown(runs(words))}"
 
 
 def shown(words: Sequence[str]) -> str:
@@ -72,8 +85,9 @@ def failure_of(words: Sequence[str]) -> tuple[str, BaseException] | None:
     """Run one step; what went wrong, or None."""
     from django.core.management import call_command
 
+    command, *args = runs(words)
     try:
-        call_command(words[0], *words[1:])
+        call_command(command, *args)
     except SystemExit as exc:  # a command may sys.exit()
         if exc.code in (0, None):
             return None

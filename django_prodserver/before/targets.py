@@ -1,10 +1,10 @@
 """What ``WAIT_FOR`` names, as the addresses to try.
 
 A target is a word (``"database"``, ``"database:ALIAS"``, ``"broker"``,
-``"cache"``, ``"cache:ALIAS"``) read from the settings and the entry's backend,
-or a URL. Nothing here touches the network or imports the program's packages:
-the settings say where each service listens, :mod:`~django_prodserver.before.waiting`
-knocks.
+``"cache"``, ``"cache:ALIAS"``, ``"migrations"``, ``"migrations:ALIAS"``) read
+from the settings and the entry's backend, or a URL. Nothing here touches the
+network or imports the program's packages: the settings say where each service
+listens, :mod:`~django_prodserver.before.waiting` knocks.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from ..text import brief, did_you_mean
 if TYPE_CHECKING:
     from ..backends.base import ProcessBackend
 
-#: The words ``WAIT_FOR`` takes besides URLs (``database`` and ``cache`` also
-#: take ``:ALIAS``).
-KEYWORDS = ("database", "broker", "cache")
+#: The words ``WAIT_FOR`` takes besides URLs (``database``, ``cache`` and
+#: ``migrations`` also take ``:ALIAS``).
+KEYWORDS = ("database", "broker", "cache", "migrations")
 
 #: URL schemes, and the port each defaults to (``tcp`` has none: give one).
 DEFAULT_PORTS: Mapping[str, int | None] = {
@@ -77,8 +77,8 @@ ENGINE_KINDS = (
 
 HINT = (
     'WAIT_FOR takes "database", "database:ALIAS", "broker", "cache", '
-    '"cache:ALIAS", or a URL such as "tcp://db:5432", "redis://redis:6379/0" '
-    'or "http://search:9200/".'
+    '"cache:ALIAS", "migrations", "migrations:ALIAS", or a URL such as '
+    '"tcp://db:5432", "redis://redis:6379/0" or "http://search:9200/".'
 )
 
 
@@ -98,9 +98,11 @@ class Endpoint(NamedTuple):
     server must accept a session: not starting up or shutting down),
     ``"redis"`` (it must answer PING with PONG, after AUTH when the URL has a
     password), ``"mysql"`` (its initial handshake), ``"amqp"`` (Connection.Start
-    in answer to the protocol header), or ``"http"`` / ``"https"`` (a 2xx or
-    3xx answer to a GET of ``path``). ``unix`` is the path of a Unix socket to
-    connect to instead of ``host`` and ``port``.
+    in answer to the protocol header), ``"http"`` / ``"https"`` (a 2xx or
+    3xx answer to a GET of ``path``), or ``"migrations"`` (no migration left
+    to apply to the database whose alias is ``database``, through Django's own
+    connection). ``unix`` is the path of a Unix socket to connect to instead of
+    ``host`` and ``port``.
     """
 
     what: str
@@ -120,6 +122,8 @@ class Endpoint(NamedTuple):
 
     @property
     def where(self) -> str:
+        if self.protocol == "migrations":
+            return ""  # Django's connection knows where; ``what`` says which
         if self.unix:
             return self.unix
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -143,6 +147,8 @@ def endpoints(target: str, backend: ProcessBackend) -> list[Endpoint]:
         return database_endpoints(alias if colon else None)
     if keyword == "cache":
         return cache_endpoints(alias if colon else "default")
+    if keyword == "migrations":
+        return migrations_endpoints(alias if colon else "default")
     if target == "broker":
         return broker_endpoints(backend)
     raise TargetError(
@@ -171,6 +177,13 @@ def database_endpoints(alias: str | None) -> list[Endpoint]:
         for name in aliases
         for endpoint in database_endpoint(name, databases[name])
     ]
+
+
+def migrations_endpoints(alias: str) -> list[Endpoint]:
+    """The migrations of the database ``alias``: all applied, or not yet."""
+    alias_of("DATABASES", alias, settings.DATABASES)
+    what = f"the migrations of the database {alias!r}"
+    return [Endpoint(what, "migrations", database=alias)]
 
 
 def engine_kind(engine: str) -> tuple[str, int | None] | None:

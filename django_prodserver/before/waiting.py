@@ -4,7 +4,8 @@ Each endpoint is knocked on until it answers as a client would need it to
 (:func:`probe`, with the handshakes of :mod:`~django_prodserver.before.protocols`),
 or the time runs out. While it does not, one line at most every
 :data:`REPORT_EVERY` seconds says what is awaited, where, and the last error.
-No package of the program (no database driver, no Redis client) is imported.
+No package of the program (no database driver, no Redis client) is imported;
+only ``"migrations"`` asks Django, through its own database connection.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import ssl
 import time
 from collections.abc import Callable, Sequence
 
+from .migrations import migrations_ready
 from .protocols import NotUp, amqp_ready, mysql_ready, postgres_ready, redis_ready
 from .targets import Endpoint
 
@@ -74,6 +76,9 @@ def probe(endpoint: Endpoint, timeout: float = ATTEMPT_TIMEOUT) -> None:
     if endpoint.protocol in ("http", "https"):
         http_ready(endpoint, timeout)
         return
+    if endpoint.protocol == "migrations":
+        migrations_ready(endpoint.database)
+        return
     with connect(endpoint, timeout) as sock:
         if endpoint.protocol == "postgres":
             postgres_ready(sock, endpoint.user, endpoint.database)
@@ -128,7 +133,12 @@ class Waiter:
                 error = reason(exc)
             else:
                 if reported is not None:
-                    self.say(f"{self.name}: {endpoint.describe()} is up")
+                    done = (
+                        "are all applied"
+                        if endpoint.protocol == "migrations"
+                        else "is up"
+                    )
+                    self.say(f"{self.name}: {endpoint.describe()} {done}")
                 return
             now, left = self.clock(), self.remaining()
             if left is not None and left <= 0:

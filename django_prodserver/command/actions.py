@@ -68,6 +68,8 @@ def launch(selection: Selection, request: Request, console: Console) -> None:
     """
     if os.name != "posix":
         raise ConfigurationError("prodserver runs programs on POSIX systems only")
+    environ = selection.context.environ
+    line_format = request.line_format(environ)  # a bad variable: before anything
     selected = selection.in_launch_order()
     if any(each.prepared for each in selected):
         from ..launch.lifecycle import run_before_programs
@@ -86,13 +88,12 @@ def launch(selection: Selection, request: Request, console: Console) -> None:
         and (os.getpid() != 1 or plans[0].reaps_orphans)
     )
     what = plans[0].argv[0] if exec_one else "the supervisor"
-    environ = selection.context.environ
     try:
         if exec_one:
             executor.exec_plan(plans[0], environ)
         else:
             executor.exec_supervisor(
-                plans, request.stop_timeout, environ, request.colour
+                plans, request.stop_timeout, environ, request.colour, line_format
             )
     except OSError as exc:
         raise ConfigurationError(f"cannot start {what}: {exc}") from exc

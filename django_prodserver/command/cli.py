@@ -13,6 +13,7 @@ from argparse import ArgumentParser, ArgumentTypeError
 
 from ..config.stopping import is_stop_budget
 from ..export import FORMATS as EXPORT_FORMATS
+from ..launch.printer import LOG_FORMATS
 from ..text import MAX_SECONDS, brief
 
 #: What ``--probe-path`` takes.
@@ -89,6 +90,27 @@ def add_run_options(parser: ArgumentParser) -> None:
         ),
     )
     add_flags(parser, {"--skip-checks": "Skip prodserver's own checks."})
+    add_log_options(parser)
+
+
+def add_log_options(parser: ArgumentParser) -> None:
+    """How the lines of several processes are printed."""
+    parser.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default=None,
+        help="The output of several processes: prefixed lines (text, the "
+        "default) or a JSON object per line (default: $PRODSERVER_LOG_FORMAT).",
+    )
+    add_flags(
+        parser,
+        {
+            "--timestamps": "Print the time (UTC) in front of each line of "
+            "several processes.",
+            "--no-prefix": "Print the lines of several processes without the "
+            "process's name in front.",
+        },
+    )
 
 
 #: The options of the export's files: each option, its metavar and its help.

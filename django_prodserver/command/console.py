@@ -27,6 +27,7 @@ from typing import Any, TextIO
 from .. import __version__
 from ..config.project_settings import settings
 from ..exceptions import ConfigurationError
+from ..launch.printer import colour_refused
 from . import cli, output
 from .actions import run
 from .request import Request
@@ -170,6 +171,15 @@ def styled(role: str, on: bool) -> Callable[[str], str]:
     return termcolors.make_style(**colours)
 
 
+def colour_wanted(colour: bool | None, stream: TextIO) -> bool:
+    """Colour as a management command does: with ``--force-color``, or where
+    ``stream`` is a terminal, unless ``--no-color`` (or ``NO_COLOR``, which
+    ``--force-color`` overrides)."""
+    if colour is not None:
+        return colour
+    return stream.isatty() and not colour_refused(os.environ)
+
+
 def write_line(stream: TextIO, text: str, style: Callable[[str], str] = str) -> None:
     """One line, styled as a management command styles it (the newline too)."""
     stream.write(style(text if text.endswith("\n") else f"{text}\n"))
@@ -178,7 +188,7 @@ def write_line(stream: TextIO, text: str, style: Callable[[str], str] = str) -> 
 def console(colour: bool | None) -> output.Console:
     # As a management command colours its warnings: with --force-color, or when
     # its standard output is a terminal, unless --no-color.
-    warning = styled("WARNING", colour or (colour is None and sys.stdout.isatty()))
+    warning = styled("WARNING", colour_wanted(colour, sys.stdout))
     return output.Console(
         write=lambda text: write_line(sys.stdout, text),
         warn=lambda text: write_line(sys.stderr, text, warning),
@@ -224,9 +234,9 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     except ConfigurationError as exc:
         if options["traceback"]:
             raise
-        # And its error line where both outputs are terminals, unless --no-color.
-        terminals = sys.stdout.isatty() and sys.stderr.isatty()
-        error = styled("ERROR", request.colour is not False and terminals)
+        # Coloured as manage.py colours it (and not under NO_COLOR).
+        on = colour_wanted(request.colour, sys.stdout) and sys.stderr.isatty()
+        error = styled("ERROR", on)
         write_line(sys.stderr, f"CommandError: {exc}", error)
         return exc.returncode
     return 0

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..backends.base import ProcessBackend
+from ..exceptions import ConfigurationError
+from ..launch.printer import LOG_FORMATS, LineFormat
+from ..text import brief
 from .usage import given_options
 
 
@@ -28,6 +31,11 @@ class Request:
     #: Prefix colours: ``--force-color`` (True), ``--no-color`` (False), or None.
     colour: bool | None = None
     skip_checks: bool = False
+    #: ``--log-format`` (None: the environment's, else text), ``--timestamps``
+    #: and ``--no-prefix``: see :meth:`line_format`.
+    log_format: str | None = None
+    timestamps: bool = False
+    no_prefix: bool = False
     extra_args: Sequence[str] = ()
     pythonpath: Sequence[str] = ()
     #: ``--settings``: the exported command lines repeat it.
@@ -67,6 +75,9 @@ class Request:
             stop_timeout=options.get("stop_timeout"),
             colour=colour_option(options),
             skip_checks=bool(options.get("skip_checks")),
+            log_format=options.get("log_format"),
+            timestamps=bool(options.get("timestamps")),
+            no_prefix=bool(options.get("no_prefix")),
             extra_args=list(options.get("extra_args") or extra_args),
             pythonpath=[options["pythonpath"]] if options.get("pythonpath") else [],
             settings=text(options, "settings") or None,
@@ -78,6 +89,53 @@ class Request:
             output=text(options, "output"),
             given=given_options(options),
         )
+
+    def line_format(self, environ: Mapping[str, str]) -> LineFormat:
+        """How the lines of several processes are printed: the command line's
+        options, else the ``PRODSERVER_*`` environment variables."""
+        log_format = self.log_format or environ_choice(
+            environ, LOG_FORMAT_VARIABLE, LOG_FORMATS
+        )
+        timestamps = self.timestamps or environ_flag(environ, TIMESTAMPS_VARIABLE)
+        no_prefix = self.no_prefix or environ_flag(environ, NO_PREFIX_VARIABLE)
+        return LineFormat(log_format or "text", timestamps, not no_prefix)
+
+
+#: The environment variables that set ``--log-format``, ``--timestamps`` and
+#: ``--no-prefix`` (the options win).
+LOG_FORMAT_VARIABLE = "PRODSERVER_LOG_FORMAT"
+TIMESTAMPS_VARIABLE = "PRODSERVER_TIMESTAMPS"
+NO_PREFIX_VARIABLE = "PRODSERVER_NO_PREFIX"
+#: The values a yes-or-no variable takes (any case); unset or empty is no.
+YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
+def environ_choice(
+    environ: Mapping[str, str], name: str, choices: Sequence[str]
+) -> str | None:
+    """The value of variable ``name`` (one of ``choices``), None if unset or empty."""
+    value = environ.get(name, "").strip().lower()
+    if value and value not in choices:
+        raise ConfigurationError(
+            f"The environment variable {name} is {brief(environ[name])}: "
+            f"expected {' or '.join(choices)}",
+            f"Set {name} to {' or '.join(choices)}, or unset it",
+            returncode=2,
+        )
+    return value or None
+
+
+def environ_flag(environ: Mapping[str, str], name: str) -> bool:
+    """Whether the yes-or-no variable ``name`` says yes."""
+    value = environ.get(name, "").strip().lower()
+    if value not in YES + NO:
+        raise ConfigurationError(
+            f"The environment variable {name} is {brief(environ[name])}: "
+            "expected 1 or 0 (true or false, yes or no)",
+            f"Set {name}=1 to turn it on, or unset it",
+            returncode=2,
+        )
+    return value in YES
 
 
 def text(options: Mapping[str, Any], key: str) -> str | None:

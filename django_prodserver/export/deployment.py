@@ -22,6 +22,8 @@ from ..text import MAX_SECONDS
 MAX_STOP_BUDGET = float(MAX_SECONDS)
 #: The console script that ``pip install django-prodserver`` puts on ``PATH``.
 CONSOLE_SCRIPT = "prodserver"
+#: The writable directory of a container whose root filesystem is read-only.
+SCRATCH_DIR = "/tmp"  # noqa: S108 (inside the container)
 #: Stop budgets are written to the microsecond, rounded up (never shorter).
 MICROSECOND = Decimal("0.000001")
 #: Enough digits for any float written to the microsecond.
@@ -47,6 +49,8 @@ class Process:
     no address of its own, so that it listens on every interface. ``replicas``
     is how many copies of it run (its entry's ``REPLICAS``); ``resources`` its
     entry's ``RESOURCES`` (None: the defaults of its kind).
+    ``writable_args`` are the arguments after ``--`` that make it write its
+    files in :data:`SCRATCH_DIR` in a container whose root is read-only.
     """
 
     name: str
@@ -63,6 +67,7 @@ class Process:
     port_variable: int | None = None
     replicas: int = 1
     resources: Mapping[str, Mapping[str, str]] | None = None
+    writable_args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

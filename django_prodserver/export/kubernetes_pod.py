@@ -5,7 +5,9 @@ The containers run as an unprivileged user (UID and GID 10001, which the
 Dockerfile of the deployment guide creates) with a read-only root filesystem,
 no capabilities, no privilege escalation and the runtime's default seccomp
 profile; pods get no service-account token. ``/tmp`` is an ``emptyDir``: it is
-where Python's temporary files and the servers' worker heartbeats go.
+where Python's temporary files and the servers' worker heartbeats go, and where
+a program that writes in its working directory is told to write instead
+(Celery beat's schedule file).
 
 Probes: a ``startupProbe`` gives the program time to start; then readiness
 takes a pod out of its Service while it cannot answer, and liveness restarts it
@@ -20,7 +22,7 @@ from typing import Any
 
 from ..backends.probes import CommandProbe, HttpProbe, ProcessProbe
 from ..config.quantities import quantity
-from .deployment import Deployment, Process
+from .deployment import SCRATCH_DIR, Deployment, Process
 
 #: The user and group of every container (a UID above those of a host's users).
 RUN_AS = 10001
@@ -40,7 +42,7 @@ CONTAINER_SECURITY = {
     "seccompProfile": {"type": "RuntimeDefault"},
 }
 #: The one writable directory of a container.
-SCRATCH = {"name": "tmp", "mountPath": "/tmp"}  # noqa: S108 (in the container)
+SCRATCH = {"name": "tmp", "mountPath": SCRATCH_DIR}
 
 
 def amounts(cpu: str, memory: str, cpu_limit: str, memory_limit: str) -> dict[str, Any]:
@@ -86,6 +88,14 @@ def escaped(words: list[str]) -> list[str]:
     return [word.replace("$", "$$") for word in words]
 
 
+def with_writable_args(command: list[str], process: Process) -> list[str]:
+    """``command`` and the arguments that make the process write in the
+    container's writable directory, after its own arguments after ``--``."""
+    if not process.writable_args:
+        return command
+    return [*command, *([] if "--" in command else ["--"]), *process.writable_args]
+
+
 def probes(deploy: Deployment, process: Process) -> dict[str, Any]:
     """Startup, readiness and liveness probes: HTTP for a web server, ``exec``
     of ``prodserver NAME --probe`` for a worker (which asks it, or looks for
@@ -102,7 +112,8 @@ def probes(deploy: Deployment, process: Process) -> dict[str, Any]:
         }
     if isinstance(probe, (CommandProbe, ProcessProbe)):
         command = deploy.probe_command(process.name, "python", relative=True)
-        check = {"command": escaped(command)}
+        # The probe looks for the command as the container runs it.
+        check = {"command": escaped(with_writable_args(command, process))}
         return {
             "startupProbe": {"exec": check, **COMMAND_STARTUP},
             "readinessProbe": {"exec": check, **COMMAND_READINESS},

@@ -24,7 +24,7 @@ from ..config.addresses import normal_host, parse_port
 from ..config.options import options_in_argv
 from ..config.project_settings import settings
 from ..launch.plan import Plan
-from .deployment import ExportOptions, Process
+from .deployment import SCRATCH_DIR, ExportOptions, Process
 
 #: Hosts that are this machine.
 LOCAL_HOSTS = frozenset({"", "127.0.0.1", "::1", "0.0.0.0"})
@@ -65,6 +65,7 @@ def exported_process(
         extra_args=tuple(extra_args),
         replicas=backend.config.replicas,
         resources=backend.config.resources,
+        writable_args=tuple(backend.writable_args(SCRATCH_DIR, extra_args)),
     )
 
 

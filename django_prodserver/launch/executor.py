@@ -23,6 +23,7 @@ from .plan import Plan
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .payload import Payload
+    from .printer import LineFormat
 
 #: Signals that Python ignores and an exec'd program would inherit as ignored.
 RESET_TO_DEFAULT = ("SIGPIPE", "SIGXFSZ")
@@ -99,9 +100,11 @@ def supervisor_command(
     stop_timeout: float | None,
     environ: Mapping[str, str],
     colour: bool | None = None,
+    line_format: LineFormat | None = None,
 ) -> tuple[list[str], dict[str, str], Payload]:
     """The supervisor's argv and environment for ``plans``, and its payload
-    (``colour``: ``--force-color`` True, ``--no-color`` False, else None).
+    (``colour``: ``--force-color`` True, ``--no-color`` False, else None;
+    ``line_format``: how the lines of several processes are printed).
 
     ``environ`` is the launcher's original environment, which the children
     start from (the payload carries it). The supervisor itself must import this
@@ -122,7 +125,7 @@ def supervisor_command(
     argv = [python(), *safe_path, "-m", "django_prodserver.launch.supervisor"]
     # The process names make the supervisor recognisable in `ps`.
     argv += [plan.name for plan in plans]
-    return argv, env, Payload(plans, stop_timeout, environ, colour)
+    return argv, env, Payload(plans, stop_timeout, environ, colour, line_format)
 
 
 def exec_supervisor(
@@ -130,6 +133,7 @@ def exec_supervisor(
     stop_timeout: float | None,
     environ: Mapping[str, str],
     colour: bool | None = None,
+    line_format: LineFormat | None = None,
 ) -> None:
     """Become the supervisor of ``plans``. Returns only by raising ``OSError``.
 
@@ -142,7 +146,9 @@ def exec_supervisor(
     from .payload import PAYLOAD_VARIABLE
     from .wakeup import HANDLED
 
-    argv, env, payload = supervisor_command(plans, stop_timeout, environ, colour)
+    argv, env, payload = supervisor_command(
+        plans, stop_timeout, environ, colour, line_format
+    )
     fd = payload.to_descriptor()
     os.set_inheritable(fd, True)
     env[PAYLOAD_VARIABLE] = str(fd)

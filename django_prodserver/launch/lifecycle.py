@@ -28,7 +28,7 @@ from types import FrameType
 from .. import check_ids
 from ..backends.base import ProcessBackend
 from ..before.steps import describe as describe_step
-from ..before.steps import run_steps
+from ..before.steps import run_steps, runs
 from ..before.targets import Endpoint, TargetError, endpoints
 from ..before.waiting import TimedOut, Waiter
 from ..exceptions import ConfigurationError
@@ -75,10 +75,15 @@ def wait_for_services(backend: ProcessBackend, say: Say) -> None:
     try:
         waiter.wait_all(wait_endpoints(backend))
     except TimedOut as exc:
+        migrations = exc.endpoint.protocol == "migrations"
         raise ConfigurationError(
-            f"{config.label}: {exc.endpoint.describe()} did not answer within "
+            f"{config.label}: {exc.endpoint.describe()} "
+            f"{'were not all applied' if migrations else 'did not answer'} within "
             f"{config.wait_timeout:g} s (WAIT_TIMEOUT): {exc.error}",
-            "Start it, check its address, or raise WAIT_TIMEOUT.",
+            "Run the release step (manage.py prodserver_migrate), or raise "
+            "WAIT_TIMEOUT."
+            if migrations
+            else "Start it, check its address, or raise WAIT_TIMEOUT.",
         ) from None
 
 
@@ -221,5 +226,5 @@ def as_json(backend: ProcessBackend) -> dict[str, object]:
         data["wait_for"] = [redact_text(target) for target in config.wait_for]
         data["wait_timeout"] = config.wait_timeout
     if config.before:
-        data["before"] = [redact_argv(words) for words in config.before]
+        data["before"] = [redact_argv(runs(words)) for words in config.before]
     return data

@@ -25,6 +25,15 @@ NEWLINE = ord("\n")
 HIGH_WATER = 512 * 1024
 
 
+#: Makes a whole line of the supervisor's own (a newline at its end) of its text.
+Render = Callable[[str], bytes]
+
+
+def plain_line(text: str) -> bytes:
+    """A line of the supervisor's own, as it is printed without a prefix."""
+    return f"{SYSTEM}: {text}\n".encode(errors="replace")
+
+
 class Share:
     """How many bytes of an output's pending bytes one process wrote, in a row."""
 
@@ -164,11 +173,14 @@ class Output:
     def count_abandoned(self, owner: str, lines: int) -> None:
         self.abandoned[owner] = self.abandoned.get(owner, 0) + lines
 
-    def notices(self) -> list[bytes]:
-        """One line per process whose output was abandoned."""
+    def notices(self, render: Render = plain_line) -> list[bytes]:
+        """One line per process whose output was abandoned (``render`` makes a
+        line of the supervisor's own of its text)."""
         return [
-            f"{SYSTEM}: {count} {'line' if count == 1 else 'lines'} of {owner} "
-            "not written: output blocked\n".encode()
+            render(
+                f"{count} {'line' if count == 1 else 'lines'} of {owner} "
+                "not written: output blocked"
+            )
             for owner, count in self.abandoned.items()
             if count
         ]
@@ -183,10 +195,12 @@ def last_byte(parts: Sequence[Buffer], written: int) -> int:
     raise ValueError(written)
 
 
-def write_notices(outputs: Sequence[Output], target: Output) -> None:
+def write_notices(
+    outputs: Sequence[Output], target: Output, render: Render = plain_line
+) -> None:
     """Say on ``target``, without waiting, how many lines each process lost
     (an output whose reader has stalled takes what fits in its pipe, if any)."""
-    notices = b"".join(notice for output in outputs for notice in output.notices())
+    notices = b"".join(n for output in outputs for n in output.notices(render))
     if notices and target.open:
         if target.line_open:  # a line was cut short: the notice starts its own
             notices = b"\n" + notices

@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping, MutableMapping, Sequence
 
 from .plan import Plan
+from .printer import LineFormat
 
 #: The environment variable that names the file descriptor of the plans.
 PAYLOAD_VARIABLE = "DJANGO_PRODSERVER_SUPERVISE"
@@ -29,12 +30,15 @@ class Payload:
         stop_timeout: float | None = None,
         environ: Mapping[str, str] | None = None,
         colour: bool | None = None,
+        line_format: LineFormat | None = None,
     ) -> None:
         self.plans = list(plans)
         self.stop_timeout = stop_timeout
         self.environ = dict(environ or {})
         #: ``--force-color`` (True), ``--no-color`` (False), or neither (None).
         self.colour = colour
+        #: How the lines of several processes are printed.
+        self.line_format = line_format or LineFormat()
 
     def encode(self) -> bytes:
         return json.dumps(
@@ -43,6 +47,7 @@ class Payload:
                 "stop_timeout": self.stop_timeout,
                 "environ": self.environ,
                 "colour": self.colour,
+                "lines": self.line_format.to_payload(),
             }
         ).encode()
 
@@ -54,6 +59,7 @@ class Payload:
             timeout = loaded["stop_timeout"]
             environ = loaded["environ"]
             colour = loaded.get("colour")
+            line_format = LineFormat.from_payload(loaded.get("lines") or {})
             if not isinstance(environ, dict):
                 raise TypeError("the environment is not a dict")
             if timeout is not None:
@@ -63,7 +69,8 @@ class Payload:
         if not plans:
             raise ValueError("the plans name no process")
         environ = {str(k): str(v) for k, v in environ.items()}
-        return cls(plans, timeout, environ, None if colour is None else bool(colour))
+        colour = None if colour is None else bool(colour)
+        return cls(plans, timeout, environ, colour, line_format)
 
     def to_descriptor(self) -> int:
         """A file descriptor of an anonymous file that holds the payload, read

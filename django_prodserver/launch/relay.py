@@ -16,8 +16,8 @@ import selectors
 import time
 
 from .child import Child
-from .output import SYSTEM, Output
-from .printer import LineWriter, Printer
+from .output import SYSTEM, Output, plain_line
+from .printer import LineFormat, LineWriter, Printer
 from .writing import enlarge
 
 TYPE_CHECKING = False
@@ -52,10 +52,14 @@ class Relay:
         names: list[str],
         selector: selectors.BaseSelector,
         colour: bool | None = None,
+        line_format: LineFormat | None = None,
     ) -> None:
         self.selector = selector
-        several = len(names) > 1
-        self.printer = Printer(names, colour=colour) if several else None
+        self.printer = (
+            Printer(names, colour=colour, line_format=line_format)
+            if len(names) > 1
+            else None
+        )
         #: Where the supervisor's own lines go (and, with several, the output).
         self.outputs = self.printer.outputs if self.printer else (Output(2, False),)
         #: The children's pipes still open, by descriptor.
@@ -122,7 +126,7 @@ class Relay:
             pipe = getattr(child.popen, stream)
             os.set_blocking(pipe.fileno(), False)
             enlarge(pipe.fileno())
-            writer = self.printer.writer(child.name, stream)
+            writer = self.printer.writer(child.name, stream, child.pid)
             self.sources[pipe.fileno()] = Source(pipe, writer)
         # Registered for reading by pace_reading().
 
@@ -164,5 +168,11 @@ class Relay:
         if self.printer is not None:
             self.printer.message(text)
         else:
-            line = f"{SYSTEM}: {text}\n".encode(errors="replace")
-            self.outputs[0].write(SYSTEM, line)
+            self.outputs[0].write(SYSTEM, plain_line(text))
+
+    def render(self, text: str) -> bytes:
+        """A whole line of the supervisor's last words: a JSON object where
+        every line is one, else ``prodserver: TEXT``."""
+        if self.printer is not None and self.printer.format.json:
+            return self.printer.render(text)
+        return plain_line(text)

@@ -30,6 +30,7 @@ from .output import Output, write_notices
 from .payload import read_payload
 from .plan import Plan
 from .policy import Action, ChildState, Kill, Policy, Say, Send, Start
+from .printer import LineFormat
 from .relay import Relay
 from .wakeup import HANDLED, STOP_BEFORE_START, read_signals, route_signals
 from .watchdog import Watchdog
@@ -60,6 +61,7 @@ class Supervisor:
         environ: Mapping[str, str],
         stop_timeout: float | None = None,
         colour: bool | None = None,
+        line_format: LineFormat | None = None,
     ) -> None:
         self.children = {plan.name: Child(plan, environ) for plan in plans}
         self.several = len(self.children) > 1
@@ -67,7 +69,7 @@ class Supervisor:
             [child_state(child, stop_timeout) for child in self.children.values()]
         )
         self.selector = selectors.DefaultSelector()
-        self.relay = Relay(list(self.children), self.selector, colour)
+        self.relay = Relay(list(self.children), self.selector, colour, line_format)
         # As PID 1 nobody can SIGKILL the supervisor and leave its children.
         self.watchdog = Watchdog(PRCTL is None) if os.getpid() != 1 else None
 
@@ -93,7 +95,7 @@ class Supervisor:
             # still on its way (a burst) would kill us instead of our status.
             signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
             outputs = self.relay.outputs
-            write_notices(outputs, outputs[-1])
+            write_notices(outputs, outputs[-1], self.relay.render)
         return self.policy.exit_status()
 
     def close_watchdog(self) -> None:
@@ -235,7 +237,11 @@ def main() -> int:
         return 2
     become_subreaper()
     supervisor = Supervisor(
-        payload.plans, payload.environ, payload.stop_timeout, payload.colour
+        payload.plans,
+        payload.environ,
+        payload.stop_timeout,
+        payload.colour,
+        payload.line_format,
     )
     return supervisor.run()
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from argparse import ArgumentParser
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.color import color_style
 
 from ... import __version__
 from ...command import cli, output
 from ...command.actions import run
 from ...command.request import Request
 from ...exceptions import ConfigurationError
+from ...launch.printer import colour_refused
 
 
 class Command(BaseCommand):
@@ -26,6 +29,18 @@ class Command(BaseCommand):
     requires_system_checks: tuple[str, ...] = ()
     stealth_options = ("extra_args",)
     extra_args: Sequence[str] = ()
+
+    def __init__(
+        self,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        no_color: bool = False,
+        force_color: bool = False,
+    ) -> None:
+        # NO_COLOR (and TERM=dumb), which Django's colours do not read: its
+        # errors would be red on a terminal whatever NO_COLOR says.
+        no_color = no_color or (not force_color and colour_refused(os.environ))
+        super().__init__(stdout, stderr, no_color=no_color, force_color=force_color)
 
     def run_from_argv(self, argv: list[str]) -> None:
         argv, self.extra_args = cli.split_extra_args(argv, 2)
@@ -41,6 +56,9 @@ class Command(BaseCommand):
     def execute(self, *args: Any, **options: Any) -> str | None:
         if sys.stdout is None and not options.get("stdout"):  # started with >&-
             raise CommandError(output.CLOSED_OUTPUT)
+        if options.get("force_color") and not options.get("no_color"):
+            # --force-color overrides NO_COLOR, the error line included.
+            self.stderr.style_func = color_style(force_color=True).ERROR
         start = output.output_start()
         held = None if options.get("stdout") else output.hold_output(options)
         if held is not None:
