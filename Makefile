@@ -52,6 +52,7 @@ $(DEMO_STAMP): pyproject.toml
 # Ctrl-C stops both. `make demo-reset` starts the next run on a fresh database.
 demo: $(DEMO_STAMP)
 	cd tests/example && EXAMPLE_DB=$(DEMO_DB) ../../$(DEMO_VENV)/bin/python manage.py migrate --noinput --settings=mysite.settings_demo
+	@echo "Open http://127.0.0.1:$(DEMO_PORT)/enqueue/ to enqueue a task, then http://127.0.0.1:$(DEMO_PORT)/records/ to see it done."
 	cd tests/example && EXAMPLE_DB=$(DEMO_DB) DEMO_PORT=$(DEMO_PORT) ../../$(DEMO_VENV)/bin/python manage.py prodserver web tasks --settings=mysite.settings_demo
 
 demo-reset:

@@ -70,6 +70,9 @@ NESTED_LAUNCH = "prodserver.E028"
 #: ``REPLICAS`` is not a whole number of at least 1 (exactly 1 for a process
 #: that must never run twice, such as Celery beat).
 BAD_REPLICAS = "prodserver.E029"
+#: ``--env-file`` names a file that cannot be read, or a line of it is not a
+#: ``NAME=value`` assignment.
+BAD_ENV_FILE = "prodserver.E030"
 #: An entry waits for the migrations (``WAIT_FOR: ["migrations"]``) that its
 #: own ``BEFORE`` steps apply, after the wait: it would wait for ever.
 WAITS_FOR_ITS_OWN_MIGRATIONS = "prodserver.E032"
@@ -100,3 +103,10 @@ HUEY_TERM_INTERRUPTS_TASKS = "prodserver.W009"
 HUEY_IMMEDIATE_MODE = "prodserver.W010"
 #: Hypercorn with two workers or more drops the requests in flight on stop.
 HYPERCORN_WORKERS_DROP_REQUESTS = "prodserver.W011"
+#: ``check --deploy``: a production entry runs a development server.
+DEVELOPMENT_SERVER = "prodserver.W012"
+#: ``check --deploy``: ``DEBUG = True`` with a web server entry.
+DEBUG_WITH_WEB_SERVER = "prodserver.W013"
+#: ``check --deploy`` and container exports: a web server listens on the
+#: loopback only, which nothing outside its container reaches.
+LOOPBACK_ONLY = "prodserver.W014"

@@ -47,3 +47,26 @@ def check_processes(processes: object) -> list[CheckMessage]:
             except ConfigurationError as exc:
                 entry.add_failure(exc)
     return report.messages
+
+
+@register(TAG, deploy=True)
+def check_production_deploy(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """``check --deploy``: entries that run, but not as production should
+    (a development server, ``DEBUG``, a loopback address in a container)."""
+    from .config.entry import SETTING
+
+    if not hasattr(settings, SETTING):
+        return []
+    from .config.environment import LaunchContext
+    from .validation.deploy import deploy_messages
+    from .validation.entries import check_entries, read_setting
+
+    setting, problems = read_setting(getattr(settings, SETTING))
+    if problems:
+        return []  # the check above reports them
+    context = LaunchContext.current()
+    report = check_entries(setting, context=context, deep=False)
+    backends = [e.backend for e in report.entries if e.backend and not e.errors()]
+    return deploy_messages(backends, context.environ)

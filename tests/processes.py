@@ -399,8 +399,10 @@ def launch(
     env: Mapping[str, str] | None = None,
     new_session: bool = True,
     pass_fds: Sequence[int] = (),
+    stderr_only: bool = False,
 ) -> Iterator[Launched]:
-    """Start ``args`` with output to a file; on exit, kill whatever is left of it."""
+    """Start ``args`` with output to a file (standard error only, with
+    ``stderr_only``); on exit, kill whatever is left of it."""
     output = tmp_path / f"output-{len(list(tmp_path.glob('output-*')))}.log"
     with output.open("wb") as sink:
         proc = subprocess.Popen(
@@ -408,8 +410,8 @@ def launch(
             cwd=cwd,
             env=dict(env) if env is not None else example_env(),
             stdin=subprocess.DEVNULL,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
+            stdout=subprocess.DEVNULL if stderr_only else sink,
+            stderr=sink if stderr_only else subprocess.STDOUT,
             start_new_session=new_session,
             pass_fds=pass_fds,
         )

@@ -32,6 +32,9 @@ def test_demo_serves_and_runs_an_enqueued_task(
         assert status == 200
         assert isinstance(body, dict)
         assert body["settings"] == "mysite.settings_demo"
+        # The start-up lines say where to open it.
+        text = demo.wait_for_text("prodserver: tasks: django db_worker, pid ")
+        assert f"prodserver: web: gunicorn, pid {body['ppid']}, {base}/\n" in text
         status, enqueued = get(f"{base}/enqueue/?key=from-the-test")
         assert status == 200
         assert isinstance(enqueued, dict)

@@ -248,7 +248,8 @@ def test_two_servers_serve_and_stop_together(
         assert not launcher.alive()
         text = launcher.text()
     for line in text.splitlines():
-        assert re.match(r"(web_a|web_b|prodserver) +\| ", line), line
+        # The start-up lines (standard error) have a prefix of their own.
+        assert re.match(r"(web_a|web_b|prodserver) +\| |prodserver: ", line), line
     assert "web_a      | " in text
     assert "web_b      | " in text
     assert "web_a stopped with status 0" in text

@@ -623,7 +623,6 @@ def cases_conflicts() -> dict[str, Case]:
         "image-alone": ("web", "--dry-run", "--image=x"),
         "dockerfile-alone": ("web", "--dockerfile=Dockerfile"),
         "build-context-alone": ("--list", "--build-context=."),
-        "env-file-alone": ("web", "--env-file=.env"),
         "name-prefix-alone": ("web", "--dry-run", "--name-prefix=x-"),
         "output-alone": ("web", "--dry-run", "--output=x.yaml"),
         "probe-path-alone": ("web", "--dry-run", "--probe-path=/x"),
@@ -634,6 +633,10 @@ def cases_conflicts() -> dict[str, Case]:
     }
     found = {name: Case(argv, web(), 2, "") for name, argv in usage.items()}
     # Django's own error for these, and its exit status.
+    # A run reads --env-file: one that is not there is the file's error.
+    found["env-file-missing"] = Case(
+        ("web", "--env-file=no-such.env"), web(), 1, E.BAD_ENV_FILE
+    )
     found["colours"] = Case(
         ("web", "--dry-run", "--no-color", "--force-color"),
         web(),

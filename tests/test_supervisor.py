@@ -256,7 +256,8 @@ def test_several_processes_prefix_every_line(tmp_path: Path) -> None:
         raw = launcher.output.read_bytes()
     assert raw, "no output"
     for line in raw.splitlines():
-        assert re.match(rb"(noisy|other|prodserver) +\| ", line), line
+        # The start-up lines (standard error) have a prefix of their own.
+        assert re.match(rb"(noisy|other|prodserver) +\| |prodserver: ", line), line
     assert b"noisy      | bad \xff\xfe utf-8\n" in raw
     assert b"noisy      | no newline at the end\n" in raw
     assert b"noisy      | to stderr\n" in raw

@@ -4,19 +4,29 @@ probe, export, list, print a dry run, or launch the selected processes."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
+from ..config.dotenv import read_env_file
 from ..exceptions import ConfigurationError
+from ..launch.banner import write_banner
+from ..launch.plan import Plan
+from ..launch.printer import LineFormat
 from .exporting import print_export
 from .output import Console
 from .printing import print_dry_run, print_list
 from .request import Request
 from .selection import Selection, select
+from .starting import listeners, plans_to_start
 from .usage import refuse_conflicts
 
 
 def run(request: Request, console: Console) -> None:
     """Do what ``request`` asks for. Raises :class:`ConfigurationError`."""
     refuse_conflicts(request.given, request.names, request.extra_args)
+    # An export names the file for the platform to read: only a run reads it.
+    env_file = {}
+    if request.env_file and not request.export:
+        env_file = read_env_file(request.env_file)
     selection = select(request, console)
     if request.probe:
         probe(request, selection, console)
@@ -25,9 +35,10 @@ def run(request: Request, console: Console) -> None:
     elif request.list_processes:
         print_list(selection, console)
     elif request.dry_run:
-        print_dry_run(selection.in_launch_order(), request.output_format, console)
+        selected = selection.in_launch_order()
+        print_dry_run(selected, request.output_format, console, list(env_file))
     else:
-        launch(selection, request, console)
+        launch(selection, request, console, env_file)
 
 
 def probe(request: Request, selection: Selection, console: Console) -> None:
@@ -55,7 +66,12 @@ def probe(request: Request, selection: Selection, console: Console) -> None:
     console.write(f"{name} is healthy: {reason}")
 
 
-def launch(selection: Selection, request: Request, console: Console) -> None:
+def launch(
+    selection: Selection,
+    request: Request,
+    console: Console,
+    env_file: Mapping[str, str],
+) -> None:
     """Run what comes first (release entries, waits, steps), then exec the one
     program or the supervisor of several. Returns only by raising, or when
     there is no program to start (release entries only).
@@ -65,20 +81,40 @@ def launch(selection: Selection, request: Request, console: Console) -> None:
     orphans: process 1 adopts every orphan of the container and must reap it,
     which most programs never do (gunicorn and uWSGI do, and replace prodserver
     there as anywhere else).
+
+    ``env_file``: the variables of ``--env-file``, on top of the launcher's
+    environment for every program (an entry's ``ENV`` still comes first).
     """
     if os.name != "posix":
         raise ConfigurationError("prodserver runs programs on POSIX systems only")
     environ = selection.context.environ
     line_format = request.line_format(environ)  # a bad variable: before anything
+    from ..launch.ports import refuse_taken_ports
+
+    refuse_taken_ports(listeners(selection))
+    # The one-shot programs start from os.environ (BEFORE steps run here, on
+    # settings read before the file: only what reads os.environ later sees it).
+    os.environ.update(env_file)
     selected = selection.in_launch_order()
     if any(each.prepared for each in selected):
         from ..launch.lifecycle import run_before_programs
 
         note = console.note or console.warn
         run_before_programs([(each.backend, each.plans) for each in selected], note)
-    plans = [p for each in selected if not each.backend.oneshot for p in each.plans]
+    plans = plans_to_start(selection)
     if not plans:
         return
+    start(plans, request, {**environ, **env_file}, line_format)
+
+
+def start(
+    plans: list[Plan],
+    request: Request,
+    environ: Mapping[str, str],
+    line_format: LineFormat,
+) -> None:
+    """Exec the one program, or the supervisor of several (see :func:`launch`),
+    whose lines are printed as ``line_format`` says."""
     from ..launch import executor
 
     exec_one = (
@@ -90,10 +126,17 @@ def launch(selection: Selection, request: Request, console: Console) -> None:
     what = plans[0].argv[0] if exec_one else "the supervisor"
     try:
         if exec_one:
+            if not request.quiet:
+                write_banner(plans[0], os.getpid())  # the program keeps our pid
             executor.exec_plan(plans[0], environ)
         else:
             executor.exec_supervisor(
-                plans, request.stop_timeout, environ, request.colour, line_format
+                plans,
+                request.stop_timeout,
+                environ,
+                request.colour,
+                line_format,
+                request.quiet,
             )
     except OSError as exc:
         raise ConfigurationError(f"cannot start {what}: {exc}") from exc

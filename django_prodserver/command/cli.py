@@ -89,7 +89,14 @@ def add_run_options(parser: ArgumentParser) -> None:
             "process (default: each process's STOP_TIMEOUT, else its backend's)."
         ),
     )
-    add_flags(parser, {"--skip-checks": "Skip prodserver's own checks."})
+    add_flags(
+        parser,
+        {
+            "--skip-checks": "Skip prodserver's own checks.",
+            "--quiet": "Print no start-up line (name, program, pid, URL) for "
+            "each process.",
+        },
+    )
     add_log_options(parser)
 
 
@@ -129,8 +136,9 @@ EXPORT_OPTIONS = {
     ),
     "--env-file": (
         "PATH",
-        "A file of environment variables every process reads "
-        "(compose, stack, systemd; kubernetes: a Secret).",
+        "A file of environment variables (dotenv format) for every process "
+        "started; an export names it instead (compose, stack, systemd; "
+        "kubernetes: a Secret).",
     ),
     "--output": (
         "PATH",

@@ -12,7 +12,10 @@ from ..text import brief
 from .output import Console
 from .printing import one_line
 from .request import Request
-from .selection import Selection
+from .selection import Selection, format_message, silenced_checks
+
+#: The export formats whose processes run in containers.
+CONTAINER_FORMATS = ("compose", "stack", "kubernetes")
 
 if TYPE_CHECKING:
     from ..export.deployment import ExportOptions, Process
@@ -43,6 +46,8 @@ def print_export(request: Request, selection: Selection, console: Console) -> No
         console.write(f"# {brief(name)} is left out: {one_line(problem)}")
     if not processes:
         return
+    if request.export in CONTAINER_FORMATS:
+        warn_loopback(processes, selection, console)
     text = render(request.export or "", deployment(processes, given))
     if request.output:
         from ..export.files import write_atomically
@@ -50,6 +55,22 @@ def print_export(request: Request, selection: Selection, console: Console) -> No
         write_atomically(request.output, text.rstrip("\n") + "\n")
     else:
         console.write(text.rstrip("\n"))
+
+
+def warn_loopback(
+    processes: Sequence[Process], selection: Selection, console: Console
+) -> None:
+    """prodserver.W014 on standard error: a web server of a container export
+    that listens on the loopback only (the file says it in a comment too)."""
+    from ..validation.deploy import loopback_warning
+
+    if check_ids.LOOPBACK_ONLY in silenced_checks():
+        return
+    by_name = {str(name): each for name, each in selection.entries.items()}
+    for process in processes:
+        if process.web and process.loopback_only and process.ports:
+            backend = by_name[process.name].backend
+            console.warn(format_message(loopback_warning(backend)))
 
 
 def export_options(request: Request) -> ExportOptions:

@@ -4,8 +4,10 @@ objects), and the list of processes."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from ..config.messages import shown
+from ..redaction import MASK
 from ..text import cut
 from ..validation.entries import MAX_NAME_LENGTH
 from .output import Console
@@ -22,22 +24,27 @@ def lifecycle_lines(each: Selected) -> list[str]:
 
 
 def print_dry_run(
-    selected: list[Selected], output_format: str, console: Console
+    selected: list[Selected],
+    output_format: str,
+    console: Console,
+    hidden: Sequence[str] = (),
 ) -> None:
     """Each entry's plans in launch order, after what the launcher does first
     (shell: comment lines; JSON: more keys, and an object with an empty argv
-    for an entry without a program)."""
+    for an entry without a program). ``hidden``: the variables of
+    ``--env-file``, shown as ``***``."""
+    masked = dict.fromkeys(hidden, MASK)
     for each in selected:
         if output_format == "shell":
             for line in lifecycle_lines(each):
                 console.write(comment(each.backend.name, line))
             for plan in each.plans:
-                console.write(plan.shell_line())
+                console.write(plan.shell_line({**masked, **plan.env}))
             continue
         import json  # the JSON form only: a launch does without
 
         config = each.backend.config
-        objects = [plan.as_dict() for plan in each.plans] or [
+        objects = [with_env(plan.as_dict(), masked) for plan in each.plans] or [
             {
                 "name": config.name,
                 "backend": config.backend,
@@ -53,6 +60,12 @@ def print_dry_run(
             extra = lifecycle.as_json(each.backend)
         for data in objects:
             console.write(json.dumps({**data, **extra}))
+
+
+def with_env(data: dict[str, object], masked: dict[str, str]) -> dict[str, object]:
+    """A plan's JSON object, with the variables of ``--env-file`` masked."""
+    env = data["env"]
+    return {**data, "env": {**masked, **env}} if isinstance(env, dict) else data
 
 
 def comment(name: str, text: str) -> str:

@@ -36,6 +36,8 @@ class Request:
     log_format: str | None = None
     timestamps: bool = False
     no_prefix: bool = False
+    #: ``--quiet``: no start-up banner.
+    quiet: bool = False
     extra_args: Sequence[str] = ()
     pythonpath: Sequence[str] = ()
     #: ``--settings``: the exported command lines repeat it.
@@ -78,6 +80,7 @@ class Request:
             log_format=options.get("log_format"),
             timestamps=bool(options.get("timestamps")),
             no_prefix=bool(options.get("no_prefix")),
+            quiet=bool(options.get("quiet")),
             extra_args=list(options.get("extra_args") or extra_args),
             pythonpath=[options["pythonpath"]] if options.get("pythonpath") else [],
             settings=text(options, "settings") or None,

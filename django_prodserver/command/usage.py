@@ -18,7 +18,6 @@ NEEDS = {
     "image": ("export",),
     "dockerfile": ("export",),
     "build_context": ("export",),
-    "env_file": ("export",),
     "name_prefix": ("export",),
     "output": ("export",),
 }

@@ -53,6 +53,12 @@ def normal_host(host: str) -> str:
     return "127.0.0.1" if host == "localhost" else host
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address (``127.0.0.0/8``, ``::1``)."""
+    host = normal_host(host)
+    return host == "::1" or host.startswith("127.")
+
+
 def addresses_overlap(first: Address, second: Address) -> bool:
     """Whether two listeners would compete for one port.
 

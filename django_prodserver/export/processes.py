@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from ..backends.base import DEFAULT_STOP_TIMEOUT, ProcessBackend, WebServerBackend
 from ..backends.failures import backend_probe
-from ..config.addresses import normal_host, parse_port
+from ..config.addresses import is_loopback, normal_host, parse_port
 from ..config.options import options_in_argv
 from ..config.project_settings import settings
 from ..launch.plan import Plan
@@ -94,11 +94,6 @@ def port_variable(backend: ProcessBackend, extra_args: Sequence[str]) -> int | N
         return None
     port = parse_port(backend.environ.get("PORT")) or backend.default_address[1]
     return port if backend.port_default(str(port)) else None
-
-
-def is_loopback(host: str) -> bool:
-    host = normal_host(host)
-    return host == "::1" or host.startswith("127.")
 
 
 def is_local(host: object) -> bool:

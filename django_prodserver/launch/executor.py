@@ -101,6 +101,7 @@ def supervisor_command(
     environ: Mapping[str, str],
     colour: bool | None = None,
     line_format: LineFormat | None = None,
+    quiet: bool = False,
 ) -> tuple[list[str], dict[str, str], Payload]:
     """The supervisor's argv and environment for ``plans``, and its payload
     (``colour``: ``--force-color`` True, ``--no-color`` False, else None;
@@ -125,7 +126,8 @@ def supervisor_command(
     argv = [python(), *safe_path, "-m", "django_prodserver.launch.supervisor"]
     # The process names make the supervisor recognisable in `ps`.
     argv += [plan.name for plan in plans]
-    return argv, env, Payload(plans, stop_timeout, environ, colour, line_format)
+    payload = Payload(plans, stop_timeout, environ, colour, line_format, quiet)
+    return argv, env, payload
 
 
 def exec_supervisor(
@@ -134,6 +136,7 @@ def exec_supervisor(
     environ: Mapping[str, str],
     colour: bool | None = None,
     line_format: LineFormat | None = None,
+    quiet: bool = False,
 ) -> None:
     """Become the supervisor of ``plans``. Returns only by raising ``OSError``.
 
@@ -147,7 +150,7 @@ def exec_supervisor(
     from .wakeup import HANDLED
 
     argv, env, payload = supervisor_command(
-        plans, stop_timeout, environ, colour, line_format
+        plans, stop_timeout, environ, colour, line_format, quiet
     )
     fd = payload.to_descriptor()
     os.set_inheritable(fd, True)

@@ -31,6 +31,7 @@ class Payload:
         environ: Mapping[str, str] | None = None,
         colour: bool | None = None,
         line_format: LineFormat | None = None,
+        quiet: bool = False,
     ) -> None:
         self.plans = list(plans)
         self.stop_timeout = stop_timeout
@@ -39,6 +40,8 @@ class Payload:
         self.colour = colour
         #: How the lines of several processes are printed.
         self.line_format = line_format or LineFormat()
+        #: ``--quiet``: no start-up banner.
+        self.quiet = quiet
 
     def encode(self) -> bytes:
         return json.dumps(
@@ -48,6 +51,7 @@ class Payload:
                 "environ": self.environ,
                 "colour": self.colour,
                 "lines": self.line_format.to_payload(),
+                "quiet": self.quiet,
             }
         ).encode()
 
@@ -70,7 +74,9 @@ class Payload:
             raise ValueError("the plans name no process")
         environ = {str(k): str(v) for k, v in environ.items()}
         colour = None if colour is None else bool(colour)
-        return cls(plans, timeout, environ, colour, line_format)
+        return cls(
+            plans, timeout, environ, colour, line_format, bool(loaded.get("quiet"))
+        )
 
     def to_descriptor(self) -> int:
         """A file descriptor of an anonymous file that holds the payload, read

@@ -36,6 +36,7 @@ class Plan(Record):
         "restart",
         "stop_signal",
         "stop_timeout",
+        "url",
     )  # fmt: skip
 
     def __init__(
@@ -51,6 +52,7 @@ class Plan(Record):
         stop_timeout: float | None = None,
         restart: str = "no",
         reaps_orphans: bool = False,
+        url: str = "",
     ) -> None:
         self.name = name
         self.backend = backend
@@ -63,6 +65,8 @@ class Plan(Record):
         self.stop_timeout = stop_timeout
         self.restart = restart
         self.reaps_orphans = reaps_orphans
+        #: The URL to open of a web server (the start-up banner's), or "".
+        self.url = url
 
     def replace(self, **changes: object) -> Plan:
         """A copy with some fields changed."""
@@ -139,4 +143,5 @@ class Plan(Record):
             stop_timeout=None if timeout is None else float(timeout),
             restart=str(restart),
             reaps_orphans=bool(data.get("reaps_orphans", False)),
+            url=str(data.get("url") or ""),
         )

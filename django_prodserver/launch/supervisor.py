@@ -25,6 +25,7 @@ import subprocess
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
+from .banner import write_banner
 from .child import PRCTL, Child, become_subreaper, has_children, reap
 from .output import Output, write_notices
 from .payload import read_payload
@@ -62,7 +63,9 @@ class Supervisor:
         stop_timeout: float | None = None,
         colour: bool | None = None,
         line_format: LineFormat | None = None,
+        quiet: bool = False,
     ) -> None:
+        self.quiet = quiet
         self.children = {plan.name: Child(plan, environ) for plan in plans}
         self.several = len(self.children) > 1
         self.policy = Policy(
@@ -169,6 +172,8 @@ class Supervisor:
         if self.watchdog is not None:
             budget = self.policy.processes[child.name].stop_timeout
             self.watchdog.started(child.pid, child.stop_signal, budget)
+        if not self.quiet:
+            write_banner(child.plan, child.pid)
         if self.several:
             self.say(f"{child.name} started (pid {child.pid})")
             self.relay.watch_output(child)
@@ -242,6 +247,7 @@ def main() -> int:
         payload.stop_timeout,
         payload.colour,
         payload.line_format,
+        payload.quiet,
     )
     return supervisor.run()
 

@@ -20,6 +20,8 @@ def identity(kind: str) -> dict[str, object]:
         "settings": settings.SETTINGS_MODULE,
         "label": settings.SITE_LABEL,
         "kind": kind,
+        # Set by the tests of --env-file.
+        "example_variable": os.environ.get("EXAMPLE_VARIABLE"),
     }
 
 
