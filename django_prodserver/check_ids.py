@@ -67,8 +67,9 @@ MISSING_SETTING = "prodserver.E026"
 CONTROL_CHARACTER = "prodserver.E027"
 #: A ``BEFORE`` step starts prodserver itself: a launch inside the launch.
 NESTED_LAUNCH = "prodserver.E028"
-#: ``REPLICAS`` is not a whole number of at least 1 (exactly 1 for a process
-#: that must never run twice, such as Celery beat).
+#: ``REPLICAS`` (or ``--scale NAME=N``, or ``PRODSERVER_COPY``) is not a whole
+#: number of at least 1 (exactly 1 for a process that must never run twice,
+#: such as Celery beat or a release step).
 BAD_REPLICAS = "prodserver.E029"
 #: ``--env-file`` names a file that cannot be read, or a line of it is not a
 #: ``NAME=value`` assignment.

@@ -5,6 +5,7 @@ variable expansion that compose and Kubernetes apply to what they read."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -51,9 +52,9 @@ def sh_words(command: str) -> list[str]:
 
 def unit_files(text: str, directory: Path) -> list[Path]:
     """Write each unit of a systemd export to its own file, named by the
-    ``# NAME.service`` line that starts it."""
+    ``# NAME.service`` (or ``.target``) line that starts it."""
     paths = []
-    for unit in re.split(r"\n(?=# \S+\.service\n)", text):
+    for unit in re.split(r"\n(?=# \S+\.(?:service|target)\n)", text):
         path = directory / unit.splitlines()[0][2:]
         path.write_text(unit)
         paths.append(path)
@@ -239,3 +240,33 @@ def kubernetes_expanded(word: str) -> str:
         assert following in ("$", ""), f"unescaped $ in {word!r}"
         out.append("$")
     return "".join(out)
+
+
+@functools.cache
+def kubernetes_validator(kind: str, api_version: str, version: str) -> Any:
+    """kubernetes-validate's strict check of one kind of object, built once.
+
+    ``kubernetes_validate.validate`` builds a new validator for every object,
+    and so resolves every ``$ref`` of the schemas again: this one reads the same
+    strict schemas the same way, and keeps what it resolved.
+    """
+    import jsonschema
+    from kubernetes_validate import utils
+    from referencing import Registry, Resource
+
+    wanted = utils.major_minor(version)
+    found = [v for v in utils.all_versions() if utils.major_minor(v) <= wanted][-1]
+    group = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    directory = f"kubernetes-json-schema/v{found}-local-strict"
+    schema = utils.schema_contents(f"{directory}/{kind.lower()}-{group}.json", version)
+    definitions = utils.schema_contents(f"{directory}/_definitions.json", version)
+    registry = Resource.from_contents(definitions) @ (
+        Resource.from_contents(schema) @ Registry()
+    )
+    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+
+
+def validate_kubernetes(obj: dict[str, Any], version: str) -> None:
+    """Raise ``jsonschema.ValidationError`` unless ``obj`` is valid, strictly,
+    for Kubernetes ``version``."""
+    kubernetes_validator(obj["kind"], obj["apiVersion"], version).validate(obj)

@@ -15,7 +15,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 
-from tests.exports import kubernetes_expanded, yaml_documents
+from tests.exports import kubernetes_expanded, validate_kubernetes, yaml_documents
 from tests.processes import manage, manage_with_settings, missing, setting_of
 
 #: Two current Kubernetes versions (kubernetes-validate bundles their schemas).
@@ -55,6 +55,21 @@ def test_every_object_validates_strictly(settings: str, version: str) -> None:
         kubernetes_validate.validate(obj, version, strict=True)
 
 
+def test_the_cached_validator_agrees_with_kubernetes_validate() -> None:
+    """The round-trip tests check hundreds of objects with a validator built
+    once per kind: it accepts and refuses what kubernetes-validate does."""
+    import jsonschema
+
+    for obj in exported(DEPLOY):
+        validate_kubernetes(obj, VERSIONS[-1])
+    obj = by_kind(exported(DEPLOY), "Deployment")["mysite-web"]
+    container(obj)["unknownField"] = True
+    with pytest.raises(jsonschema.ValidationError):
+        validate_kubernetes(obj, VERSIONS[-1])
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(obj, VERSIONS[-1], strict=True)
+
+
 def test_the_validation_is_strict() -> None:
     obj = by_kind(exported(DEPLOY), "Deployment")["mysite-web"]
     container(obj)["unknownField"] = True
@@ -77,9 +92,10 @@ def test_a_deployment_per_process_and_a_job_for_the_release() -> None:
     for name, obj in {**deployments, **jobs}.items():
         main = container(obj)
         command = [kubernetes_expanded(word) for word in main["command"]]
-        # (beat's also writes its schedule in /tmp: see below)
-        assert command[:5] == [
-            "python", "manage.py", "prodserver", name[7:], DEPLOY
+        # Beat's schedule file goes to /tmp: see test_beat_writes_its_schedule…
+        writes = ["--", "--schedule=/tmp/celerybeat-schedule"] * (name == "mysite-beat")
+        assert command == [
+            "python", "manage.py", "prodserver", name[7:], DEPLOY, *writes
         ]  # fmt: skip
         assert main["image"] == "registry.example.com/shop:7"
         assert main["envFrom"] == [{"configMapRef": {"name": "mysite-config"}}]

@@ -29,7 +29,6 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-import kubernetes_validate
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -57,6 +56,7 @@ from tests.exports import (
     systemd_timespan,
     systemd_verify,
     unit_files,
+    validate_kubernetes,
     yaml_documents,
 )
 from tests.profiles import examples, is_full
@@ -334,7 +334,7 @@ def stack_reads_back(deploy: Deployment, text: str, directory: Path) -> None:
 def kubernetes_reads_back(deploy: Deployment, text: str, directory: Path) -> None:
     objects = yaml_documents(text)
     for obj in objects:
-        kubernetes_validate.validate(obj, "1.37.0", strict=True)
+        validate_kubernetes(obj, "1.37.0")
     (config,) = [o for o in objects if o["kind"] == "ConfigMap"]
     # A ConfigMap's values reach the variables as written: no $(VAR) expansion.
     assert config["data"]["DJANGO_SETTINGS_MODULE"] == deploy.settings

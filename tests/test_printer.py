@@ -344,6 +344,8 @@ def test_timestamps_in_front_of_every_line(tmp_path: Path) -> None:
         errors="replace"
     )
     for line in output.splitlines():
+        if line.startswith("prodserver: "):  # the start-up lines, on stderr
+            continue
         assert re.match(f"{TIME} (noisy|other|prodserver) +\\| ", line), line
     assert re.search(f"^{TIME} noisy +\\| to stderr$", output, re.M)
 

@@ -403,6 +403,18 @@ CASES = [
         "asks for '1Gi' of memory, more than its limit '512Mi'",
     ),
     case(
+        "E029-release-step",
+        {
+            "release": {
+                "BACKEND": "django_prodserver.backends.release.Release",
+                "BEFORE": ["migrate --noinput"],
+                "REPLICAS": 3,
+            }
+        },
+        "prodserver.E029",
+        "['release']['REPLICAS'] must be 1: the process must never run twice, not 3",
+    ),
+    case(
         "W001",
         web(BACKEND=f"{HERE}.NotInstalled"),
         "prodserver.W001",

@@ -62,6 +62,7 @@ from .celery_options import (
     WORKER_OPTIONS,
     WORKER_SHORT,
 )
+from .copies import node_name_of_copy, replaced_options
 from .declare import INT_AND_TERM
 from .probes import DEFAULT_PATH, PROBE_TIMEOUT, CommandProbe, Probe
 
@@ -185,10 +186,9 @@ class CeleryWorker(CeleryBackend):
     """``celery -A APP worker``: runs the tasks.
 
     The node keeps Celery's default name, ``celery@HOST``, unless several worker
-    entries of the same app are configured: then each gets its own,
-    ``--hostname=NAME@%h`` (NAME is the process's name in
-    ``PRODUCTION_PROCESSES``), since two workers on one host with one name
-    collide in remote control and mingle. ARGS may set one of their own.
+    entries of the same app are configured: then each is ``NAME@%h`` (NAME is
+    the process's name), since two nodes of one name on one host collide in
+    remote control and mingle; copy i of several is ``NAME.i@%h``.
     """
 
     subcommand = "worker"
@@ -235,6 +235,12 @@ class CeleryWorker(CeleryBackend):
         argv = [*self.program_argv(), "-A", self.celery_app(), *before]
         argv += ["inspect", "ping", f"--destination={node}", f"--timeout={timeout}"]
         return CommandProbe(tuple(argv), f"celery inspect ping {node}")
+
+    def copy_args(self, extra_args: list[str], index: int) -> list[str]:
+        """Copy ``index`` is node ``NAME.index@HOST`` (nodes must not share a name)."""
+        own = split_global(self.options(extra_args), self.option_rules)[1]
+        node = node_name_of_copy(self.option_in_argv(own, "hostname"), self.name, index)
+        return replaced_options(self.option_rules, extra_args, {"hostname": node})
 
     def shares_its_app(self) -> bool:
         """Whether another worker entry of the setting runs the same app."""

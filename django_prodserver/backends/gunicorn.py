@@ -7,6 +7,7 @@ import os
 from ..config.options import ArgValue
 from ..signals import FORWARDABLE
 from . import programs
+from .copies import replaced_options
 from .declare import names, program_rules
 from .web import BindServerBackend
 
@@ -97,6 +98,14 @@ class GunicornServer(BindServerBackend):
         if self.needs_control_socket():
             defaults["control-socket"] = self.control_socket_path()
         return defaults
+
+    def copy_args(self, extra_args: list[str], index: int) -> list[str]:
+        """Copy ``index`` on its own port, with its own control socket."""
+        own = super().copy_args(extra_args, index)
+        if index == 1 or not self.needs_control_socket():
+            return own
+        path = self.control_socket_path().removesuffix(".ctl") + f".{index}.ctl"
+        return replaced_options(self.option_rules, own, {"control-socket": path})
 
     def graceful_text(self, argv: list[str]) -> str | None:
         """``graceful-timeout`` from the command line, else ``GUNICORN_CMD_ARGS``

@@ -190,6 +190,11 @@ class ProcessBackend:
         unless the backend runs several copies."""
         return [self.build_argv(self.options(extra_args))]
 
+    def copy_args(self, extra_args: list[str], index: int) -> list[str]:
+        """The arguments after ``--`` that copy ``index`` (1, 2, …) of several
+        runs with: what keeps copies of one entry apart (see :mod:`.copies`)."""
+        return list(extra_args)
+
     def default_stop_timeout(self, argv: list[str]) -> float | None:
         """How long a stop may take before what is left of the program is
         killed, when the entry sets no ``STOP_TIMEOUT``; None for no limit.

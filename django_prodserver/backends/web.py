@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from ..config.addresses import Address, parse_bind, parse_port
 from ..config.options import ArgValue, options_in_argv
+from .copies import address_values, replaced_options, shifted
 from .probes import DEFAULT_PATH, HttpProbe, Probe, connect_host
 from .process import ProcessBackend
 from .targets import allowed_host
@@ -100,6 +101,17 @@ class WebServerBackend(ProcessBackend):
             for port in map(parse_port, ports)
             if port is not None
         ]
+
+    def copy_args(self, extra_args: list[str], index: int) -> list[str]:
+        """Copy ``index`` listens on each port plus ``index - 1`` (a server
+        without a TCP address, on a Unix socket, is left as it is)."""
+        addresses = self.listen_addresses(extra_args)
+        values = address_values(
+            shifted(addresses, index - 1), self.bind_option, self.port_option
+        )
+        if index == 1 or not addresses or not values:
+            return list(extra_args)
+        return replaced_options(self.option_rules, extra_args, values)
 
     def probe(
         self, extra_args: list[str], http_path: str = DEFAULT_PATH

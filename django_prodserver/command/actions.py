@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from ..backends.copies import copy_number, runs_once
 from ..config.dotenv import read_env_file
 from ..exceptions import ConfigurationError
 from ..launch.banner import write_banner
@@ -50,7 +51,11 @@ def probe(request: Request, selection: Selection, console: Console) -> None:
     backend, plans = selection.entries[name].backend, selection.entries[name].plans
     from ..backends.failures import backend_probe
 
-    found = backend_probe(backend, selection.extra_args[str(name)], request.probe_path)
+    extra_args = selection.extra_args[str(name)]
+    index = None if runs_once(backend) else copy_number(selection.context.environ)
+    if index is not None:  # an exported copy: ask it where it listens
+        extra_args = backend.copy_args(extra_args, index)
+    found = backend_probe(backend, extra_args, request.probe_path)
     if found is None:
         console.write(
             f"{name}: {type(backend).__name__} has no health check; "

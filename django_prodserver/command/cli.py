@@ -42,6 +42,17 @@ def url_path(text: str) -> str:
     return text
 
 
+def scale_value(text: str) -> tuple[str, int]:
+    """``NAME=N``: a process and how many copies of it run (N at least 1)."""
+    name, equals, count = text.partition("=")
+    if not (name and equals and count.isascii() and count.isdigit() and int(count)):
+        raise ArgumentTypeError(
+            f"expected NAME=N, a process and how many copies of it run "
+            f"(a whole number of at least 1), as in web=3, not {brief(text)}"
+        )
+    return name, int(count)
+
+
 def add_flags(parser: ArgumentParser, flags: dict[str, str]) -> None:
     """Options that take no value: each flag and its help."""
     for flag, text in flags.items():
@@ -87,6 +98,17 @@ def add_run_options(parser: ArgumentParser) -> None:
         help=(
             "How long a stop may take before what is left is killed, for every "
             "process (default: each process's STOP_TIMEOUT, else its backend's)."
+        ),
+    )
+    parser.add_argument(
+        "--scale",
+        type=scale_value,
+        action="append",
+        default=None,
+        metavar="NAME=N",
+        help=(
+            "Run N copies of process NAME (copy i of a web server on its port "
+            "+ i - 1), instead of its REPLICAS; repeatable. Exports too."
         ),
     )
     add_flags(

@@ -4,7 +4,7 @@ frozen, typed :class:`Request` that the rest of the command reads."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..backends.base import ProcessBackend
@@ -28,6 +28,8 @@ class Request:
     probe_path: str = "/"
     spawn: bool = False
     stop_timeout: float | None = None
+    #: ``--scale NAME=N``: how many copies of each named process run.
+    scale: Mapping[str, int] = field(default_factory=dict)
     #: Prefix colours: ``--force-color`` (True), ``--no-color`` (False), or None.
     colour: bool | None = None
     skip_checks: bool = False
@@ -75,6 +77,7 @@ class Request:
             probe_path=options.get("probe_path") or "/",
             spawn=bool(options.get("spawn")),
             stop_timeout=options.get("stop_timeout"),
+            scale=dict(options.get("scale") or ()),
             colour=colour_option(options),
             skip_checks=bool(options.get("skip_checks")),
             log_format=options.get("log_format"),

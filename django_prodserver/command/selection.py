@@ -22,6 +22,7 @@ from ..text import did_you_mean
 from ..validation.entries import NAME_PATTERN, Report, check_entries, read_setting
 from .output import Console
 from .request import Request
+from .scaling import apply_scale
 
 if TYPE_CHECKING:
     from django.core.checks import CheckMessage
@@ -193,6 +194,7 @@ def check_and_resolve(
     # A probe runs every few seconds: what resolving needs, nothing more.
     deep = not (request.skip_checks or request.probe)
     report = check_entries(processes, names, context, deep=deep)
+    apply_scale(report, request.scale)
     selection = Selection(names, context, report, extra_args=extra_args)
     silenced = silenced_checks()
     # An export of every entry leaves a broken one out; of named ones, it fails.

@@ -187,8 +187,9 @@ class Deployment(ExportOptions):
         root = self.working_directory
         here = self.path(root, relative) == "."
         pythonpath = self.pythonpath or (None if here else root)
-        return [*prefix, *self.options(self.settings_option or self.settings,
-                                       pythonpath, relative)]  # fmt: skip
+        settings = self.settings_option or self.settings
+        options = self.options(settings, pythonpath, relative)
+        return [*prefix, *options, *self.one_copy(name)]
 
     def command_start(
         self, name: str, python: str, relative: bool, *more: str
@@ -201,7 +202,8 @@ class Deployment(ExportOptions):
         else:
             manage_py = self.path(self.manage_py, relative)
             prefix = [python, manage_py, "prodserver", name, *more]
-        return [*prefix, *self.options(settings, pythonpath, relative)]
+        options = self.options(settings, pythonpath, relative)
+        return [*prefix, *options, *self.one_copy(name, *more)]
 
     def options(
         self, settings: str | None, pythonpath: str | None, relative: bool
@@ -215,6 +217,14 @@ class Deployment(ExportOptions):
         if self.stop_timeout is not None:
             options.append(f"--stop-timeout={seconds(self.stop_timeout)}")
         return options
+
+    def one_copy(self, *names: str) -> list[str]:
+        """``--scale NAME=1`` for each process of several copies: the process
+        manager or the platform runs the copies, and each command is one."""
+        found = (self.by_name.get(name) for name in names)
+        return [
+            f"--scale={p.name}=1" for p in found if p is not None and p.replicas > 1
+        ]
 
     def arguments_after(self, name: str, *more: str) -> list[str]:
         """The arguments after ``--`` of process ``name`` (with ``more`` names,

@@ -3,6 +3,10 @@
 One-shot processes (release steps) become the one ``release:`` line, which
 Heroku and Dokku run once per deploy, before the new processes start.
 
+A process of several copies (``REPLICAS``, ``--scale``) gets a comment line
+that says how to run them: ``heroku ps:scale`` (each dyno one copy on its own
+``$PORT``), or ``honcho start -c NAME=N``. Its command runs one copy.
+
 Each command is quoted for a POSIX shell, which runs it. A Procfile has no way
 to hold a line break inside a line (honcho ends lines at every break that
 Python knows, U+0085 and U+2028 included): such a value is refused.
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 import shlex
 
-from .deployment import Deployment
+from .deployment import Deployment, Process
 from .values import LINE_BREAKS, checked_text, refuse
 
 TARGET = "a Procfile"
@@ -45,8 +49,19 @@ def render(deploy: Deployment) -> str:
         first, *more = deploy.oneshot
         release = deploy.command(first, "python", True, *more)
         lines.append(line("release", release, first))
-    lines += [
-        line(name, deploy.command(name, "python", relative=True), name)
-        for name in deploy.long_running
-    ]
+    for name in deploy.long_running:
+        lines += scale_note(deploy.by_name[name])
+        lines.append(line(name, deploy.command(name, "python", relative=True), name))
     return "\n".join(lines) + "\n"
+
+
+def scale_note(process: Process) -> list[str]:
+    """A comment on how to run the copies of ``process``."""
+    name, replicas = process.name, process.replicas
+    if replicas == 1:
+        return []
+    port = ", each on its own $PORT" if process.web else ""
+    return [
+        f"# {name}: {replicas} copies{port}: heroku ps:scale {name}={replicas} "
+        f"(honcho start -c {name}={replicas})"
+    ]

@@ -11,6 +11,10 @@ supervisord reads an INI file: ``;`` or ``#`` after white space starts a
 comment, ``%`` starts an expansion, and ``command`` is then split like a POSIX
 shell would. Each word is written so that it reads back exactly; a value that
 cannot be (a line break) is refused.
+
+A process of several copies (``REPLICAS``, ``--scale``) is one program of
+``numprocs`` processes, ``PROGRAM_1`` to ``PROGRAM_N``; each is the copy
+``PRODSERVER_COPY`` names, its ``process_num``, on its own port.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import re
 import shlex
 
+from ..backends.copies import COPY_VARIABLE
 from .deployment import Deployment, Process, whole_seconds
 from .values import (
     LINE_BREAKS,
@@ -86,6 +91,22 @@ def environment(name: str, deploy: Deployment) -> str:
     return ",".join(f'{key}="{value}"' for key, value in variables.items())
 
 
+def copy_variable(process: Process) -> str:
+    """Which copy each process of the program is: its ``process_num``."""
+    return f',{COPY_VARIABLE}="%(process_num)s"' if process.replicas > 1 else ""
+
+
+def numprocs(process: Process) -> list[str]:
+    """The processes of a program of several copies, numbered from 1."""
+    if process.replicas == 1:
+        return []
+    return [
+        "process_name=%(program_name)s_%(process_num)s",
+        f"numprocs={process.replicas}",
+        "numprocs_start=1",
+    ]
+
+
 def program_name(deploy: Deployment, name: str) -> str:
     program = f"{deploy.prefix}{name}"
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", program):
@@ -109,7 +130,8 @@ def program(deploy: Deployment, process: Process) -> list[str]:
         f"[program:{program_name(deploy, name)}]",
         f"command={command(name, argv)}",
         f"directory={directory(name, deploy.working_directory)}",
-        f"environment={environment(name, deploy)}",
+        f"environment={environment(name, deploy)}{copy_variable(process)}",
+        *numprocs(process),
     ]
     if process.oneshot:
         lines += ["autostart=false", "autorestart=false", "startsecs=0"]

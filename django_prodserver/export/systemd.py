@@ -3,7 +3,10 @@
 Each unit runs the process from the project root with the interpreter that ran
 the export. A release step is a ``Type=oneshot`` unit that the others require
 and start after; the system services the settings use on this machine
-(PostgreSQL, Redis) are wanted and started before.
+(PostgreSQL, Redis) are wanted and started before. A process of several copies
+(``REPLICAS``, ``--scale``) is a template unit, ``PREFIX-NAME@.service``, and a
+target, ``PREFIX-NAME.target``, that wants its instances ``@1`` to ``@N``: each
+instance is the copy ``%i`` names (``PRODSERVER_COPY``), on its own port.
 
 systemd reads a unit line by line, splits ``ExecStart=`` into words (double
 quotes, C escapes), expands ``%`` specifiers everywhere and ``$VAR`` in
@@ -16,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 
+from ..backends.copies import COPY_VARIABLE
 from .deployment import Deployment, Process, normal_path, seconds
 from .values import (
     checked_budget,
@@ -92,6 +96,24 @@ def unit_name(deploy: Deployment, name: str) -> str:
     return unit
 
 
+def template_name(deploy: Deployment, process: Process) -> str:
+    """``PREFIX-NAME@.service`` for a process of several copies, else its unit."""
+    unit = unit_name(deploy, process.name)
+    return unit.replace(".service", "@.service") if copies(process) else unit
+
+
+def copies(process: Process) -> bool:
+    return process.replicas > 1
+
+
+def copy_note(process: Process) -> str:
+    return ", copy %i" if copies(process) else ""
+
+
+def target_name(deploy: Deployment, name: str) -> str:
+    return unit_name(deploy, name).removesuffix(".service") + ".target"
+
+
 def stop_signal(process: Process) -> list[str]:
     """``KillSignal=`` where the process stops on another signal than TERM."""
     if process.stop_signal == "SIGTERM":
@@ -123,13 +145,15 @@ def unit_section(deploy: Deployment, process: Process) -> list[str]:
     after = ["network.target", *process.services, *releases]
     lines = [
         "[Unit]",
-        f"Description={description(deploy, name)}",
+        f"Description={description(deploy, name)}{copy_note(process)}",
         f"After={' '.join(after)}",
     ]
     if process.services:
         lines.append(f"Wants={' '.join(process.services)}")
     if releases:
         lines.append(f"Requires={' '.join(releases)}")
+    if copies(process):
+        lines.append(f"PartOf={target_name(deploy, name)}")
     return lines
 
 
@@ -145,6 +169,8 @@ def service_section(deploy: Deployment, process: Process) -> list[str]:
         for key, value in environment.items()
         if value
     )
+    if copies(process):  # %i: the instance, the number of the copy
+        assignments += f" {COPY_VARIABLE}=%i"
     directory = systemd_path(name, "the working directory", deploy.working_directory)
     lines = ["[Service]", "Type=oneshot" if process.oneshot else "Type=exec"]
     if process.oneshot:
@@ -168,7 +194,8 @@ def service_section(deploy: Deployment, process: Process) -> list[str]:
     ]
     if not process.oneshot:
         lines.append("Restart=on-failure")
-    lines.append(f"SyslogIdentifier={unit_name(deploy, name).removesuffix('.service')}")
+    identifier = unit_name(deploy, name).removesuffix(".service")
+    lines.append(f"SyslogIdentifier={identifier}{'.%i' if copies(process) else ''}")
     return lines
 
 
@@ -181,11 +208,33 @@ def systemd_unit(deploy: Deployment, process: Process) -> str:
     default mode would signal every process at once, which kills a Celery
     pool's children in the middle of their tasks.
     """
+    wanted_by = (
+        target_name(deploy, process.name) if copies(process) else "multi-user.target"
+    )
     lines = [
-        f"# {unit_name(deploy, process.name)}",
+        f"# {template_name(deploy, process)}",
         *unit_section(deploy, process),
         "",
         *service_section(deploy, process),
+        "",
+        "[Install]",
+        f"WantedBy={wanted_by}",
+    ]
+    text = "\n".join(lines) + "\n"
+    return text + copies_target(deploy, process) if copies(process) else text
+
+
+def copies_target(deploy: Deployment, process: Process) -> str:
+    """The target that wants each copy of ``process``: enable and start it
+    (``systemctl enable --now PREFIX-NAME.target``) to run them all."""
+    template = template_name(deploy, process)
+    instances = [template.replace("@", f"@{i}") for i in range(1, process.replicas + 1)]
+    lines = [
+        "",
+        f"# {target_name(deploy, process.name)}",
+        "[Unit]",
+        f"Description={description(deploy, process.name)}: {process.replicas} copies",
+        f"Wants={' '.join(instances)}",
         "",
         "[Install]",
         "WantedBy=multi-user.target",

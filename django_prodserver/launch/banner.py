@@ -3,8 +3,9 @@
 drops it).
 
 The launcher writes it before an exec (the program keeps the launcher's pid);
-the supervisor once it has started each child. This module imports nothing of
-Django: the supervisor uses it.
+the supervisor once it has started each child, as a JSON object where the
+output of several processes is JSON (``--log-format json``). This module
+imports nothing of Django: the supervisor uses it.
 """
 
 from __future__ import annotations
@@ -39,10 +40,15 @@ def program_name(argv: Sequence[str]) -> str:
     return os.path.basename(argv[0])
 
 
+def banner_text(plan: Plan, pid: int) -> str:
+    """What the banner says of ``plan``'s program, started as ``pid``."""
+    url = f", {plan.url}" if plan.url else ""
+    return f"{plan.name}: {program_name(plan.argv)}, pid {pid}{url}"
+
+
 def banner_line(plan: Plan, pid: int) -> str:
     """The banner of ``plan``'s program, started as ``pid``, with its newline."""
-    url = f", {plan.url}" if plan.url else ""
-    return f"prodserver: {plan.name}: {program_name(plan.argv)}, pid {pid}{url}\n"
+    return f"prodserver: {banner_text(plan, pid)}\n"
 
 
 def write_banner(plan: Plan, pid: int) -> None:

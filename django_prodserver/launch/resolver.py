@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from .. import check_ids
 from ..backends.base import ProcessBackend
+from ..backends.copies import COPY_VARIABLE, copy_number, runs_once
 from ..backends.failures import backend_errors
 from ..config.entry import ProcessConfig
 from ..config.environment import LaunchContext
@@ -107,14 +108,42 @@ def checked_signals(config: ProcessConfig, backend: ProcessBackend) -> None:
 def resolve(
     backend: ProcessBackend, context: LaunchContext, extra_args: Sequence[str] = ()
 ) -> list[Plan]:
-    """The plans of one checked entry: usually one, several for worker pools.
+    """The plans of one checked entry: usually one; several for worker pools,
+    and for each copy of an entry that runs several (``REPLICAS``,
+    ``--scale``), named ``web.1``, ``web.2``, … With :data:`COPY_VARIABLE`
+    set, only that copy (an exported copy: a systemd instance, a supervisord
+    process).
 
     Raises :class:`ConfigurationError` (with a check id) for anything that stops
     the entry from becoming a command, the backend's own failures included.
     """
     config = backend.config
+    # A process that runs once is never a copy, whatever the environment says.
+    chosen = None if runs_once(backend) else copy_number(context.environ)
+    if chosen is None and config.replicas == 1:
+        return resolve_copy(backend, context, list(extra_args), None)
+    copies = [chosen] if chosen else range(1, config.replicas + 1)
+    plans = [
+        plan
+        for index in copies
+        for plan in resolve_copy(backend, context, list(extra_args), index)
+    ]
+    if len(plans) > 1:
+        plans = [plan.replace(can_exec=False) for plan in plans]
+    return plans
+
+
+def resolve_copy(
+    backend: ProcessBackend,
+    context: LaunchContext,
+    extra_args: list[str],
+    index: int | None,
+) -> list[Plan]:
+    """The plans of one copy of the entry (``index`` None: of the only one)."""
+    config = backend.config
     with backend_errors(config, "building the command"):
-        built = backend.commands(list(extra_args))
+        own_args = extra_args if index is None else backend.copy_args(extra_args, index)
+        built = backend.commands(own_args)
         if backend.oneshot and built == []:
             return []  # a release entry without a program: its steps are its work
         commands = checked_commands(config, built)
@@ -122,8 +151,11 @@ def resolve(
         checked_signals(config, backend)
         budgets = [checked_stop_timeout(config, backend, argv) for argv in commands]
     env = {**context.variables, **own, **config.env}
+    name = config.name if index is None else f"{config.name}.{index}"
+    if index is not None:
+        env[COPY_VARIABLE] = str(index)
     several = len(commands) > 1
-    names = numbered(config.name, len(commands)) if several else [config.name]
+    names = numbered(name, len(commands)) if several else [name]
     return [
         Plan(
             name=name,

@@ -25,7 +25,7 @@ import subprocess
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
-from .banner import write_banner
+from .banner import banner_text
 from .child import PRCTL, Child, become_subreaper, has_children, reap
 from .output import Output, write_notices
 from .payload import read_payload
@@ -172,8 +172,8 @@ class Supervisor:
         if self.watchdog is not None:
             budget = self.policy.processes[child.name].stop_timeout
             self.watchdog.started(child.pid, child.stop_signal, budget)
-        if not self.quiet:
-            write_banner(child.plan, child.pid)
+        if not self.quiet:  # on standard error, in the format of the output
+            write_all(2, self.relay.render(banner_text(child.plan, child.pid)))
         if self.several:
             self.say(f"{child.name} started (pid {child.pid})")
             self.relay.watch_output(child)

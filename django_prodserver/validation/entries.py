@@ -209,7 +209,8 @@ def check_keys(
     entry.messages += check_app(label, backend_class, app)
     entry.messages += check_stop_timeout(label, raw)
     entry.messages += check_restart(label, raw)
-    entry.messages += check_replicas(label, raw, backend_class.single_instance)
+    runs_once = backend_class.single_instance or backend_class.oneshot
+    entry.messages += check_replicas(label, raw, runs_once)
     entry.messages += check_probe(label, raw) + check_resources(label, raw)
     return backend
 
