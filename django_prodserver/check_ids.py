@@ -77,6 +77,10 @@ BAD_ENV_FILE = "prodserver.E030"
 #: An entry waits for the migrations (``WAIT_FOR: ["migrations"]``) that its
 #: own ``BEFORE`` steps apply, after the wait: it would wait for ever.
 WAITS_FOR_ITS_OWN_MIGRATIONS = "prodserver.E032"
+#: ``PROBE`` is not a dict with a ``path`` that starts with ``/``.
+BAD_PROBE = "prodserver.E033"
+#: ``RESOURCES`` is not requests and limits of ``cpu`` and ``memory``.
+BAD_RESOURCES = "prodserver.E034"
 
 #: The program's package is not installed here (a dry run still works).
 NOT_INSTALLED = "prodserver.W001"

@@ -66,6 +66,14 @@ class Queue:
         return launch(argv, tmp_path, env=queue_env(db, redis_url))
 
 
+def probe_says(name: str, db: Path, redis_url: str) -> tuple[int, str]:
+    """The status and output of ``prodserver NAME --probe`` of a queue worker."""
+    result = manage(
+        "prodserver", name, QUEUE_SETTINGS, "--probe", env=queue_env(db, redis_url)
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
 def wait_for_start(worker: Launched, db: Path, key: str) -> None:
     """Until the task ``key`` has started (its row exists), within a minute."""
     assert wait_until(lambda: records(db, key), timeout=60), worker.text()

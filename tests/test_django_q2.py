@@ -19,7 +19,15 @@ from django_prodserver.checks import check_processes
 from tests.commands import plans_of
 from tests.parsers import argparse_options, check_argparse_options, command_parser
 from tests.processes import WORKER_SETTINGS as WORKERS
-from tests.processes import example_env, launch, prodserver, records, shell, wait_until
+from tests.processes import (
+    example_env,
+    launch,
+    manage,
+    prodserver,
+    records,
+    shell,
+    wait_until,
+)
 
 Q2 = "django_prodserver.backends.django_q2.DjangoQ2Worker"
 DJANGO_Q2 = tuple(int(part) for part in version("django-q2").split(".")[:2])
@@ -123,6 +131,10 @@ def run_cluster(name: str, key: str, tmp_path: Path, example_db: Path) -> None:
         [(runner, pid, _)] = records(example_db, key)
         assert runner == "django-q2"
         assert pid in cluster.remember_tree() - {cluster.pid}  # one of its workers
+        healthy = manage("prodserver", name, WORKERS, "--probe", env=env)
+        assert (healthy.returncode, healthy.stdout) == (
+            0, f"{name} is healthy: qcluster: running\n"
+        )  # fmt: skip
         cluster.signal(signal.SIGTERM)
         status = cluster.wait(timeout=60)
         # Before 1.11 (the versions for Django < 5.2), Django-Q2 ends a clean stop
@@ -131,6 +143,9 @@ def run_cluster(name: str, key: str, tmp_path: Path, example_db: Path) -> None:
         assert wait_until(lambda: not cluster.alive(), timeout=10), cluster.alive()
     [(_, _, finished)] = records(example_db, key)
     assert finished is not None
+    stopped = manage("prodserver", name, WORKERS, "--probe", env=env)
+    assert stopped.returncode == 1
+    assert f"{name} is not healthy: qcluster: nothing runs qcluster" in stopped.stderr
 
 
 @pytest.mark.integration

@@ -370,11 +370,9 @@ def test_compose_export_of_a_deployment() -> None:
         assert service["stop_signal"] == "SIGTERM"
         assert service["restart"] == "unless-stopped"
         assert ("ports" in service) == (name == "web")
-        probe = [*service["command"], "--probe"]
+        probe = ["prodserver", *service["command"][3:], "--probe"]
         probe.insert(probe.index("--stop-timeout=45") + 1, probe.pop())
-        checked = name in ("web", "worker")  # beat and db_worker have no check
-        health = service.get("healthcheck", {})
-        assert health.get("test") == (["CMD", *probe] if checked else None)
+        assert service["healthcheck"]["test"] == ["CMD", *probe]
     assert services["web"]["ports"] == ["8000:8000"]
     assert services["beat"]["deploy"] == {"replicas": 1}
 
@@ -662,3 +660,47 @@ def test_each_command_repeats_only_its_own_arguments() -> None:
     )
     assert commands["web"][2:] == ["prodserver", "web"]
     assert commands["api_v2"][2:] == ["prodserver", "api_v2", "--", "--workers=3"]
+
+
+def probe_of(console_script: str | None, cwd: str, relative: bool) -> list[str]:
+    deploy = Deployment(
+        processes=(Process("web", web=True),),
+        project="mysite",
+        settings="mysite.settings",
+        python="/venv/bin/python",
+        manage_py="/srv/app/manage.py",
+        project_root="/srv/app",
+        cwd=cwd,
+        console_script=console_script,
+    )
+    return deploy.probe_command("web", "python", relative)
+
+
+@pytest.mark.parametrize(
+    ("script", "relative", "start"),
+    [
+        # Found where the export runs: on PATH in an image, else its own path
+        # (and the project given, as the working directory may be another).
+        ("/venv/bin/prodserver", True, ["prodserver", "web"]),
+        (
+            "/venv/bin/prodserver",
+            False,
+            ["/venv/bin/prodserver", "web", "--pythonpath=/srv/app"],
+        ),
+        (None, True, ["python", "-m", "django_prodserver", "web"]),
+    ],
+)
+def test_probes_run_the_console_script_where_it_is_installed(
+    script: str | None, relative: bool, start: list[str]
+) -> None:
+    probe = probe_of(script, "/srv/app", relative)
+    at = start.index("web") + 1
+    expected = [*start[:at], "--settings=mysite.settings", *start[at:], "--probe"]
+    assert probe == expected
+
+
+def test_a_probe_finds_the_project_outside_the_working_directory() -> None:
+    assert probe_of("/venv/bin/prodserver", "/srv", True) == [
+        "prodserver", "web", "--settings=mysite.settings", "--pythonpath=app",
+        "--probe",
+    ]  # fmt: skip

@@ -143,14 +143,25 @@ def test_probe_path_option() -> None:
 def test_celery_worker_is_probed_by_prodserver_and_beat_runs_once() -> None:
     deployments = by_kind(exported(DEPLOY), "Deployment")
     worker = container(deployments["mysite-worker"])
-    probe = ["python", "manage.py", "prodserver", "worker", DEPLOY, "--probe"]
+    # The console script, which starts faster than manage.py: a probe runs often.
+    probe = ["prodserver", "worker", DEPLOY, "--probe"]
     for check in ("startupProbe", "readinessProbe", "livenessProbe"):
         assert worker[check]["exec"]["command"] == probe
     beat = deployments["mysite-beat"]["spec"]
     assert beat["replicas"] == 1
     assert beat["strategy"] == {"type": "Recreate"}  # never two beats in a rollout
-    assert "livenessProbe" not in container(deployments["mysite-beat"])
     assert "strategy" not in deployments["mysite-worker"]["spec"]
+
+
+@pytest.mark.parametrize("name", ["beat", "tasks"])
+def test_programs_nothing_can_ask_are_probed_by_prodserver_too(name: str) -> None:
+    """Beat and the django-tasks worker: ``--probe`` looks for their processes."""
+    main = container(by_kind(exported(DEPLOY), "Deployment")[f"mysite-{name}"])
+    probe = ["prodserver", name, DEPLOY, "--probe"]
+    if name == "beat":  # as it runs: its schedule in the writable /tmp
+        probe += ["--", "--schedule=/tmp/celerybeat-schedule"]
+    for check in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert main[check]["exec"]["command"] == probe
 
 
 #: Each process's own stop budget in whole seconds (a day without a limit).
@@ -270,6 +281,22 @@ def test_resources_by_kind_of_process() -> None:
     assert limits["mysite-web"]["memory"] == "512Mi"
 
 
+def test_resources_of_the_entry_replace_the_defaults(tmp_path: Path) -> None:
+    gunicorn = "django_prodserver.backends.gunicorn.GunicornServer"
+    sized = {"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"cpu": 2}}
+    setting = setting_of({"web": {"BACKEND": gunicorn, "RESOURCES": sized}})
+    export = ["prodserver", "--export=kubernetes", "--name-prefix=mysite-"]
+    result = manage_with_settings(tmp_path, setting, *export)
+    assert result.returncode == 0, result.stderr
+    web = by_kind(yaml_documents(result.stdout), "Deployment")["mysite-web"]
+    kubernetes_validate.validate(web, VERSIONS[-1], strict=True)
+    # The memory limit is the default's (512Mi) raised to the request.
+    assert container(web)["resources"] == {
+        "requests": {"cpu": "1", "memory": "2Gi"},
+        "limits": {"cpu": "2", "memory": "2Gi"},
+    }
+
+
 def test_beat_writes_its_schedule_in_tmp() -> None:
     """The root filesystem is read-only: beat's schedule file, which Celery
     keeps in the working directory, goes to /tmp (the real beat takes the same
@@ -329,14 +356,6 @@ def test_replicas_spread_over_nodes_with_a_disruption_budget(tmp_path: Path) -> 
 #: explained in the Kubernetes deployment guide): a fixed image tag, an image
 #: digest, a namespace of one's own.
 IMAGE_OR_CLUSTER = {"CKV_K8S_14", "CKV_K8S_43", "CKV_K8S_21"}
-#: Processes whose backend has no health probe yet: checkov wants readiness
-#: and liveness probes for them (the kubelet restarts them when they exit).
-WITHOUT_PROBE = {
-    ("CKV_K8S_8", "mysite-beat"),
-    ("CKV_K8S_9", "mysite-beat"),
-    ("CKV_K8S_8", "mysite-tasks"),
-    ("CKV_K8S_9", "mysite-tasks"),
-}
 
 
 def checkov_program() -> str:
@@ -361,5 +380,5 @@ def test_checkov_finds_nothing_that_is_ours_to_fix(tmp_path: Path) -> None:
         (check["check_id"], check["resource"].rpartition(".")[2])
         for check in report["results"]["failed_checks"]
     }
-    ours = {(c, r) for c, r in failed if c not in IMAGE_OR_CLUSTER} - WITHOUT_PROBE
+    ours = {(c, r) for c, r in failed if c not in IMAGE_OR_CLUSTER}
     assert not ours

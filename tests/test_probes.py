@@ -6,28 +6,36 @@ from __future__ import annotations
 import signal
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from django.test import override_settings
 
 from django_prodserver.backends.base import allowed_host
-from django_prodserver.backends.celery import node_name
+from django_prodserver.backends.celery import CeleryFlower, node_name
 from django_prodserver.backends.probes import (
     CommandProbe,
     HttpProbe,
+    ProcessProbe,
     check_command,
     check_http,
+    check_running,
     connect_host,
 )
 from tests.processes import (
+    EXAMPLE_DIR,
     HOST,
     WORKER_SETTINGS,
+    case_settings_env,
+    console_script,
     example_env,
     launch,
     manage,
     prodserver,
+    setting_of,
     wait_for_http,
+    wait_until,
 )
 
 HOSTNAME = socket.gethostname()
@@ -152,12 +160,100 @@ def test_celery_worker_running_then_stopped(
 
 
 def test_a_worker_without_a_check_says_so() -> None:
-    result = probe("tasks", WORKER_SETTINGS)
+    result = probe("dramatiq", "--settings=mysite.settings_queues")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
-        "tasks: DjangoTasksWorker has no health check; "
+        "dramatiq: DramatiqWorker has no health check; "
         "a running process is all there is to check\n"
     )
+
+
+# -- programs that nothing can ask: their processes run --------------------------
+
+
+def test_a_running_process_counts_and_a_zombie_does_not() -> None:
+    words = ("-c", "import time; time.sleep(29.25)")
+    found = ProcessProbe((words,), "python")
+    assert not check_running(found)[0]
+    child = subprocess.Popen([sys.executable, *words])
+    try:
+        assert wait_until(lambda: check_running(found)[0], timeout=10)
+        assert check_running(found) == (True, "python: running")
+        child.kill()  # not reaped yet: a zombie
+        assert wait_until(lambda: not check_running(found)[0], timeout=10)
+    finally:
+        child.kill()
+        child.wait()
+    healthy, reason = check_running(found)
+    assert not healthy
+    assert reason == "python: nothing runs -c import time; time.sleep(29.25)"
+
+
+def running_then_stopped(
+    tmp_path: Path, name: str, ready: str, env: dict[str, str], *after: str
+) -> None:
+    """Probe a worker that runs (healthy), then once it stopped (not)."""
+    args = [name, WORKER_SETTINGS, *(["--", *after] if after else [])]
+    with launch(prodserver(*args), tmp_path, env=env) as worker:
+        worker.wait_for_text(ready, timeout=60)
+        healthy = probe(*args, env=env)
+        assert healthy.returncode == 0, healthy.stderr
+        assert healthy.stdout.startswith(f"{name} is healthy: ")
+        assert healthy.stdout.endswith(": running\n")
+        # The console script, as the exported probes run it, says the same.
+        split = args.index("--") if "--" in args else len(args)
+        scripted = [console_script(), *args[:split], "--probe", *args[split:]]
+        by_script = subprocess.run(
+            scripted, cwd=EXAMPLE_DIR, env=env, capture_output=True, text=True,
+            timeout=120, check=False,
+        )  # fmt: skip
+        assert (by_script.returncode, by_script.stdout) == (0, healthy.stdout)
+        worker.signal(signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0
+    stopped = probe(*args, env=env)
+    assert stopped.returncode == 1
+    [line] = stopped.stderr.splitlines()
+    assert line.startswith(f"CommandError: {name} is not healthy: ")
+    assert ": nothing runs " in line
+
+
+@pytest.mark.integration
+def test_django_tasks_worker_running_then_stopped(
+    tmp_path: Path, example_db: Path
+) -> None:
+    env = example_env(EXAMPLE_DB=str(example_db))
+    running_then_stopped(tmp_path, "tasks", "Starting worker", env)
+
+
+@pytest.mark.integration
+def test_celery_beat_running_then_stopped(tmp_path: Path, redis_url: str) -> None:
+    env = example_env(REDIS_URL=redis_url)
+    schedule = f"--schedule={tmp_path / 'beat-schedule'}"
+    running_then_stopped(tmp_path, "beat", "beat: Starting", env, schedule)
+
+
+@pytest.mark.integration
+def test_flower_is_probed_at_its_health_path_behind_basic_auth(
+    tmp_path: Path, port: int, redis_url: str
+) -> None:
+    env = example_env(REDIS_URL=redis_url)
+    args = ["flower", WORKER_SETTINGS, "--", f"--port={port}", "--basic-auth=a:b"]
+    with launch(prodserver(*args), tmp_path, env=env) as flower:
+        url = f"http://{HOST}:{port}/healthcheck"
+        wait_for_http(url, flower.proc)
+        healthy = probe(*args, env=env)
+        assert healthy.returncode == 0, healthy.stderr
+        assert healthy.stdout == f"flower is healthy: {url} answered 200 OK\n"
+        # The entry's PROBE wins: Flower's pages ask for the password.
+        page = {"BACKEND": CeleryFlower.__module__ + ".CeleryFlower",
+                "APP": "mysite.celery.app", "PROBE": {"path": "/workers"}}  # fmt: skip
+        source = "from mysite.settings_workers import *\n" + setting_of(
+            {"flower": page}
+        )
+        settings_env = {**case_settings_env(tmp_path, source), "REDIS_URL": redis_url}
+        refused = probe(*[a for a in args if a != WORKER_SETTINGS], env=settings_env)
+        assert refused.returncode == 1
+        assert f"{HOST}:{port}/workers answered 401 Unauthorized" in refused.stderr
 
 
 def test_probe_goes_with_one_process_and_no_other_mode() -> None:
@@ -170,3 +266,15 @@ def test_probe_goes_with_one_process_and_no_other_mode() -> None:
     bad_path = manage("prodserver", "web", "--probe", "--probe-path=healthz")
     assert bad_path.returncode == 2
     assert "expected a URL path such as /healthz/" in bad_path.stderr
+
+
+def test_a_worker_that_renames_itself_has_no_check_with_setproctitle(
+    tmp_path: Path,
+) -> None:
+    """Django-Q2 rewrites its whole title where setproctitle is installed: its
+    command line is not there to find, and a probe would always fail."""
+    (tmp_path / "setproctitle.py").write_text("def setproctitle(title): pass\n")
+    env = example_env(PYTHONPATH=str(tmp_path))
+    result = probe("q2", WORKER_SETTINGS, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("q2: DjangoQ2Worker has no health check; ")

@@ -17,6 +17,7 @@ from tests.processes import backend_argv, records
 from tests.queues import (
     Queue,
     check_sigterm_lets_the_running_task_finish,
+    probe_says,
     second_sigterm_output,
     stopped,
     wait_for_start,
@@ -206,8 +207,13 @@ def test_worker_runs_a_job_of_its_second_queue(
     with QUEUE.launch(tmp_path, example_db, redis_url) as worker:
         wait_for_start(worker, example_db, "quick")
         assert "*** Listening on default, low..." in worker.text()
+        healthy = probe_says("rq", example_db, redis_url)
+        assert healthy == (0, "rq is healthy: rqworker: running\n")
         worker.signal(signal.SIGTERM)
         assert stopped(worker, QUEUE, timeout=30) in (0, None), worker.text()
+    status, said = probe_says("rq", example_db, redis_url)
+    assert status == 1
+    assert "rq is not healthy: rqworker: nothing runs rqworker " in said
     [(runner, pid, finished)] = records(example_db, "quick")
     assert (runner, finished is not None) == ("rq", True)
     assert pid != worker.pid  # the work horse

@@ -363,6 +363,46 @@ CASES = [
         "['beat']['REPLICAS'] must be 1: the process must never run twice, not 2",
     ),
     case(
+        "E033-string",
+        web(PROBE="/health/"),
+        "prodserver.E033",
+        "['web']['PROBE'] must be a dict such as {'path': '/health/'}",
+        "not '/health/'",
+    ),
+    case(
+        "E033-relative",
+        web(PROBE={"path": "health/"}),
+        "prodserver.E033",
+        "['web']['PROBE']['path'] must be a URL path that starts with '/'",
+    ),
+    case("E033-key", web(PROBE={"url": "/"}), "prodserver.E033", "not 'url'"),
+    case(
+        "E034-side",
+        web(RESOURCES={"request": {"cpu": "1"}}),
+        "prodserver.E034",
+        "['web']['RESOURCES'] takes 'requests' and 'limits', not 'request'",
+    ),
+    case(
+        "E034-name",
+        web(RESOURCES={"limits": {"gpu": "1"}}),
+        "prodserver.E034",
+        "['limits'] takes 'cpu' and 'memory', not 'gpu'",
+    ),
+    case(
+        "E034-amount",
+        web(RESOURCES={"limits": {"memory": "512MB"}}),
+        "prodserver.E034",
+        "['limits']['memory'] must be a quantity above 0",
+        "not '512MB'",
+    ),
+    case("E034-zero", web(RESOURCES={"requests": {"cpu": 0}}), "prodserver.E034"),
+    case(
+        "E034-over-limit",
+        web(RESOURCES={"requests": {"memory": "1Gi"}, "limits": {"memory": "512Mi"}}),
+        "prodserver.E034",
+        "asks for '1Gi' of memory, more than its limit '512Mi'",
+    ),
+    case(
         "E029-release-step",
         {
             "release": {
@@ -480,6 +520,19 @@ def test_stop_timeout_and_restart_values_that_are_fine(
 @pytest.mark.parametrize("replicas", [1, 3, 100])
 def test_replicas_that_are_fine(replicas: int) -> None:
     assert check(web(REPLICAS=replicas)) == []
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"PROBE": {"path": "/health/"}},
+        {"PROBE": {"path": "/healthz?full=1"}},
+        {"RESOURCES": {"limits": {"cpu": 2, "memory": "1.5Gi"}}},
+        {"RESOURCES": {"requests": {"cpu": "100m"}, "limits": {"cpu": "0.5"}}},
+    ],
+)
+def test_probe_and_resources_that_are_fine(entry: dict[str, object]) -> None:
+    assert check(web(**entry)) == []
 
 
 def test_errors_and_warnings_have_the_right_level() -> None:

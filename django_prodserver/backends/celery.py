@@ -308,6 +308,8 @@ class CeleryBeat(CeleryBackend):
     accepted_signals = INT_AND_TERM
     # Two beats send every periodic task twice.
     single_instance = True
+    # Beat has no remote control and writes no heartbeat: its process is the sign.
+    probe_running = True
 
     def writable_args(self, directory: str, extra_args: Sequence[str]) -> list[str]:
         """Celery's default scheduler keeps its schedule in a file of the
@@ -347,6 +349,8 @@ class CeleryFlower(CeleryBackend, WebServerBackend):
     host_option = "address"
     socket_options: ClassVar[frozenset[str]] = frozenset({"unix-socket"})
     default_address: ClassVar[Address] = ("0.0.0.0", 5555)
+    # Answers without the basic auth that its pages may ask for.
+    health_path = "/healthcheck"
 
     @property
     def args(self) -> dict[Any, ArgValue]:

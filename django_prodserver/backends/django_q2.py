@@ -59,6 +59,9 @@ class DjangoQ2Worker(ManagementCommandBackend):
     """``qcluster`` of Django-Q2, with the settings in use."""
 
     program = command = "qcluster"
+    # Its clusters report to the broker, not here: its process is the sign,
+    # unless setproctitle renames it "qcluster MainProcess NAME".
+    probe_running = renames_itself = True
     module = "django_q"
     extra = "django-q2"
     own_args = NAME_KEYS | {"n"}

@@ -64,6 +64,8 @@ class DjangoTasksWorker(ManagementCommandBackend):
     """django-tasks' ``db_worker``, run ``processes x threads`` times."""
 
     program = command = "db_worker"
+    # db_worker answers nothing and records no heartbeat: its processes are the sign.
+    probe_running = True
     extra = "django-tasks"
     own_args = frozenset({"processes", "threads"})
     option_rules = command_rules(

@@ -53,9 +53,15 @@ def backend_probe(
     backend: ProcessBackend, extra_args: Sequence[str], path: str
 ) -> Probe | None:
     """The backend's ``probe()``: whatever it raises, or a return value that is
-    not a probe, is the one error that names the entry (``prodserver.E012``)."""
-    from .probes import is_probe
+    not a probe, is the one error that names the entry (``prodserver.E012``).
 
+    A web server is asked at its entry's ``PROBE`` path, else at the program's
+    own health path, else at ``path`` (``--probe-path``)."""
+    from .probes import is_probe
+    from .web import WebServerBackend
+
+    if isinstance(backend, WebServerBackend):
+        path = backend.config.probe_path or backend.health_path or path
     with backend_errors(backend.config, "building its probe"):
         found = backend.probe(list(extra_args), path)
         if not is_probe(found):

@@ -46,6 +46,8 @@ class HueyConsumer(ManagementCommandBackend):
     """djhuey's ``run_huey``, with SIGTERM as its graceful signal."""
 
     program = command = "run_huey"
+    # The consumer answers nothing and records no heartbeat: its process is the sign.
+    probe_running = True
     module = "huey"
     extra = "huey"
     option_rules = command_rules(

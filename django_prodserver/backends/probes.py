@@ -1,11 +1,11 @@
 """Health probes: is a running process healthy? (``prodserver NAME --probe``).
 
 A backend says how its process can be checked (``ProcessBackend.probe()``): an
-HTTP request to where a web server listens, or a command that asks a worker
-(``celery inspect ping``), or nothing. Running a probe imports nothing of the
-program: the request is made with the standard library, the command is started
-as a child process. Each answers with whether the process is healthy and one
-line that says why.
+HTTP request to where a web server listens, a command that asks a worker
+(``celery inspect ping``), the processes that must run, or nothing. Running a
+probe imports nothing of the program: the request is made with the standard
+library, the command is started as a child process, ``/proc`` is read. Each
+answers with whether the process is healthy and one line that says why.
 
 This module imports nothing of Django, so that a probe costs no more than the
 settings that the command has already loaded.
@@ -14,7 +14,8 @@ settings that the command has already loaded.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 #: Seconds an HTTP probe waits for the answer, and a command probe asks its
@@ -54,7 +55,17 @@ class CommandProbe(NamedTuple):
     description: str
 
 
-Probe = HttpProbe | CommandProbe
+class ProcessProbe(NamedTuple):
+    """A program that nothing can ask: healthy while a process of this machine
+    runs each of its commands (Linux: read from ``/proc``). ``commands`` are the
+    words each command line ends with, after the interpreter that may differ."""
+
+    commands: tuple[tuple[str, ...], ...]
+    #: The program, for the messages: "db_worker".
+    description: str
+
+
+Probe = HttpProbe | CommandProbe | ProcessProbe
 
 
 def connect_host(host: str) -> str:
@@ -119,10 +130,51 @@ def last_line(outputs: Sequence[str]) -> str:
     return f": {lines[-1]}" if lines else ""
 
 
+# -- programs that nothing can ask: whether their processes run ----------------
+#
+# Read from /proc (Linux, where containers run): a process counts when its
+# command line ends with the words prodserver built for it and it is not a
+# zombie. Words are compared as one line, so that a program that rewrites its
+# title to "[celery beat] -A mysite beat" (setproctitle) still counts.
+
+#: Where the kernel tells of each process.
+PROC = Path("/proc")
+
+
+def command_lines(proc: Path = PROC) -> Iterator[str]:
+    """The command line of each live process but this one, its words joined
+    by spaces (zombies, kernel threads and vanished processes left out)."""
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            raw = (entry / "cmdline").read_bytes()
+            state = (entry / "stat").read_text().rpartition(")")[2].split()[:1]
+        except OSError:  # it ended meanwhile
+            continue
+        words = raw.decode(errors="replace").replace("\0", " ").split()
+        if words and state != ["Z"]:
+            yield " ".join(words)
+
+
+def check_running(probe: ProcessProbe, proc: Path = PROC) -> tuple[bool, str]:
+    """Healthy when each command of ``probe`` runs."""
+    if not proc.is_dir():
+        return False, f"{probe.description}: no /proc to read here (Linux only)"
+    lines = list(command_lines(proc))
+    for words in probe.commands:
+        wanted = " ".join(" ".join(words).split())
+        if not any(line == wanted or line.endswith(f" {wanted}") for line in lines):
+            return False, f"{probe.description}: nothing runs {wanted}"
+    return True, f"{probe.description}: running"
+
+
 def check(probe: Probe, env: Mapping[str, str]) -> tuple[bool, str]:
     """Run one probe: whether the process is healthy, and why, on one line."""
     if isinstance(probe, HttpProbe):
         return check_http(probe)
+    if isinstance(probe, ProcessProbe):
+        return check_running(probe)
     return check_command(probe, env)
 
 
@@ -141,6 +193,14 @@ def is_probe(found: object) -> bool:
             isinstance(found.argv, tuple)
             and bool(found.argv)
             and all(isinstance(word, str) and word for word in found.argv)
+            and isinstance(found.description, str)
+        )
+    if isinstance(found, ProcessProbe):
+        return (
+            isinstance(found.commands, tuple)
+            and bool(found.commands)
+            and all(isinstance(words, tuple) and words for words in found.commands)
+            and all(isinstance(w, str) for words in found.commands for w in words)
             and isinstance(found.description, str)
         )
     return found is None

@@ -69,6 +69,9 @@ class RQWorker(ManagementCommandBackend):
     """django-rq's ``rqworker``, serving the queues that ARGS name."""
 
     program = command = "rqworker"
+    # No heartbeat it keeps on this machine: its process is the sign, unless
+    # setproctitle renames it "rq:worker:NAME: …".
+    probe_running = renames_itself = True
     module = "django_rq"
     extra = "rq"
     option_rules = command_rules(

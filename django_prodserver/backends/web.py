@@ -34,6 +34,10 @@ class WebServerBackend(ProcessBackend):
         Where it listens when no option says.
     ``asgi``
         Whether :meth:`target` is the ASGI application rather than the WSGI one.
+    ``health_path``
+        The path of the program's own health check (Flower's ``/healthcheck``),
+        which its probe asks unless the entry's ``PROBE`` says otherwise; None
+        for ``--probe-path``.
     """
 
     host_option: ClassVar[str | None] = "host"
@@ -42,6 +46,7 @@ class WebServerBackend(ProcessBackend):
     socket_options: ClassVar[frozenset[str]] = frozenset({"uds", "fd"})
     default_address: ClassVar[Address] = ("127.0.0.1", 8000)
     asgi: ClassVar[bool] = False
+    health_path: ClassVar[str | None] = None
 
     def target(self) -> str | None:
         return self.asgi_target() if self.asgi else self.wsgi_target()

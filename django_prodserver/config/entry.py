@@ -16,6 +16,7 @@ LIFECYCLE_KEYS = frozenset({"BEFORE", "WAIT_FOR", "WAIT_TIMEOUT"})
 #: The keys an entry takes.
 ENTRY_KEYS = (
     frozenset({"BACKEND", "APP", "ARGS", "ENV", "STOP_TIMEOUT", "RESTART", "REPLICAS"})
+    | frozenset({"PROBE", "RESOURCES"})
     | LIFECYCLE_KEYS
 )
 #: How long ``WAIT_FOR`` waits, in seconds, when ``WAIT_TIMEOUT`` is not set.
@@ -59,6 +60,12 @@ class ProcessConfig:
     restart: str = "no"
     #: ``REPLICAS``: how many copies the exports run (compose, a swarm stack).
     replicas: int = 1
+    #: ``PROBE["path"]``: where a web server's probe asks (None: the backend's
+    #: own health path, else ``--probe-path``).
+    probe_path: str | None = None
+    #: ``RESOURCES``: ``{"requests": {"cpu": …, "memory": …}, "limits": …}``
+    #: for the Kubernetes export (None: the defaults of its kind of process).
+    resources: Mapping[str, Mapping[str, str]] | None = None
 
     @property
     def label(self) -> str:

@@ -11,7 +11,7 @@ from decimal import ROUND_CEILING, Context, Decimal
 
 from ..backends.base import DEFAULT_STOP_TIMEOUT
 from ..backends.probes import DEFAULT_PATH, Probe
-from ..backends.programs import python
+from ..backends.programs import find_script, python
 from ..config.environment import find_manage_py, project_roots, settings_module
 from ..config.stopping import STOP_BUDGET_RULE, is_stop_budget
 from ..exceptions import ConfigurationError
@@ -20,6 +20,8 @@ from ..text import MAX_SECONDS
 #: The longest stop budget an export writes: a year. Process managers read
 #: their time spans into fixed-size numbers; a larger value is a mistake.
 MAX_STOP_BUDGET = float(MAX_SECONDS)
+#: The console script that ``pip install django-prodserver`` puts on ``PATH``.
+CONSOLE_SCRIPT = "prodserver"
 #: The writable directory of a container whose root filesystem is read-only.
 SCRATCH_DIR = "/tmp"  # noqa: S108 (inside the container)
 #: Stop budgets are written to the microsecond, rounded up (never shorter).
@@ -45,7 +47,8 @@ class Process:
     waits for (``postgresql.service``), for systemd's ordering.
     ``port_variable`` is the ``PORT`` a container gives a web server that sets
     no address of its own, so that it listens on every interface. ``replicas``
-    is how many copies of it run (its entry's ``REPLICAS``).
+    is how many copies of it run (its entry's ``REPLICAS``); ``resources`` its
+    entry's ``RESOURCES`` (None: the defaults of its kind).
     ``writable_args`` are the arguments after ``--`` that make it write its
     files in :data:`SCRATCH_DIR` in a container whose root is read-only.
     """
@@ -63,6 +66,7 @@ class Process:
     services: tuple[str, ...] = ()
     port_variable: int | None = None
     replicas: int = 1
+    resources: Mapping[str, Mapping[str, str]] | None = None
     writable_args: tuple[str, ...] = ()
 
 
@@ -103,6 +107,8 @@ class Deployment(ExportOptions):
     manage_py: str | None
     project_root: str
     cwd: str
+    #: The ``prodserver`` console script where the export runs (None: none).
+    console_script: str | None = None
     by_name: Mapping[str, Process] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -153,15 +159,37 @@ class Deployment(ExportOptions):
         return [*start, *self.arguments_after(name, *more)]
 
     def probe_command(self, name: str, python: str, relative: bool) -> list[str]:
-        """argv of ``python manage.py prodserver NAME --probe …``: the same
-        options and arguments after ``--`` as the process's own command, so
-        that the probe asks where the process listens."""
+        """argv of ``prodserver NAME --probe …``: the same options and arguments
+        after ``--`` as the process's own command, so that the probe asks where
+        the process listens.
+
+        A probe runs every few seconds: it is the ``prodserver`` console script,
+        which starts without ``django.setup()``, where the export found it
+        installed (``prodserver`` on ``PATH`` in an image, else its path), and
+        ``python -m django_prodserver`` otherwise. Both are given the settings
+        and, unless it is the working directory, the project root.
+        """
         probe = ["--probe"]
         web = name in self.by_name and self.by_name[name].web
         if web and self.probe_path != DEFAULT_PATH:
             probe.append(f"--probe-path={self.probe_path}")
-        start = self.command_start(name, python, relative)
+        start = self.console_start(name, python, relative)
         return [*start, *probe, *self.arguments_after(name)]
+
+    def console_start(self, name: str, python: str, relative: bool) -> list[str]:
+        """``prodserver NAME`` (else ``python -m django_prodserver NAME``) and
+        the options every command repeats."""
+        if self.console_script:
+            script = CONSOLE_SCRIPT if relative else self.console_script
+            prefix = [script, name]
+        else:
+            prefix = [python, "-m", "django_prodserver", name]
+        root = self.working_directory
+        here = self.path(root, relative) == "."
+        pythonpath = self.pythonpath or (None if here else root)
+        settings = self.settings_option or self.settings
+        options = self.options(settings, pythonpath, relative)
+        return [*prefix, *options, *self.one_copy(name)]
 
     def command_start(
         self, name: str, python: str, relative: bool, *more: str
@@ -174,6 +202,13 @@ class Deployment(ExportOptions):
         else:
             manage_py = self.path(self.manage_py, relative)
             prefix = [python, manage_py, "prodserver", name, *more]
+        options = self.options(settings, pythonpath, relative)
+        return [*prefix, *options, *self.one_copy(name, *more)]
+
+    def options(
+        self, settings: str | None, pythonpath: str | None, relative: bool
+    ) -> list[str]:
+        """The options every command of the export repeats."""
         options = [f"--settings={settings}"] if settings else []
         if pythonpath:
             options.append(f"--pythonpath={self.path(pythonpath, relative)}")
@@ -181,7 +216,7 @@ class Deployment(ExportOptions):
             options.append("--spawn")
         if self.stop_timeout is not None:
             options.append(f"--stop-timeout={seconds(self.stop_timeout)}")
-        return [*prefix, *options, *self.one_copy(name, *more)]
+        return options
 
     def one_copy(self, *names: str) -> list[str]:
         """``--scale NAME=1`` for each process of several copies: the process
@@ -245,6 +280,7 @@ def deployment(processes: Sequence[Process], given: ExportOptions) -> Deployment
         manage_py=find_manage_py(roots),
         project_root=roots[0] if roots else os.getcwd(),
         cwd=os.getcwd(),
+        console_script=find_script(CONSOLE_SCRIPT),
         **vars(checked),
     )
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..text import brief
 from .deployment import Deployment, Process, whole_seconds
-from .kubernetes_pod import escaped, hardened, pod_policy, probes
+from .kubernetes_pod import escaped, hardened, pod_policy, probes, with_writable_args
 from .values import (
     budget_or_a_day,
     checked_budget,
@@ -118,8 +118,7 @@ def environment(deploy: Deployment, process: Process) -> dict[str, Any]:
 
 def container(deploy: Deployment, process: Process, name: str) -> dict[str, Any]:
     command = deploy.command(process.name, "python", relative=True)
-    if process.writable_args:  # after the process's own arguments after --
-        command += [*([] if "--" in command else ["--"]), *process.writable_args]
+    command = with_writable_args(command, process)
     entry: dict[str, Any] = {
         "name": name,
         "image": deploy.image or PLACEHOLDER_IMAGE.format(project=deploy.project),

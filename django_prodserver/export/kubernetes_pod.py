@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..backends.probes import CommandProbe, HttpProbe
+from ..backends.probes import CommandProbe, HttpProbe, ProcessProbe
+from ..config.quantities import quantity
 from .deployment import SCRATCH_DIR, Deployment, Process
 
 #: The user and group of every container (a UID above those of a host's users).
@@ -52,7 +53,8 @@ def amounts(cpu: str, memory: str, cpu_limit: str, memory_limit: str) -> dict[st
     }
 
 
-#: Requests and limits by kind of process, when its entry sets no ``RESOURCES``.
+#: Requests and limits by kind of process, where its entry's ``RESOURCES`` sets
+#: none.
 RESOURCES = {
     "web": amounts("250m", "256Mi", "1", "512Mi"),
     "worker": amounts("250m", "256Mi", "1", "1Gi"),
@@ -86,9 +88,18 @@ def escaped(words: list[str]) -> list[str]:
     return [word.replace("$", "$$") for word in words]
 
 
+def with_writable_args(command: list[str], process: Process) -> list[str]:
+    """``command`` and the arguments that make the process write in the
+    container's writable directory, after its own arguments after ``--``."""
+    if not process.writable_args:
+        return command
+    return [*command, *([] if "--" in command else ["--"]), *process.writable_args]
+
+
 def probes(deploy: Deployment, process: Process) -> dict[str, Any]:
     """Startup, readiness and liveness probes: HTTP for a web server, ``exec``
-    of ``prodserver NAME --probe`` for a worker that can be asked."""
+    of ``prodserver NAME --probe`` for a worker (which asks it, or looks for
+    its processes)."""
     probe = process.probe
     if isinstance(probe, HttpProbe):
         action: dict[str, Any] = {"path": probe.path, "port": probe.port}
@@ -99,9 +110,10 @@ def probes(deploy: Deployment, process: Process) -> dict[str, Any]:
             "readinessProbe": {"httpGet": action, **HTTP_READINESS},
             "livenessProbe": {"tcpSocket": {"port": probe.port}, **HTTP_LIVENESS},
         }
-    if isinstance(probe, CommandProbe):
+    if isinstance(probe, (CommandProbe, ProcessProbe)):
         command = deploy.probe_command(process.name, "python", relative=True)
-        check = {"command": escaped(command)}
+        # The probe looks for the command as the container runs it.
+        check = {"command": escaped(with_writable_args(command, process))}
         return {
             "startupProbe": {"exec": check, **COMMAND_STARTUP},
             "readinessProbe": {"exec": check, **COMMAND_READINESS},
@@ -110,11 +122,30 @@ def probes(deploy: Deployment, process: Process) -> dict[str, Any]:
     return {}
 
 
+def resources(process: Process) -> dict[str, Any]:
+    """The entry's ``RESOURCES``, each amount it leaves out the default of its
+    kind of process; a default limit below the entry's request is raised to it
+    (Kubernetes refuses a request above its limit)."""
+    default = RESOURCES[kind_of(process)]
+    given = process.resources or {}
+    found = {side: {**default[side], **given.get(side, {})} for side in default}
+    for name, asked in found["requests"].items():
+        limit = found["limits"][name]
+        if name not in given.get("limits", {}) and below(limit, asked):
+            found["limits"][name] = asked
+    return found
+
+
+def below(limit: str, asked: str) -> bool:
+    low, high = quantity(limit), quantity(asked)
+    return low is not None and high is not None and low < high
+
+
 def hardened(container: dict[str, Any], process: Process) -> dict[str, Any]:
     """``container`` with its security context, resources and ``/tmp``."""
     return {
         **container,
-        "resources": RESOURCES[kind_of(process)],
+        "resources": resources(process),
         "securityContext": CONTAINER_SECURITY,
         "volumeMounts": [SCRATCH],
     }

@@ -64,6 +64,7 @@ def exported_process(
         port_variable=port,
         extra_args=tuple(extra_args),
         replicas=backend.config.replicas,
+        resources=backend.config.resources,
         writable_args=tuple(backend.writable_args(SCRATCH_DIR, extra_args)),
     )
 

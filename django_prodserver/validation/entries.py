@@ -36,6 +36,12 @@ from ..exceptions import ConfigurationError
 from ..text import brief
 from .backend_class import check_deprecated_path, import_backend
 from .checked import CheckedEntry, Report
+from .deployment_keys import (
+    check_probe,
+    check_resources,
+    probe_path_of,
+    resources_of,
+)
 from .listeners import check_listeners, listen_addresses
 from .running import (
     check_replicas,
@@ -205,6 +211,7 @@ def check_keys(
     entry.messages += check_restart(label, raw)
     runs_once = backend_class.single_instance or backend_class.oneshot
     entry.messages += check_replicas(label, raw, runs_once)
+    entry.messages += check_probe(label, raw) + check_resources(label, raw)
     return backend
 
 
@@ -229,6 +236,8 @@ def entry_config(
         stop_timeout=stop_timeout,
         restart=restart,
         replicas=raw["REPLICAS"] if valid_replicas(raw.get("REPLICAS")) else 1,
+        probe_path=probe_path_of(raw),
+        resources=resources_of(raw),
         **lifecycle,
     )
 
