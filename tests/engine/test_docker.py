@@ -10,6 +10,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from django_prodserver.export.kubernetes_pod import RUN_AS
 from tests.processes import InFlight, get, wait_for_http
 
 from .docker import Container, docker, inspect, run_container, wait_for
@@ -47,7 +48,9 @@ def test_the_guides_image_runs_prodserver_as_a_user_with_a_health_check(
 ) -> None:
     config = inspect("image", app_image)["Config"]
     assert isinstance(config, dict)
-    assert config["User"] == "app"
+    # A number, so that Kubernetes' runAsNonRoot can tell it is not root: the
+    # user the Kubernetes export runs its containers as.
+    assert config["User"] == str(RUN_AS)
     assert config["Cmd"] == ["prodserver", "web"]
     probe = ["prodserver", "web", "--probe", "--probe-path=/admin/login/"]
     assert config["Healthcheck"]["Test"] == ["CMD", *probe]
