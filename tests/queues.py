@@ -74,6 +74,18 @@ def probe_says(name: str, db: Path, redis_url: str) -> tuple[int, str]:
     return result.returncode, result.stdout + result.stderr
 
 
+def probe_after_stop(name: str, db: Path, redis_url: str) -> tuple[int, str]:
+    """``probe_says`` once the stopped worker's last process has ended: a child
+    it forked (RQ's work horse, a Huey worker process) runs the same command
+    and may still be ending for a moment after its parent (within 10 s)."""
+    said = probe_says(name, db, redis_url)
+    deadline = time.monotonic() + 10
+    while said[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        said = probe_says(name, db, redis_url)
+    return said
+
+
 def wait_for_start(worker: Launched, db: Path, key: str) -> None:
     """Until the task ``key`` has started (its row exists), within a minute."""
     assert wait_until(lambda: records(db, key), timeout=60), worker.text()

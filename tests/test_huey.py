@@ -17,6 +17,7 @@ from tests.processes import backend_argv, records
 from tests.queues import (
     Queue,
     check_sigterm_lets_the_running_task_finish,
+    probe_after_stop,
     probe_says,
     second_sigterm,
     wait_for_start,
@@ -177,7 +178,7 @@ def test_consumer_runs_a_task(tmp_path: Path, example_db: Path, redis_url: str) 
         assert healthy == (0, "huey is healthy: run_huey: running\n")
         consumer.signal(signal.SIGTERM)
         assert consumer.wait() == 0, consumer.text()
-    status, said = probe_says("huey", example_db, redis_url)
+    status, said = probe_after_stop("huey", example_db, redis_url)
     assert status == 1
     assert "huey is not healthy: run_huey: nothing runs run_huey " in said
 

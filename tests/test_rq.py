@@ -17,6 +17,7 @@ from tests.processes import backend_argv, records
 from tests.queues import (
     Queue,
     check_sigterm_lets_the_running_task_finish,
+    probe_after_stop,
     probe_says,
     second_sigterm_output,
     stopped,
@@ -211,7 +212,7 @@ def test_worker_runs_a_job_of_its_second_queue(
         assert healthy == (0, "rq is healthy: rqworker: running\n")
         worker.signal(signal.SIGTERM)
         assert stopped(worker, QUEUE, timeout=30) in (0, None), worker.text()
-    status, said = probe_says("rq", example_db, redis_url)
+    status, said = probe_after_stop("rq", example_db, redis_url)
     assert status == 1
     assert "rq is not healthy: rqworker: nothing runs rqworker " in said
     [(runner, pid, finished)] = records(example_db, "quick")
