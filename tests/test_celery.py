@@ -16,6 +16,7 @@ import pytest
 from django.core.management import CommandError
 from django.test import override_settings
 
+from django_prodserver.backends import programs
 from django_prodserver.backends.base import ProcessConfig
 from django_prodserver.backends.celery import CeleryBeat, CeleryFlower, CeleryWorker
 from django_prodserver.checks import check_processes
@@ -395,6 +396,21 @@ def test_flower_unknown_option_gets_did_you_mean() -> None:
     )
     assert [m.id for m in messages] == ["prodserver.W002"]
     assert messages[0].hint == "Did you mean 'basic-auth'?"
+
+
+def test_flower_without_the_flower_package_names_its_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Celery alone has no ``flower`` subcommand: the flower package adds it."""
+    installed = programs.is_installed
+    monkeypatch.setattr(
+        programs, "is_installed", lambda name: name != "flower" and installed(name)
+    )
+    assert not CeleryFlower.is_installed()
+    assert CeleryWorker.is_installed()
+    messages = check_processes({"f": {"BACKEND": FLOWER, "APP": APP}})
+    assert [m.id for m in messages] == ["prodserver.W001"]
+    assert 'pip install "django-prodserver[flower]"' in messages[0].msg
 
 
 def test_every_flower_option_is_known() -> None:

@@ -351,6 +351,12 @@ class CeleryFlower(CeleryBackend, WebServerBackend):
     default_address: ClassVar[Address] = ("0.0.0.0", 5555)
     # Answers without the basic auth that its pages may ask for.
     health_path = "/healthcheck"
+    # ``celery flower`` is a subcommand that the flower package adds to celery.
+    extra = "flower"
+
+    @classmethod
+    def is_installed(cls) -> bool:
+        return super().is_installed() and programs.is_installed("flower")
 
     @property
     def args(self) -> dict[Any, ArgValue]:
