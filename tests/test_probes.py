@@ -148,6 +148,14 @@ def test_celery_worker_running_then_stopped(
             healthy.stdout
             == f"worker is healthy: celery inspect ping {node}: answered\n"
         )
+        # The broker's address only in --env-file: the probe's command gets it.
+        env_file = tmp_path / "probe.env"
+        env_file.write_text(f"REDIS_URL={redis_url}\n")
+        without = {key: value for key, value in env.items() if key != "REDIS_URL"}
+        from_file = probe(
+            "worker", WORKER_SETTINGS, f"--env-file={env_file}", env=without
+        )
+        assert from_file.returncode == 0, from_file.stderr
         worker.signal(signal.SIGTERM)
         assert worker.wait(timeout=60) == 0
     stopped = probe("worker", WORKER_SETTINGS, env=env)

@@ -30,7 +30,7 @@ def run(request: Request, console: Console) -> None:
         env_file = read_env_file(request.env_file)
     selection = select(request, console)
     if request.probe:
-        probe(request, selection, console)
+        probe(request, selection, console, env_file)
     elif request.export:
         print_export(request, selection, console)
     elif request.list_processes:
@@ -42,9 +42,15 @@ def run(request: Request, console: Console) -> None:
         launch(selection, request, console, env_file)
 
 
-def probe(request: Request, selection: Selection, console: Console) -> None:
+def probe(
+    request: Request,
+    selection: Selection,
+    console: Console,
+    env_file: Mapping[str, str],
+) -> None:
     """Check the one selected process: write why it is healthy, or raise
-    why it is not (exit status 1)."""
+    why it is not (exit status 1). A probe that runs a command runs it in the
+    environment the process got: ``env_file`` (``--env-file``), then its plan's."""
     if len(selection.names) != 1:
         raise ConfigurationError("--probe checks one process: name it", returncode=2)
     name = selection.names[0]
@@ -65,7 +71,7 @@ def probe(request: Request, selection: Selection, console: Console) -> None:
     from ..backends.probes import check
 
     env = plans[0].env if plans else {}
-    healthy, reason = check(found, env)
+    healthy, reason = check(found, {**env_file, **env})
     if not healthy:
         raise ConfigurationError(f"{name} is not healthy: {reason}")
     console.write(f"{name} is healthy: {reason}")
