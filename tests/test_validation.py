@@ -21,6 +21,7 @@ from django_prodserver.exceptions import ConfigurationError
 from tests.processes import manage_with_settings, setting_of
 
 GUNICORN = "django_prodserver.backends.gunicorn.GunicornServer"
+RUNSERVER = "django_prodserver.backends.django_runserver.DjangoRunserver"
 APP_PROBE = "mysite.backends.AppProbe"
 HERE = "tests.test_validation"
 
@@ -361,6 +362,17 @@ CASES = [
         },
         "prodserver.E029",
         "['beat']['REPLICAS'] must be 1: the process must never run twice, not 2",
+    ),
+    case(
+        "E029-development-server",
+        {
+            "dev": {
+                "BACKEND": RUNSERVER,
+                "REPLICAS": 2,
+            }
+        },
+        "prodserver.E029",
+        "['dev']['REPLICAS'] must be 1: the process must never run twice, not 2",
     ),
     case(
         "E033-string",

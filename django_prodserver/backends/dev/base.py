@@ -108,6 +108,9 @@ class RunserverBackend(WebServerBackend):
     # TERM and INT stop the reloader and its server; the other signals kill the
     # reloader and leave the server running in its orphaned child.
     accepted_signals = INT_AND_TERM
+    # One developer's server: copies would need their own ADDRPORT, and a
+    # deployment scales a production server instead (prodserver.W012).
+    single_instance = True
     host_option = port_option = None
     socket_options: ClassVar[frozenset[str]] = frozenset()
     #: The Django app the command comes from (checked in ``INSTALLED_APPS``).
