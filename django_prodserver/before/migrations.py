@@ -20,8 +20,8 @@ from __future__ import annotations
 import fcntl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 from .protocols import NotUp
 
@@ -91,10 +91,19 @@ def sqlite_lock(connection: BaseDatabaseWrapper) -> Iterator[None]:
     if connection.is_in_memory_db():  # type: ignore[attr-defined]
         yield  # private to this process: nothing else can migrate it
         return
-    path = Path(str(connection.settings_dict["NAME"]))
+    path = sqlite_file(str(connection.settings_dict["NAME"]))
     with open(f"{path}{LOCK_SUFFIX}", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
         yield
+
+
+def sqlite_file(name: str) -> str:
+    """The file of an SQLite database ``NAME``: a path, or a ``file:`` URI
+    (``"file:/srv/db.sqlite3?mode=rwc"`` with ``OPTIONS: {"uri": True}``),
+    whose query is not part of the file's name."""
+    if not name.startswith("file:"):
+        return name
+    return unquote(urlsplit(name).path)
 
 
 def unapplied(alias: str) -> int:
