@@ -3,6 +3,7 @@ broker URL, and real workers on a private redis-server."""
 
 from __future__ import annotations
 
+import re
 import signal
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from tests.processes import backend_argv, records, wait_until
 from tests.queues import (
     Queue,
     check_sigterm_lets_the_running_task_finish,
+    probe_after_stop,
+    probe_says,
     second_sigterm,
 )
 
@@ -143,6 +146,55 @@ def test_broker_url_without_setting_is_django_dramatiqs_default() -> None:
     assert backend.broker_url() == "amqp://127.0.0.1:5672"
 
 
+#: What rundramatiq replaces itself with, but the options at the end.
+DRAMATIQ_LINE = (
+    "/venv/bin/python /venv/bin/dramatiq --path . --processes 2 --threads 8 "
+    "--worker-shutdown-timeout 600000 django_dramatiq.setup jobs.dramatiq_tasks"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "extra", "end", "matches"),
+    [
+        ({}, [], "", True),
+        ({}, [], " --queues a --skip-logging", True),  # nothing said: any
+        ({"processes": 2, "threads": 8}, [], "", True),
+        ({"processes": 3}, [], "", False),
+        ({"threads": 4}, [], "", False),
+        ({"queues": ["a", "b"]}, [], " --queues a b", True),
+        ({"queues": ["a", "b"]}, [], " --queues a", False),
+        ({"queues": ["a"]}, [], " --queues b", False),
+        ({}, ["-Q", "a", "b"], " --queues a b", True),
+        ({}, ["-Qa"], " --queues a", True),
+        (
+            {"Q": "a", "pid-file": "/run/d.pid"},
+            [],
+            " --queues a --pid-file /run/d.pid",
+            True,
+        ),
+        (
+            {"skip-logging": True, "use-spawn": True},
+            [],
+            " --skip-logging --use-spawn",
+            True,
+        ),
+        ({"skip-logging": True}, [], "", False),
+        ({"use-gevent": True}, [], "", False),  # dramatiq-gevent runs
+    ],
+)
+def test_probe_finds_the_command_rundramatiq_became(
+    args: dict[str, object], extra: list[str], end: str, matches: bool
+) -> None:
+    """The probe's pattern matches the command line that rundramatiq execs, its
+    options as this entry gives them; the ``--processes`` value is how many
+    workers it wants."""
+    probe = DramatiqWorker(ProcessConfig("d", DRAMATIQ, args=args)).probe(extra)
+    [pattern] = probe.patterns
+    found = re.fullmatch(pattern, DRAMATIQ_LINE + end)
+    assert bool(found) is matches
+    assert not found or found["workers"] == "2"
+
+
 # -- real runs -----------------------------------------------------------------
 
 
@@ -166,8 +218,13 @@ def test_worker_runs_a_task(tmp_path: Path, example_db: Path, redis_url: str) ->
         [(runner, pid, _)] = records(example_db, "quick")
         assert runner == "dramatiq"
         assert pid in worker.remember_tree() - {worker.pid}
+        healthy = probe_says("dramatiq", example_db, redis_url)
+        assert healthy == (0, "dramatiq is healthy: dramatiq: running\n")
         worker.signal(signal.SIGTERM)
         assert worker.wait() == 0, worker.text()
+    status, said = probe_after_stop("dramatiq", example_db, redis_url)
+    assert status == 1
+    assert "dramatiq is not healthy: dramatiq: nothing runs its command" in said
 
 
 @pytest.mark.integration
