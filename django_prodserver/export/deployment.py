@@ -77,8 +77,8 @@ class ExportOptions:
     ``settings_option``, ``pythonpath``, ``spawn`` and ``stop_timeout`` (and
     each process's own arguments after ``--``). The others are the export's
     own options: the image (or the Dockerfile and build context) of the
-    containers, an environment file, the prefix of unit and object names, and
-    the path that web probes ask for."""
+    containers, an environment file, the prefix of unit and object names, the
+    path that web probes ask for, and Helm hook annotations."""
 
     stop_timeout: float | None = None
     settings_option: str | None = None
@@ -90,6 +90,8 @@ class ExportOptions:
     env_file: str | None = None
     name_prefix: str | None = None
     probe_path: str = DEFAULT_PATH
+    #: The release Jobs as Helm hooks (Kubernetes).
+    helm_hooks: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
