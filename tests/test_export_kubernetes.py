@@ -475,3 +475,12 @@ def test_helm_hooks_go_with_the_kubernetes_export_only(args: tuple[str, ...]) ->
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
     assert line == "CommandError: --helm-hooks goes with --export kubernetes only"
+
+
+def test_dramatiq_workers_are_probed_by_prodserver() -> None:
+    """Their probe looks for the dramatiq program and its worker processes."""
+    queues = "--settings=mysite.settings_queues"
+    main = container(by_kind(exported(queues), "Deployment")["mysite-dramatiq"])
+    probe = ["prodserver", "dramatiq", queues, "--probe"]
+    for check in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert main[check]["exec"]["command"] == probe
