@@ -7,6 +7,7 @@ import re
 import signal
 from pathlib import Path
 
+import psutil
 import pytest
 from django.test import override_settings
 
@@ -17,12 +18,14 @@ from django_prodserver.backends.dramatiq import (
 )
 from django_prodserver.checks import check_processes
 from tests.parsers import argparse_default, check_argparse_options, command_parser
-from tests.processes import backend_argv, records, wait_until
+from tests.processes import backend_argv, manage, records, wait_until
 from tests.queues import (
+    QUEUE_SETTINGS,
     Queue,
     check_sigterm_lets_the_running_task_finish,
     probe_after_stop,
     probe_says,
+    queue_env,
     second_sigterm,
 )
 
@@ -225,6 +228,40 @@ def test_worker_runs_a_task(tmp_path: Path, example_db: Path, redis_url: str) ->
     status, said = probe_after_stop("dramatiq", example_db, redis_url)
     assert status == 1
     assert "dramatiq is not healthy: dramatiq: nothing runs its command" in said
+
+
+@pytest.mark.integration
+def test_probe_counts_the_worker_processes(
+    tmp_path: Path, example_db: Path, redis_url: str
+) -> None:
+    """Two spawned workers (their command lines are not the main process's):
+    healthy while both run; one killed, the probe says so, or that nothing
+    runs once Dramatiq has stopped the rest."""
+    workers = ("--", "--processes=2", "--use-spawn")
+    env = queue_env(example_db, redis_url)
+    with QUEUE.launch(tmp_path, example_db, redis_url, *workers) as worker:
+        worker.wait_for_text("Worker process is ready for action.", 2, timeout=60)
+        ask = ("prodserver", "dramatiq", QUEUE_SETTINGS, "--probe", *workers)
+        healthy = manage(*ask, env=env)
+        assert healthy.stdout == "dramatiq is healthy: dramatiq: running\n"
+        main = psutil.Process(worker.pid)
+        assert "--use-spawn" in main.cmdline()
+        spawned = [
+            p for p in main.children() if "--multiprocessing-fork" in p.cmdline()
+        ]
+        assert len(spawned) == 2, [p.cmdline() for p in main.children()]
+        worker.remember_tree()
+        spawned[0].kill()
+        unhealthy = manage(*ask, env=env)
+        assert unhealthy.returncode == 1
+        said = unhealthy.stderr.removeprefix(
+            "CommandError: dramatiq is not healthy: dramatiq: "
+        )
+        assert said in {
+            "1 of its 2 worker processes run\n",
+            "nothing runs its command\n",
+        }
+        assert worker.wait(timeout=60) != 0  # Dramatiq stops when a worker dies
 
 
 @pytest.mark.integration

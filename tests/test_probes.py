@@ -219,6 +219,37 @@ def test_a_program_counts_its_main_process_and_workers(
     assert check_program(found) == (False, "main: nothing runs its command")
 
 
+#: A main process that starts two workers with multiprocessing, by the start
+#: method ``sys.argv[1]``, then sleeps.
+POOL = (
+    "import multiprocessing, sys, time\n"
+    "if __name__ == '__main__':\n"
+    "    context = multiprocessing.get_context(sys.argv[1])\n"
+    "    workers = [context.Process(target=time.sleep, args=(29.5,)) for _ in '12']\n"
+    "    for worker in workers:\n"
+    "        worker.start()\n"
+    "    time.sleep(29.5)\n"
+)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_multiprocessing_helpers_are_not_counted_as_workers(
+    method: str, tmp_path: Path
+) -> None:
+    """The resource tracker and the fork server run beside the workers: two
+    workers are two, whatever the start method."""
+    script = tmp_path / "pool.py"
+    script.write_text(POOL)
+    two = ProgramProbe((rf".*pool\.py {method} (?P<workers>2) 3",), "pool")
+    three = ProgramProbe((rf".*pool\.py {method} 2 (?P<workers>3)",), "pool")
+    main = subprocess.Popen([sys.executable, str(script), method, "2", "3"])
+    try:
+        assert wait_until(lambda: check_program(two)[0], timeout=20)
+        assert check_program(three) == (False, "pool: 2 of its 3 worker processes run")
+    finally:
+        stop_tree(main)
+
+
 def stop_tree(main: subprocess.Popen[bytes]) -> None:
     """Kill a process and its children, by PID, and reap them."""
     children = psutil.Process(main.pid).children(recursive=True)

@@ -196,20 +196,38 @@ def check_running(probe: ProcessProbe, proc: Path = PROC) -> tuple[bool, str]:
     return True, f"{probe.description}: running"
 
 
-def descendants(pid: int, processes: Sequence[Running]) -> int:
-    """How many of ``processes`` descend from ``pid``."""
-    parents = {pid}
-    count = -1
+#: The helpers of Python's multiprocessing, which run beside the workers: its
+#: resource tracker, and the fork server (whose children, the workers, run its
+#: command line too).
+TRACKER = "multiprocessing.resource_tracker"
+FORK_SERVER = "multiprocessing.forkserver"
+
+
+def workers_of(pid: int, processes: Sequence[Running]) -> int:
+    """How many of ``processes`` descend from ``pid``, multiprocessing's
+    helpers left out."""
+    lines = {p.pid: p.line for p in processes}
+    parents, found = {pid}, 0
     while parents:
-        count += len(parents)
-        parents = {p.pid for p in processes if p.parent in parents}
-    return count
+        children = [p for p in processes if p.parent in parents]
+        found += sum(not is_helper(p, lines) for p in children)
+        parents = {p.pid for p in children}
+    return found
+
+
+def is_helper(process: Running, lines: Mapping[int, str]) -> bool:
+    if TRACKER in process.line:
+        return True
+    return FORK_SERVER in process.line and FORK_SERVER not in lines.get(
+        process.parent, ""
+    )
 
 
 def check_program(probe: ProgramProbe, proc: Path = PROC) -> tuple[bool, str]:
     """Healthy when, for each pattern of ``probe``, a process matches it whose
     parent does not (a forked worker runs the same command line), with at least
-    as many live descendants as the match's ``workers`` group says."""
+    as many live descendants as the match's ``workers`` group says (see
+    :func:`workers_of`)."""
     if not proc.is_dir():
         return False, f"{probe.description}: no /proc to read here (Linux only)"
     processes = list(running(proc))
@@ -219,7 +237,7 @@ def check_program(probe: ProgramProbe, proc: Path = PROC) -> tuple[bool, str]:
         if not mains:
             return False, f"{probe.description}: nothing runs its command"
         counts = [
-            (descendants(main.pid, processes), workers_wanted(found[main.pid]))
+            (workers_of(main.pid, processes), workers_wanted(found[main.pid]))
             for main in mains
         ]
         if not any(alive >= wanted for alive, wanted in counts):
