@@ -3,9 +3,11 @@ broker URL, and real workers on a private redis-server."""
 
 from __future__ import annotations
 
+import re
 import signal
 from pathlib import Path
 
+import psutil
 import pytest
 from django.test import override_settings
 
@@ -16,10 +18,14 @@ from django_prodserver.backends.dramatiq import (
 )
 from django_prodserver.checks import check_processes
 from tests.parsers import argparse_default, check_argparse_options, command_parser
-from tests.processes import backend_argv, records, wait_until
+from tests.processes import backend_argv, manage, records, wait_until
 from tests.queues import (
+    QUEUE_SETTINGS,
     Queue,
     check_sigterm_lets_the_running_task_finish,
+    probe_after_stop,
+    probe_says,
+    queue_env,
     second_sigterm,
 )
 
@@ -143,6 +149,55 @@ def test_broker_url_without_setting_is_django_dramatiqs_default() -> None:
     assert backend.broker_url() == "amqp://127.0.0.1:5672"
 
 
+#: What rundramatiq replaces itself with, but the options at the end.
+DRAMATIQ_LINE = (
+    "/venv/bin/python /venv/bin/dramatiq --path . --processes 2 --threads 8 "
+    "--worker-shutdown-timeout 600000 django_dramatiq.setup jobs.dramatiq_tasks"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "extra", "end", "matches"),
+    [
+        ({}, [], "", True),
+        ({}, [], " --queues a --skip-logging", True),  # nothing said: any
+        ({"processes": 2, "threads": 8}, [], "", True),
+        ({"processes": 3}, [], "", False),
+        ({"threads": 4}, [], "", False),
+        ({"queues": ["a", "b"]}, [], " --queues a b", True),
+        ({"queues": ["a", "b"]}, [], " --queues a", False),
+        ({"queues": ["a"]}, [], " --queues b", False),
+        ({}, ["-Q", "a", "b"], " --queues a b", True),
+        ({}, ["-Qa"], " --queues a", True),
+        (
+            {"Q": "a", "pid-file": "/run/d.pid"},
+            [],
+            " --queues a --pid-file /run/d.pid",
+            True,
+        ),
+        (
+            {"skip-logging": True, "use-spawn": True},
+            [],
+            " --skip-logging --use-spawn",
+            True,
+        ),
+        ({"skip-logging": True}, [], "", False),
+        ({"use-gevent": True}, [], "", False),  # dramatiq-gevent runs
+    ],
+)
+def test_probe_finds_the_command_rundramatiq_became(
+    args: dict[str, object], extra: list[str], end: str, matches: bool
+) -> None:
+    """The probe's pattern matches the command line that rundramatiq execs, its
+    options as this entry gives them; the ``--processes`` value is how many
+    workers it wants."""
+    probe = DramatiqWorker(ProcessConfig("d", DRAMATIQ, args=args)).probe(extra)
+    [pattern] = probe.patterns
+    found = re.fullmatch(pattern, DRAMATIQ_LINE + end)
+    assert bool(found) is matches
+    assert not found or found["workers"] == "2"
+
+
 # -- real runs -----------------------------------------------------------------
 
 
@@ -166,8 +221,47 @@ def test_worker_runs_a_task(tmp_path: Path, example_db: Path, redis_url: str) ->
         [(runner, pid, _)] = records(example_db, "quick")
         assert runner == "dramatiq"
         assert pid in worker.remember_tree() - {worker.pid}
+        healthy = probe_says("dramatiq", example_db, redis_url)
+        assert healthy == (0, "dramatiq is healthy: dramatiq: running\n")
         worker.signal(signal.SIGTERM)
         assert worker.wait() == 0, worker.text()
+    status, said = probe_after_stop("dramatiq", example_db, redis_url)
+    assert status == 1
+    assert "dramatiq is not healthy: dramatiq: nothing runs its command" in said
+
+
+@pytest.mark.integration
+def test_probe_counts_the_worker_processes(
+    tmp_path: Path, example_db: Path, redis_url: str
+) -> None:
+    """Two spawned workers (their command lines are not the main process's):
+    healthy while both run; one killed, the probe says so, or that nothing
+    runs once Dramatiq has stopped the rest."""
+    workers = ("--", "--processes=2", "--use-spawn")
+    env = queue_env(example_db, redis_url)
+    with QUEUE.launch(tmp_path, example_db, redis_url, *workers) as worker:
+        worker.wait_for_text("Worker process is ready for action.", 2, timeout=60)
+        ask = ("prodserver", "dramatiq", QUEUE_SETTINGS, "--probe", *workers)
+        healthy = manage(*ask, env=env)
+        assert healthy.stdout == "dramatiq is healthy: dramatiq: running\n"
+        main = psutil.Process(worker.pid)
+        assert "--use-spawn" in main.cmdline()
+        spawned = [
+            p for p in main.children() if "--multiprocessing-fork" in p.cmdline()
+        ]
+        assert len(spawned) == 2, [p.cmdline() for p in main.children()]
+        worker.remember_tree()
+        spawned[0].kill()
+        unhealthy = manage(*ask, env=env)
+        assert unhealthy.returncode == 1
+        said = unhealthy.stderr.removeprefix(
+            "CommandError: dramatiq is not healthy: dramatiq: "
+        )
+        assert said in {
+            "1 of its 2 worker processes run\n",
+            "nothing runs its command\n",
+        }
+        assert worker.wait(timeout=60) != 0  # Dramatiq stops when a worker dies
 
 
 @pytest.mark.integration

@@ -34,7 +34,7 @@ from tests.exports import (
 from tests.processes import (
     EXAMPLE_DIR,
     HOST,
-    MANAGE_PY,
+    console_script,
     example_env,
     launch,
     manage,
@@ -108,10 +108,10 @@ def test_procfile_has_a_name_command_line_per_process() -> None:
     commands = procfile(exported("--export", "procfile"))
     assert list(commands) == ["web", "api_v2"]
     for name, argv in commands.items():
-        assert argv[0] == "python"
-        assert Path(argv[1]).resolve() == MANAGE_PY
-        assert not Path(argv[1]).is_absolute()  # the app runs from its directory
-        assert argv[2:] == ["prodserver", name]
+        # The console script; the app runs from its directory: a relative path.
+        assert argv[:3] == ["prodserver", name, "--settings=mysite.settings"]
+        [pythonpath] = argv[3:]
+        assert pythonpath == f"--pythonpath={os.path.relpath(EXAMPLE_DIR)}"
 
 
 @override_settings(PRODUCTION_PROCESSES=TWO_PROCESSES)
@@ -132,10 +132,14 @@ WITH_RELEASES = {
 def test_procfile_release_line_runs_the_one_shot_processes() -> None:
     commands = procfile(exported("--export", "procfile"))
     assert list(commands) == ["release", "web"]
-    assert commands["release"][2:] == ["prodserver", "migrate", "cache_table"]
-    assert commands["web"][2:] == ["prodserver", "web"]
+    assert commands["release"][:3] == ["prodserver", "migrate", "cache_table"]
+    assert commands["web"][:2] == ["prodserver", "web"]
     only = procfile(exported("--export", "procfile", "cache_table"))
-    assert only["release"][2:] == ["prodserver", "cache_table"]
+    assert only["release"][:3] == [
+        "prodserver",
+        "cache_table",
+        "--settings=mysite.settings",
+    ]
 
 
 @pytest.mark.integration
@@ -195,9 +199,11 @@ def test_systemd_units_have_the_keys_a_service_needs(tmp_path: Path) -> None:
     assert list(loaded) == ["mysite-web.service", "mysite-api_v2.service"]
     for unit_name, unit in loaded.items():
         argv = unit["argv"]
-        assert argv[0] == os.path.abspath(sys.executable)
-        assert Path(argv[1]) == MANAGE_PY  # absolute
-        assert argv[2:4] == ["prodserver", unit_name[7:-8]]
+        assert argv[0] == console_script()  # absolute
+        assert argv[1:5] == [
+            unit_name[7:-8], "--settings=mysite.settings",
+            f"--pythonpath={EXAMPLE_DIR}", "--stop-timeout=25",
+        ]  # fmt: skip
         assert "--stop-timeout=25" in argv
         assert unit["WorkingDirectory"] == [str(EXAMPLE_DIR)]
         assert "DJANGO_SETTINGS_MODULE=mysite.settings" in unit["Environment"]
@@ -335,8 +341,7 @@ def test_compose_file_has_a_service_per_process() -> None:
     for name, service in services.items():
         command = service["command"]
         assert isinstance(command, list)  # exec form: no shell in between
-        assert command[0] == "python"
-        assert command[2:] == ["prodserver", name]
+        assert command[:3] == ["prodserver", name, "--settings=mysite.settings"]
         assert service["stop_signal"] == "SIGTERM"
         # Gunicorn's own graceful-timeout (30 s) and the margin (5 s).
         assert service["stop_grace_period"] == "35s"
@@ -370,7 +375,8 @@ def test_compose_export_of_a_deployment() -> None:
         assert service["stop_signal"] == "SIGTERM"
         assert service["restart"] == "unless-stopped"
         assert ("ports" in service) == (name == "web")
-        probe = ["prodserver", *service["command"][3:], "--probe"]
+        # The probe: the same start, then --probe and the arguments after --.
+        probe = [*service["command"], "--probe"]
         probe.insert(probe.index("--stop-timeout=45") + 1, probe.pop())
         assert service["healthcheck"]["test"] == ["CMD", *probe]
     assert services["web"]["ports"] == ["8000:8000"]
@@ -441,7 +447,7 @@ def test_compose_command_runs_in_the_project_directory() -> None:
     assert service["stop_grace_period"] == "30s"
     command = service["command"]
     assert isinstance(command, list)
-    assert command[1] == "manage.py"
+    assert command[:2] == ["prodserver", "web"]  # found on PATH in the image
     dry_run = subprocess.run(
         [*command, "--dry-run", "--format=json"],
         cwd=EXAMPLE_DIR,
@@ -468,8 +474,10 @@ def test_supervisord_export_of_a_deployment(tmp_path: Path) -> None:
     ]
     for name, config in programs.items():
         argv = supervisord_argv(config)
-        assert argv[0] == os.path.abspath(sys.executable)
-        assert argv[1:4] == [str(MANAGE_PY), "prodserver", name[7:]]
+        assert argv[:4] == [
+            console_script(), name[7:], "--settings=mysite.settings_deploy",
+            f"--pythonpath={EXAMPLE_DIR}",
+        ]  # fmt: skip
         assert config.directory == str(EXAMPLE_DIR)
         assert config.environment["DJANGO_SETTINGS_MODULE"] == "mysite.settings_deploy"
         # The main PID only (a pool's children stop with their parent); the
@@ -514,9 +522,8 @@ def test_options_that_change_how_a_process_runs_are_repeated() -> None:
             extra_args=["--workers=3"],
         )
     )
-    assert commands["web"][3:] == [
-        "web",
-        "--settings=mysite.settings",
+    assert commands["web"][:1] + commands["web"][4:] == [
+        "prodserver",
         "--spawn",
         "--stop-timeout=2.5",
         "--",
@@ -536,7 +543,9 @@ def test_unknown_name_is_an_error_listing_the_processes() -> None:
         exported("--export", "compose", "nope")
 
 
-def test_without_manage_py_the_command_uses_python_m_django(other_dir: Path) -> None:
+def test_without_the_script_the_command_is_python_m_django_prodserver(
+    other_dir: Path,
+) -> None:
     deploy = Deployment(
         processes=(Process("web"),),
         project="mysite",
@@ -547,7 +556,7 @@ def test_without_manage_py_the_command_uses_python_m_django(other_dir: Path) -> 
         cwd=str(other_dir),
     )
     argv = deploy.command("web", sys.executable, relative=False)
-    assert argv[1:5] == ["-m", "django", "prodserver", "web"]
+    assert argv[1:4] == ["-m", "django_prodserver", "web"]
     result = subprocess.run(
         [*argv, "--dry-run", "--format=json"],
         cwd=other_dir,
@@ -658,11 +667,17 @@ def test_each_command_repeats_only_its_own_arguments() -> None:
     commands = procfile(
         exported("--export", "procfile", extra_args=["api_v2:--workers=3"])
     )
-    assert commands["web"][2:] == ["prodserver", "web"]
-    assert commands["api_v2"][2:] == ["prodserver", "api_v2", "--", "--workers=3"]
+    assert commands["web"][:2] == ["prodserver", "web"]
+    assert commands["web"][-1].startswith("--pythonpath=")
+    assert commands["api_v2"][:2] == ["prodserver", "api_v2"]
+    assert commands["api_v2"][-2:] == ["--", "--workers=3"]
 
 
-def probe_of(console_script: str | None, cwd: str, relative: bool) -> list[str]:
+def probe_of(
+    console_script: str | None, cwd: str, relative: bool, custom: bool = False
+) -> list[str]:
+    """The probe command of a web process, and (checked here) the process's
+    own command: the same start."""
     deploy = Deployment(
         processes=(Process("web", web=True),),
         project="mysite",
@@ -672,8 +687,11 @@ def probe_of(console_script: str | None, cwd: str, relative: bool) -> list[str]:
         project_root="/srv/app",
         cwd=cwd,
         console_script=console_script,
+        custom_manage_py=custom,
     )
-    return deploy.probe_command("web", "python", relative)
+    probe = deploy.probe_command("web", "python", relative)
+    assert deploy.command("web", "python", relative) == probe[:-1]
+    return probe
 
 
 @pytest.mark.parametrize(
@@ -690,13 +708,24 @@ def probe_of(console_script: str | None, cwd: str, relative: bool) -> list[str]:
         (None, True, ["python", "-m", "django_prodserver", "web"]),
     ],
 )
-def test_probes_run_the_console_script_where_it_is_installed(
+def test_commands_and_probes_run_the_console_script_where_it_is_installed(
     script: str | None, relative: bool, start: list[str]
 ) -> None:
     probe = probe_of(script, "/srv/app", relative)
     at = start.index("web") + 1
     expected = [*start[:at], "--settings=mysite.settings", *start[at:], "--probe"]
     assert probe == expected
+
+
+@pytest.mark.parametrize(
+    ("relative", "manage_py"), [(True, "manage.py"), (False, "/srv/app/manage.py")]
+)
+def test_a_manage_py_that_does_more_starts_every_command(
+    relative: bool, manage_py: str
+) -> None:
+    """Its settings may need what it does: it runs, and names the settings."""
+    probe = probe_of("/venv/bin/prodserver", "/srv/app", relative, custom=True)
+    assert probe == ["python", manage_py, "prodserver", "web", "--probe"]
 
 
 def test_a_probe_finds_the_project_outside_the_working_directory() -> None:

@@ -59,7 +59,7 @@ def test_systemd_instance_2_serves_on_the_next_port(tmp_path: Path, port: int) -
         text = exported("--export", "systemd")
     unit = units(text, tmp_path)["mysite-web@i.service"]
     environment = dict(v.split("=", 1) for v in unit["Environment"])
-    # what systemd gives instance 2 (%i is 2); the settings as exported
+    # what systemd gives instance 2 (%i is 2)
     settings = tmp_path / "scaled_settings.py"
     settings.write_text(
         f"from mysite.settings import *  # noqa\nPRODUCTION_PROCESSES = {{'web': "
@@ -71,7 +71,12 @@ def test_systemd_instance_2_serves_on_the_next_port(tmp_path: Path, port: int) -
         PYTHONPATH=str(tmp_path),
     )
     env = {**example_env(), **environment}
-    with launch(unit["argv"], tmp_path, env=env) as server:
+    # The settings as exported, in place of those the command names.
+    argv = [
+        "--settings=scaled_settings" if word.startswith("--settings=") else word
+        for word in unit["argv"]
+    ]
+    with launch(argv, tmp_path, env=env) as server:
         status, _ = wait_for_http(f"http://{HOST}:{port}/", server.proc, timeout=60)
         assert status == 200
         server.signal(signal.SIGTERM)

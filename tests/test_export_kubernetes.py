@@ -94,9 +94,7 @@ def test_a_deployment_per_process_and_a_job_for_the_release() -> None:
         command = [kubernetes_expanded(word) for word in main["command"]]
         # Beat's schedule file goes to /tmp: see test_beat_writes_its_schedule…
         writes = ["--", "--schedule=/tmp/celerybeat-schedule"] * (name == "mysite-beat")
-        assert command == [
-            "python", "manage.py", "prodserver", name[7:], DEPLOY, *writes
-        ]  # fmt: skip
+        assert command == ["prodserver", name[7:], DEPLOY, *writes]
         assert main["image"] == "registry.example.com/shop:7"
         assert main["envFrom"] == [{"configMapRef": {"name": "mysite-config"}}]
         selector = obj["spec"].get("selector", {}).get("matchLabels")
@@ -368,8 +366,11 @@ def checkov_program() -> str:
 
 
 @pytest.mark.integration
-def test_checkov_finds_nothing_that_is_ours_to_fix(tmp_path: Path) -> None:
-    (tmp_path / "kubernetes.yaml").write_text(export_text(DEPLOY))
+@pytest.mark.parametrize("options", [(), ("--helm-hooks",)], ids=["plain", "helm"])
+def test_checkov_finds_nothing_that_is_ours_to_fix(
+    tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    (tmp_path / "kubernetes.yaml").write_text(export_text(DEPLOY, *options))
     argv = [checkov_program(), "--directory", str(tmp_path)]
     argv += ["--framework", "kubernetes", "--skip-download", "--quiet", "-o", "json"]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=600)
@@ -382,3 +383,104 @@ def test_checkov_finds_nothing_that_is_ours_to_fix(tmp_path: Path) -> None:
     }
     ours = {(c, r) for c, r in failed if c not in IMAGE_OR_CLUSTER}
     assert not ours
+
+
+HELM = "--helm-hooks"
+PREFIX = "--name-prefix=mysite-"
+
+
+def hooks(obj: dict[str, Any]) -> dict[str, str]:
+    """The Helm hook annotations of an object (none: empty)."""
+    found: dict[str, str] = obj["metadata"].get("annotations", {})
+    return found
+
+
+def test_helm_hooks_run_the_release_job_after_the_config_map() -> None:
+    objects = exported(DEPLOY, HELM)
+    config = by_kind(objects, "ConfigMap")["mysite-config"]
+    job = by_kind(objects, "Job")["mysite-release"]
+    assert hooks(config) == {
+        "helm.sh/hook": "pre-install,pre-upgrade",
+        "helm.sh/hook-weight": "-10",
+        "helm.sh/hook-delete-policy": "before-hook-creation",  # Deployments read it
+    }
+    assert hooks(job) == {
+        "helm.sh/hook": "pre-install,pre-upgrade",
+        "helm.sh/hook-weight": "0",
+        "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded",
+    }
+    # Helm creates hooks by increasing weight (a string holding an integer).
+    weights = [int(hooks(o)["helm.sh/hook-weight"]) for o in (config, job)]
+    assert weights == sorted(weights)
+    others = [o for o in objects if o["kind"] not in {"ConfigMap", "Job"}]
+    assert others
+    assert not any(hooks(o) for o in others)
+    assert "The Jobs are Helm hooks" in export_text(DEPLOY, HELM)
+    assert "kubectl wait" not in export_text(DEPLOY, HELM)
+    for obj in objects:
+        kubernetes_validate.validate(obj, VERSIONS[-1], strict=True)
+
+
+def test_without_helm_hooks_the_export_is_unchanged() -> None:
+    assert not any(hooks(o) for o in exported(DEPLOY))
+    without = export_text(DEPLOY).splitlines()
+    with_hooks = export_text(DEPLOY, HELM).splitlines()
+    annotations = [
+        line for line in with_hooks if "helm.sh/" in line or line == "  annotations:"
+    ]
+    header = [line for line in with_hooks if "Helm hooks" in line]
+    kept = [line for line in with_hooks if line not in {*annotations, *header}]
+    assert len(annotations) == 8  # two objects: the key and three annotations each
+    assert kept == [line for line in without if "kubectl wait" not in line]
+
+
+def test_helm_hooks_keep_the_order_of_several_release_steps(tmp_path: Path) -> None:
+    release = "django_prodserver.backends.release.Release"
+    setting = {
+        "migrate": {"BACKEND": release, "BEFORE": ["migrate --noinput"]},
+        "cache": {"BACKEND": release, "BEFORE": ["createcachetable"]},
+        "web": {"BACKEND": "django_prodserver.backends.gunicorn.GunicornServer"},
+    }
+    source = f"PRODUCTION_PROCESSES = {setting!r}"
+    result = manage_with_settings(
+        tmp_path, source, "prodserver", "--export=kubernetes", HELM, PREFIX
+    )
+    assert result.returncode == 0, result.stderr
+    jobs = by_kind(yaml_documents(result.stdout), "Job")
+    weights = {name: hooks(job)["helm.sh/hook-weight"] for name, job in jobs.items()}
+    assert weights == {"mysite-migrate": "0", "mysite-cache": "1"}
+
+
+def test_helm_hooks_without_a_release_step_change_nothing(tmp_path: Path) -> None:
+    web = {"BACKEND": "django_prodserver.backends.gunicorn.GunicornServer"}
+    source = f"PRODUCTION_PROCESSES = {{'web': {web!r}}}"
+    result = manage_with_settings(
+        tmp_path, source, "prodserver", "--export=kubernetes", HELM, PREFIX
+    )
+    assert result.returncode == 0, result.stderr
+    assert "helm.sh/" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--export=compose", HELM),
+        ("--export=procfile", HELM),
+        (HELM,),
+        ("web", "--dry-run", HELM),
+    ],
+)
+def test_helm_hooks_go_with_the_kubernetes_export_only(args: tuple[str, ...]) -> None:
+    result = manage("prodserver", *args)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line == "CommandError: --helm-hooks goes with --export kubernetes only"
+
+
+def test_dramatiq_workers_are_probed_by_prodserver() -> None:
+    """Their probe looks for the dramatiq program and its worker processes."""
+    queues = "--settings=mysite.settings_queues"
+    main = container(by_kind(exported(queues), "Deployment")["mysite-dramatiq"])
+    probe = ["prodserver", "dramatiq", queues, "--probe"]
+    for check in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert main[check]["exec"]["command"] == probe

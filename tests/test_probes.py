@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 from django.test import override_settings
 
@@ -18,8 +19,10 @@ from django_prodserver.backends.probes import (
     CommandProbe,
     HttpProbe,
     ProcessProbe,
+    ProgramProbe,
     check_command,
     check_http,
+    check_program,
     check_running,
     connect_host,
 )
@@ -167,15 +170,6 @@ def test_celery_worker_running_then_stopped(
     assert "No nodes replied" in line
 
 
-def test_a_worker_without_a_check_says_so() -> None:
-    result = probe("dramatiq", "--settings=mysite.settings_queues")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == (
-        "dramatiq: DramatiqWorker has no health check; "
-        "a running process is all there is to check\n"
-    )
-
-
 # -- programs that nothing can ask: their processes run --------------------------
 
 
@@ -195,6 +189,83 @@ def test_a_running_process_counts_and_a_zombie_does_not() -> None:
     healthy, reason = check_running(found)
     assert not healthy
     assert reason == "python: nothing runs -c import time; time.sleep(29.25)"
+
+
+#: A main process that forks ``sys.argv[1]`` children, each of which sleeps.
+FORKING = (
+    "import os, sys, time\n"
+    "for _ in range(int(sys.argv[1])):\n"
+    "    if not os.fork():\n"
+    "        time.sleep(29.5)\n"
+    "        os._exit(0)\n"
+    "time.sleep(29.5)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("forks", "wanted", "said"),
+    [
+        ("2", "2", "main: running"),
+        ("1", "2", "main: 1 of its 2 worker processes run"),
+        ("0", "", "main: running"),  # no workers group: the main process is all
+    ],
+)
+def test_a_program_counts_its_main_process_and_workers(
+    forks: str, wanted: str, said: str
+) -> None:
+    """The forked children run the main process's command line: the main one
+    is the one whose parent does not, and its live descendants are counted."""
+    workers = f"(?P<workers>{wanted})" if wanted else "1"
+    found = ProgramProbe((rf".* -c .* {forks} --processes {workers}",), "main")
+    argv = [sys.executable, "-c", FORKING, forks, "--processes", wanted or "1"]
+    main = subprocess.Popen(argv)
+    expected = (said == "main: running", said)
+    try:
+        assert wait_until(lambda: check_program(found) == expected, timeout=10)
+    finally:
+        stop_tree(main)
+    assert check_program(found) == (False, "main: nothing runs its command")
+
+
+#: A main process that starts two workers with multiprocessing, by the start
+#: method ``sys.argv[1]``, then sleeps.
+POOL = (
+    "import multiprocessing, sys, time\n"
+    "if __name__ == '__main__':\n"
+    "    context = multiprocessing.get_context(sys.argv[1])\n"
+    "    workers = [context.Process(target=time.sleep, args=(29.5,)) for _ in '12']\n"
+    "    for worker in workers:\n"
+    "        worker.start()\n"
+    "    time.sleep(29.5)\n"
+)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_multiprocessing_helpers_are_not_counted_as_workers(
+    method: str, tmp_path: Path
+) -> None:
+    """The resource tracker and the fork server run beside the workers: two
+    workers are two, whatever the start method."""
+    script = tmp_path / "pool.py"
+    script.write_text(POOL)
+    two = ProgramProbe((rf".*pool\.py {method} (?P<workers>2) 3",), "pool")
+    three = ProgramProbe((rf".*pool\.py {method} 2 (?P<workers>3)",), "pool")
+    main = subprocess.Popen([sys.executable, str(script), method, "2", "3"])
+    try:
+        assert wait_until(lambda: check_program(two)[0], timeout=20)
+        assert check_program(three) == (False, "pool: 2 of its 3 worker processes run")
+    finally:
+        stop_tree(main)
+
+
+def stop_tree(main: subprocess.Popen[bytes]) -> None:
+    """Kill a process and its children, by PID, and reap them."""
+    children = psutil.Process(main.pid).children(recursive=True)
+    for child in children:
+        child.kill()
+    main.kill()
+    main.wait()
+    psutil.wait_procs(children, timeout=10)  # reaped by whoever adopts them
 
 
 def running_then_stopped(

@@ -382,7 +382,7 @@ def test_list_and_export_describe_a_broken_entry(tmp_path: Path) -> None:
     )
     assert exported.returncode == 0, exported.stderr
     assert exported.stdout.startswith("# 'broken' is left out: prodserver.E004: ")
-    assert "\nweb: python" in exported.stdout
+    assert "\nweb: prodserver web" in exported.stdout
     run = manage_with_settings(tmp_path, setting, "prodserver", "broken", "--dry-run")
     assert run.returncode == 1
     assert "prodserver.E004" in run.stderr

@@ -13,6 +13,10 @@ second TERM or INT kills the workers, loses their messages and exits 1. A TERM
 sent to the whole process group reaches the workers twice (from the group and
 from the main process) and is the same hard kill: the stop signal must reach
 the main PID only, as both launch modes do. HUP reloads the workers in place.
+
+Its probe reads ``/proc``: the ``dramatiq`` main process that this entry's
+command became (its options, its queues), and at least ``--processes`` worker
+processes under it (the main process stops when a worker dies).
 QUIT, USR1 and USR2 kill the main process and orphan its workers; TTIN and TTOU
 stop a process of a non-orphaned group: none of them is ever forwarded.
 
@@ -23,11 +27,15 @@ messages are abandoned and the program exits 0.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 
+from ..config.argv_options import names_in_argv
+from ..config.options import OptionRules
 from ..config.project_settings import settings
 from .brokers import redis_url
 from .management import ManagementCommandBackend, command_rules
+from .probes import DEFAULT_PATH, ProgramProbe
 from .stop import after_graceful_window, seconds_value
 
 #: django-dramatiq's broker when ``DRAMATIQ_BROKER`` is not set.
@@ -89,3 +97,69 @@ class DramatiqWorker(ManagementCommandBackend):
             host = options.get("host") or "localhost"
             return f"amqp://{host}:{options.get('port') or RABBITMQ_PORT}"
         return None
+
+    def probe(
+        self, extra_args: list[str], http_path: str = DEFAULT_PATH
+    ) -> ProgramProbe:
+        """The ``dramatiq`` process this entry's command becomes, and its
+        worker processes: Dramatiq answers nothing a probe could ask."""
+        start = len(self.program_argv())
+        patterns = tuple(
+            self.running_pattern(argv[start:]) for argv in self.commands(extra_args)
+        )
+        return ProgramProbe(patterns, "dramatiq")
+
+    def running_pattern(self, args: Sequence[str]) -> str:
+        """A regular expression of the command line that rundramatiq, given
+        ``args``, replaces itself with: ``dramatiq --path … --processes N
+        --threads N --worker-shutdown-timeout MS …`` and the task modules it
+        found, then the options it passes on at the end. Values that ``args``
+        leave to rundramatiq's defaults match any number."""
+
+        def number(name: str) -> str:
+            value = self.option_in_argv(args, name)
+            return str(int(value)) if value and value.isdigit() else r"\d+"
+
+        gevent = (
+            "-gevent" if "use-gevent" in names_in_argv(self.option_rules, args) else ""
+        )
+        head = (
+            rf"(?:.* )?\S*dramatiq{gevent} --path(?: .*)? "
+            rf"--processes (?P<workers>{number('processes')}) "
+            rf"--threads {number('threads')} "
+            rf"--worker-shutdown-timeout {number('worker-shutdown-timeout')}"
+        )
+        tail = "".join(f" {re.escape(word)}" for word in self.passed_on(args))
+        return rf"{head}(?: .*)?{tail}"
+
+    def passed_on(self, args: Sequence[str]) -> list[str]:
+        """The words rundramatiq puts after the task modules, in its order."""
+        words = [*queue_words(self.option_rules, args)]
+        for name in ("pid-file", "log-file"):
+            value = self.option_in_argv(args, name)
+            words += [f"--{name}", value] if value else []
+        flags = names_in_argv(self.option_rules, args)
+        words += [
+            f"--{flag}" for flag in ("skip-logging", "use-spawn") if flag in flags
+        ]
+        return words
+
+
+def queue_words(rules: OptionRules, args: Sequence[str]) -> list[str]:
+    """``--queues`` and the queues the last one in ``args`` names (the words
+    after it, or its own value: ``--queues=a``, ``-Qa``), as rundramatiq passes
+    them on; none when it names none."""
+    queues: list[str] = []
+    taking = False
+    for word in args:
+        inline = (
+            word[2:] if word.startswith("-Q") and not word.startswith("--") else None
+        )
+        if inline is not None or names_in_argv(rules, [word]) == {"queues"}:
+            value = inline or word.partition("=")[2]
+            queues, taking = [value] if value else [], not value
+        elif taking and not word.startswith("-"):
+            queues.append(word)
+        else:
+            taking = False
+    return ["--queues", *queues] if queues else []

@@ -14,6 +14,7 @@ settings that the command has already loaded.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -65,7 +66,20 @@ class ProcessProbe(NamedTuple):
     description: str
 
 
-Probe = HttpProbe | CommandProbe | ProcessProbe
+class ProgramProbe(NamedTuple):
+    """A program that nothing can ask and that runs under a command line of its
+    own making (``rundramatiq`` replaces itself with ``dramatiq`` and the task
+    modules it found): healthy while, for each pattern, a process runs a command
+    line that the pattern matches in full, and the pattern's ``workers`` group
+    (if any) says how many of its descendants at least must be alive."""
+
+    #: Regular expressions of whole command lines, words joined by spaces.
+    patterns: tuple[str, ...]
+    #: The program, for the messages: "dramatiq".
+    description: str
+
+
+Probe = HttpProbe | CommandProbe | ProcessProbe | ProgramProbe
 
 
 def connect_host(host: str) -> str:
@@ -141,20 +155,33 @@ def last_line(outputs: Sequence[str]) -> str:
 PROC = Path("/proc")
 
 
-def command_lines(proc: Path = PROC) -> Iterator[str]:
-    """The command line of each live process but this one, its words joined
-    by spaces (zombies, kernel threads and vanished processes left out)."""
+class Running(NamedTuple):
+    """A live process: its PID, its parent's and its command line."""
+
+    pid: int
+    parent: int
+    line: str
+
+
+def running(proc: Path = PROC) -> Iterator[Running]:
+    """Each live process but this one, its command line's words joined by
+    spaces (zombies, kernel threads and vanished processes left out)."""
     for entry in proc.iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
             raw = (entry / "cmdline").read_bytes()
-            state = (entry / "stat").read_text().rpartition(")")[2].split()[:1]
+            stat = (entry / "stat").read_text().rpartition(")")[2].split()[:2]
         except OSError:  # it ended meanwhile
             continue
         words = raw.decode(errors="replace").replace("\0", " ").split()
-        if words and state != ["Z"]:
-            yield " ".join(words)
+        if words and len(stat) == 2 and stat[0] != "Z":
+            yield Running(int(entry.name), int(stat[1]), " ".join(words))
+
+
+def command_lines(proc: Path = PROC) -> Iterator[str]:
+    """The command line of each live process but this one (see :func:`running`)."""
+    return (process.line for process in running(proc))
 
 
 def check_running(probe: ProcessProbe, proc: Path = PROC) -> tuple[bool, str]:
@@ -169,12 +196,73 @@ def check_running(probe: ProcessProbe, proc: Path = PROC) -> tuple[bool, str]:
     return True, f"{probe.description}: running"
 
 
+#: The helpers of Python's multiprocessing, which run beside the workers: its
+#: resource tracker, and the fork server (whose children, the workers, run its
+#: command line too).
+TRACKER = "multiprocessing.resource_tracker"
+FORK_SERVER = "multiprocessing.forkserver"
+
+
+def workers_of(pid: int, processes: Sequence[Running]) -> int:
+    """How many of ``processes`` descend from ``pid``, multiprocessing's
+    helpers left out."""
+    lines = {p.pid: p.line for p in processes}
+    parents, found = {pid}, 0
+    while parents:
+        children = [p for p in processes if p.parent in parents]
+        found += sum(not is_helper(p, lines) for p in children)
+        parents = {p.pid for p in children}
+    return found
+
+
+def is_helper(process: Running, lines: Mapping[int, str]) -> bool:
+    if TRACKER in process.line:
+        return True
+    return FORK_SERVER in process.line and FORK_SERVER not in lines.get(
+        process.parent, ""
+    )
+
+
+def check_program(probe: ProgramProbe, proc: Path = PROC) -> tuple[bool, str]:
+    """Healthy when, for each pattern of ``probe``, a process matches it whose
+    parent does not (a forked worker runs the same command line), with at least
+    as many live descendants as the match's ``workers`` group says (see
+    :func:`workers_of`)."""
+    if not proc.is_dir():
+        return False, f"{probe.description}: no /proc to read here (Linux only)"
+    processes = list(running(proc))
+    for pattern in probe.patterns:
+        found = {p.pid: re.fullmatch(pattern, p.line) for p in processes}
+        mains = [p for p in processes if found[p.pid] and not found.get(p.parent)]
+        if not mains:
+            return False, f"{probe.description}: nothing runs its command"
+        counts = [
+            (workers_of(main.pid, processes), workers_wanted(found[main.pid]))
+            for main in mains
+        ]
+        if not any(alive >= wanted for alive, wanted in counts):
+            alive, wanted = max(counts)
+            return False, (
+                f"{probe.description}: {alive} of its {wanted} worker processes run"
+            )
+    return True, f"{probe.description}: running"
+
+
+def workers_wanted(match: re.Match[str] | None) -> int:
+    """The number a match's ``workers`` group caught (0 without one)."""
+    if match is None or "workers" not in match.re.groupindex:
+        return 0
+    return int(match["workers"])
+
+
 def check(probe: Probe, env: Mapping[str, str]) -> tuple[bool, str]:
     """Run one probe: whether the process is healthy, and why, on one line."""
     if isinstance(probe, HttpProbe):
         return check_http(probe)
     if isinstance(probe, ProcessProbe):
         return check_running(probe)
+    if isinstance(probe, ProgramProbe):
+        return check_program(probe)
     return check_command(probe, env)
 
 
@@ -201,6 +289,13 @@ def is_probe(found: object) -> bool:
             and bool(found.commands)
             and all(isinstance(words, tuple) and words for words in found.commands)
             and all(isinstance(w, str) for words in found.commands for w in words)
+            and isinstance(found.description, str)
+        )
+    if isinstance(found, ProgramProbe):
+        return (
+            isinstance(found.patterns, tuple)
+            and bool(found.patterns)
+            and all(isinstance(pattern, str) for pattern in found.patterns)
             and isinstance(found.description, str)
         )
     return found is None

@@ -187,6 +187,13 @@ def add_export_options(parser: ArgumentParser) -> None:
     group = parser.add_argument_group("export options")
     for flag, (metavar, text) in EXPORT_OPTIONS.items():
         group.add_argument(flag, metavar=metavar, help=text)
+    group.add_argument(
+        "--helm-hooks",
+        action="store_true",
+        default=None,  # None unless given: see usage.given_options
+        help="Make the release Jobs Helm hooks (pre-install, pre-upgrade), "
+        "after the ConfigMap they read (kubernetes).",
+    )
 
 
 def add_probe_options(parser: ArgumentParser) -> None:

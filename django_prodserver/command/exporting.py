@@ -88,6 +88,7 @@ def export_options(request: Request) -> ExportOptions:
         build_context=request.build_context,
         env_file=request.env_file,
         name_prefix=request.name_prefix,
+        helm_hooks=request.helm_hooks,
     )
 
 

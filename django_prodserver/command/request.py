@@ -51,6 +51,8 @@ class Request:
     env_file: str | None = None
     name_prefix: str | None = None
     output: str | None = None
+    #: ``--helm-hooks``: the release Jobs as Helm hooks (Kubernetes).
+    helm_hooks: bool = False
     #: The options given of those the usage rules read
     #: (:func:`~django_prodserver.command.usage.refuse_conflicts`).
     given: frozenset[str] = frozenset()
@@ -93,6 +95,7 @@ class Request:
             env_file=text(options, "env_file"),
             name_prefix=text(options, "name_prefix"),
             output=text(options, "output"),
+            helm_hooks=bool(options.get("helm_hooks")),
             given=given_options(options),
         )
 

@@ -20,21 +20,25 @@ NEEDS = {
     "build_context": ("export",),
     "name_prefix": ("export",),
     "output": ("export",),
+    "helm_hooks": ("export_kubernetes",),
 }
 #: The actions, of which a command line takes one.
 ACTIONS = {"dry_run": "--dry-run", "list": "--list", "export": "--export",
            "probe": "--probe"}  # fmt: skip
+#: Export formats that an option may need, as :data:`NEEDS` names them.
+FORMATS = {"export_kubernetes": "--export kubernetes"}
 
 
 def given_options(options: Mapping[str, Any]) -> frozenset[str]:
     """Which of the options that the rules below read were given: an action
     or ``--all`` set, an option of one action given a value."""
     given = {name for name in (*ACTIONS, "all") if options.get(name)}
+    given |= {name for name in FORMATS if f"export_{options.get('export')}" == name}
     return frozenset(given | {name for name in NEEDS if options.get(name) is not None})
 
 
 def option_flag(name: str) -> str:
-    return ACTIONS.get(name) or f"--{name.replace('_', '-')}"
+    return ACTIONS.get(name) or FORMATS.get(name) or f"--{name.replace('_', '-')}"
 
 
 def refuse_conflicts(

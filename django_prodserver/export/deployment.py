@@ -16,6 +16,7 @@ from ..config.environment import find_manage_py, project_roots, settings_module
 from ..config.stopping import STOP_BUDGET_RULE, is_stop_budget
 from ..exceptions import ConfigurationError
 from ..text import MAX_SECONDS
+from .manage_py import does_more as manage_py_does_more
 
 #: The longest stop budget an export writes: a year. Process managers read
 #: their time spans into fixed-size numbers; a larger value is a mistake.
@@ -76,8 +77,8 @@ class ExportOptions:
     ``settings_option``, ``pythonpath``, ``spawn`` and ``stop_timeout`` (and
     each process's own arguments after ``--``). The others are the export's
     own options: the image (or the Dockerfile and build context) of the
-    containers, an environment file, the prefix of unit and object names, and
-    the path that web probes ask for."""
+    containers, an environment file, the prefix of unit and object names, the
+    path that web probes ask for, and Helm hook annotations."""
 
     stop_timeout: float | None = None
     settings_option: str | None = None
@@ -89,6 +90,8 @@ class ExportOptions:
     env_file: str | None = None
     name_prefix: str | None = None
     probe_path: str = DEFAULT_PATH
+    #: The release Jobs as Helm hooks (Kubernetes).
+    helm_hooks: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,6 +112,9 @@ class Deployment(ExportOptions):
     cwd: str
     #: The ``prodserver`` console script where the export runs (None: none).
     console_script: str | None = None
+    #: Whether ``manage.py`` does more than Django's own (see :mod:`.manage_py`):
+    #: then the processes start with it.
+    custom_manage_py: bool = False
     by_name: Mapping[str, Process] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -147,61 +153,53 @@ class Deployment(ExportOptions):
         return os.path.relpath(path, self.cwd) if relative else path
 
     def command(self, name: str, python: str, relative: bool, *more: str) -> list[str]:
-        """argv of ``python manage.py prodserver NAME …`` for one process (or,
-        with ``more`` names, for several).
+        """argv of ``prodserver NAME …`` for one process (or, with ``more``
+        names, for several); see :meth:`command_start`.
 
         ``relative`` writes paths relative to ``cwd`` (a Procfile or an image
-        runs from the project directory); otherwise they are absolute. Without a
-        ``manage.py``, ``python -m django`` with the settings and the project
-        root on ``--pythonpath`` is used.
+        runs from the project directory); otherwise they are absolute.
         """
         start = self.command_start(name, python, relative, *more)
         return [*start, *self.arguments_after(name, *more)]
 
     def probe_command(self, name: str, python: str, relative: bool) -> list[str]:
-        """argv of ``prodserver NAME --probe …``: the same options and arguments
-        after ``--`` as the process's own command, so that the probe asks where
-        the process listens.
-
-        A probe runs every few seconds: it is the ``prodserver`` console script,
-        which starts without ``django.setup()``, where the export found it
-        installed (``prodserver`` on ``PATH`` in an image, else its path), and
-        ``python -m django_prodserver`` otherwise. Both are given the settings
-        and, unless it is the working directory, the project root.
-        """
+        """argv of ``prodserver NAME --probe …``: the same start, options and
+        arguments after ``--`` as the process's own command, so that the probe
+        asks where the process listens."""
         probe = ["--probe"]
         web = name in self.by_name and self.by_name[name].web
         if web and self.probe_path != DEFAULT_PATH:
             probe.append(f"--probe-path={self.probe_path}")
-        start = self.console_start(name, python, relative)
+        start = self.command_start(name, python, relative)
         return [*start, *probe, *self.arguments_after(name)]
-
-    def console_start(self, name: str, python: str, relative: bool) -> list[str]:
-        """``prodserver NAME`` (else ``python -m django_prodserver NAME``) and
-        the options every command repeats."""
-        if self.console_script:
-            script = CONSOLE_SCRIPT if relative else self.console_script
-            prefix = [script, name]
-        else:
-            prefix = [python, "-m", "django_prodserver", name]
-        root = self.working_directory
-        here = self.path(root, relative) == "."
-        pythonpath = self.pythonpath or (None if here else root)
-        settings = self.settings_option or self.settings
-        options = self.options(settings, pythonpath, relative)
-        return [*prefix, *options, *self.one_copy(name)]
 
     def command_start(
         self, name: str, python: str, relative: bool, *more: str
     ) -> list[str]:
-        settings, pythonpath = self.settings_option, self.pythonpath
-        if self.manage_py is None:
-            prefix = [python, "-m", "django", "prodserver", name, *more]
-            settings = settings or self.settings
-            pythonpath = pythonpath or self.project_root
-        else:
+        """``prodserver NAME`` and the options every command repeats.
+
+        It is the ``prodserver`` console script, which starts without
+        ``django.setup()``, where the export found it installed (``prodserver``
+        on ``PATH`` in an image, else its path), and ``python -m
+        django_prodserver`` otherwise; both are given the settings and, unless
+        it is the working directory, the project root. A project whose
+        ``manage.py`` does more than Django's own starts with ``python
+        manage.py prodserver``, which does it.
+        """
+        if self.manage_py is not None and self.custom_manage_py:
             manage_py = self.path(self.manage_py, relative)
             prefix = [python, manage_py, "prodserver", name, *more]
+            settings, pythonpath = self.settings_option, self.pythonpath
+        else:
+            if self.console_script:
+                script = CONSOLE_SCRIPT if relative else self.console_script
+                prefix = [script, name, *more]
+            else:
+                prefix = [python, "-m", "django_prodserver", name, *more]
+            root = self.working_directory
+            here = self.path(root, relative) == "."
+            pythonpath = self.pythonpath or (None if here else root)
+            settings = self.settings_option or self.settings
         options = self.options(settings, pythonpath, relative)
         return [*prefix, *options, *self.one_copy(name, *more)]
 
@@ -272,15 +270,17 @@ def deployment(processes: Sequence[Process], given: ExportOptions) -> Deployment
         stop_timeout=stop_timeout_of(given.stop_timeout),
         pythonpath=os.path.abspath(pythonpath) if pythonpath else None,
     )
+    manage_py = find_manage_py(roots)
     return Deployment(
         processes=tuple(processes),
         project=module.split(".", 1)[0] or "django",
         settings=module,
         python=python(),
-        manage_py=find_manage_py(roots),
+        manage_py=manage_py,
         project_root=roots[0] if roots else os.getcwd(),
         cwd=os.getcwd(),
         console_script=find_script(CONSOLE_SCRIPT),
+        custom_manage_py=manage_py is not None and manage_py_does_more(manage_py),
         **vars(checked),
     )
 

@@ -1,8 +1,8 @@
 """Kubernetes objects: a Deployment per process, a Service per web process,
 a Job per release step.
 
-Each container runs ``python manage.py prodserver NAME`` in exec form, so the
-program is process 1 and receives the kubelet's SIGTERM itself. The pod's
+Each container runs ``prodserver NAME`` in exec form, so the program is
+process 1 and receives the kubelet's SIGTERM itself. The pod's
 ``terminationGracePeriodSeconds`` is the process's stop budget, rounded up,
 plus a margin. A Deployment runs the entry's ``REPLICAS``; with more than one,
 a PodDisruptionBudget keeps all but one running through a node's drain, and
@@ -11,6 +11,10 @@ has one replica and the ``Recreate`` strategy, so a rollout never runs two.
 The settings module comes from a ConfigMap; each process has a NetworkPolicy
 that admits connections to its ports only (none for a worker). What each pod
 must satisfy, and its probes: :mod:`.kubernetes_pod`.
+
+With ``--helm-hooks`` the release Jobs are Helm hooks that run before an
+install or upgrade, in their order, after the ConfigMap they read (a hook of a
+lower weight, which stays for the Deployments).
 
 Kubernetes replaces ``$(VAR)`` in commands, probe commands and variables, and
 ``$$`` with ``$``: each ``$`` is written ``$$``.
@@ -57,6 +61,15 @@ RELEASE_BACKOFF_LIMIT = 0
 GRACE_MARGIN = 5
 #: The variables every container gets from the project's ConfigMap.
 CONFIG_NAME = "config"
+#: When Helm runs a release Job: before it installs or upgrades the rest.
+HELM_HOOK = "pre-install,pre-upgrade"
+#: A Job is replaced by the next run, and deleted once it succeeded; the
+#: ConfigMap only replaced, since the Deployments read it too.
+JOB_DELETE_POLICY = "before-hook-creation,hook-succeeded"
+CONFIG_DELETE_POLICY = "before-hook-creation"
+#: Helm creates hooks by increasing weight: the ConfigMap before the Jobs
+#: (weights 0, 1, … in their order).
+CONFIG_HOOK_WEIGHT = -10
 
 
 def kube_name(deploy: Deployment, name: str) -> str:
@@ -243,7 +256,24 @@ def objects(deploy: Deployment) -> list[dict[str, Any]]:
             found.append(service_object(deploy, process))
     found += [network_policy(deploy, p) for p in deploy.processes]
     found += [disruption_budget(deploy, p) for p in deploy.processes if p.replicas > 1]
+    if deploy.helm_hooks and deploy.oneshot:
+        add_helm_hooks(found)
     return found
+
+
+def add_helm_hooks(found: list[dict[str, Any]]) -> None:
+    """Helm's hook annotations on the release Jobs, in their order, and on the
+    ConfigMap they read, created before them."""
+    jobs = [document for document in found if document["kind"] == "Job"]
+    config = next(document for document in found if document["kind"] == "ConfigMap")
+    hooks = [(config, CONFIG_HOOK_WEIGHT, CONFIG_DELETE_POLICY)]
+    hooks += [(job, weight, JOB_DELETE_POLICY) for weight, job in enumerate(jobs)]
+    for document, weight, policy in hooks:
+        document["metadata"]["annotations"] = {
+            "helm.sh/hook": HELM_HOOK,
+            "helm.sh/hook-weight": str(weight),
+            "helm.sh/hook-delete-policy": policy,
+        }
 
 
 def header(deploy: Deployment) -> list[str]:
@@ -253,7 +283,12 @@ def header(deploy: Deployment) -> list[str]:
     ]
     if not deploy.image:
         lines.append("The image is a placeholder: export with --image IMAGE.")
-    if deploy.oneshot:
+    if deploy.oneshot and deploy.helm_hooks:
+        lines.append(
+            "The Jobs are Helm hooks: Helm runs them before it installs or "
+            "upgrades the rest, after the ConfigMap."
+        )
+    elif deploy.oneshot:
         lines.append(
             "Apply the Jobs and wait for them (kubectl wait --for=condition="
             "complete job/NAME) before the Deployments; delete a Job to run it again."

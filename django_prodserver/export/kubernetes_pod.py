@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..backends.probes import CommandProbe, HttpProbe, ProcessProbe
+from ..backends.probes import CommandProbe, HttpProbe, ProcessProbe, ProgramProbe
 from ..config.quantities import quantity
 from .deployment import SCRATCH_DIR, Deployment, Process
 
@@ -110,7 +110,7 @@ def probes(deploy: Deployment, process: Process) -> dict[str, Any]:
             "readinessProbe": {"httpGet": action, **HTTP_READINESS},
             "livenessProbe": {"tcpSocket": {"port": probe.port}, **HTTP_LIVENESS},
         }
-    if isinstance(probe, (CommandProbe, ProcessProbe)):
+    if isinstance(probe, (CommandProbe, ProcessProbe, ProgramProbe)):
         command = deploy.probe_command(process.name, "python", relative=True)
         # The probe looks for the command as the container runs it.
         check = {"command": escaped(with_writable_args(command, process))}
