@@ -68,12 +68,14 @@ def last_line(text: str) -> str:
 
 def memory(pids: Sequence[int]) -> Sample:
     """RSS of the given processes, and RSS and PSS of their whole trees (bytes);
-    ``rss_manager`` adds prodserver's watchdog to its supervisor's RSS.
+    ``rss_manager`` adds prodserver's watchdog to its supervisor's RSS, and
+    ``pss_manager`` is the same pair's PSS (the watchdog is forked from the
+    supervisor: RSS counts the pages they share twice, PSS once).
 
     RSS counts pages shared between a server's master and its forked workers
     once per process; PSS divides them, so its sum is what the tree really uses.
     """
-    rss = rss_tree = pss_tree = watchdogs = 0
+    rss = rss_tree = pss_tree = watchdogs = pss_manager = 0
     for pid in pids:
         with contextlib.suppress(psutil.NoSuchProcess):
             main = psutil.Process(pid)
@@ -81,15 +83,20 @@ def memory(pids: Sequence[int]) -> Sample:
             for proc in [main, *main.children(recursive=True)]:
                 with contextlib.suppress(psutil.NoSuchProcess):
                     info = proc.memory_full_info()
+                    pss = getattr(info, "pss", info.rss)
                     rss_tree += info.rss
-                    pss_tree += getattr(info, "pss", info.rss)
-                    if proc.ppid() == pid and proc.name() == WATCHDOG_NAME:
+                    pss_tree += pss
+                    if proc.pid == pid:
+                        pss_manager += pss
+                    elif proc.ppid() == pid and proc.name() == WATCHDOG_NAME:
                         watchdogs += info.rss
+                        pss_manager += pss
     return {
         "rss": rss,
         "rss_tree": rss_tree,
         "pss_tree": pss_tree,
         "rss_manager": rss + watchdogs,
+        "pss_manager": pss_manager,
     }
 
 
