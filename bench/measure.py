@@ -29,7 +29,8 @@ from .contenders import Command
 POLL = 0.005
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
-#: When the in-flight request is sent before SIGTERM (the request lasts 1 s).
+#: How long after the in-flight request reached the view SIGTERM is sent (the
+#: request lasts 1 s).
 INFLIGHT_LEAD = 0.3
 #: How long after the first 200 memory is measured: every worker has booted.
 SETTLE = 1.0
@@ -171,7 +172,9 @@ def measure_launch(
             if slow_url is None:
                 sample["stop"] = stop(launched)
             else:
-                with InFlight(slow_url, started_after=INFLIGHT_LEAD) as request:
+                with InFlight(slow_url) as request:
+                    # SIGTERM a while after the view has the request.
+                    time.sleep(INFLIGHT_LEAD)
                     sample["stop"] = stop(launched)
                 sample["inflight"] = request.status
             sample["returncode"] = launched[0].proc.returncode
