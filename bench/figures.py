@@ -45,6 +45,9 @@ def report(figure: str, label: str, sample: Sample) -> None:
             parts.append(f"rss {rss / 2**20:.1f}MiB")
         if isinstance(manager, int) and manager != rss:
             parts.append(f"with the watchdog {manager / 2**20:.1f}MiB")
+        pss = sample.get("pss_manager")
+        if isinstance(pss, int):
+            parts.append(f"pss {pss / 2**20:.1f}MiB")
         text = ", ".join(parts)
     print(f"  {figure:<8} {label:<24} {text}", flush=True)
 

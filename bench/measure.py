@@ -29,7 +29,8 @@ from .contenders import Command
 POLL = 0.005
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
-#: When the in-flight request is sent before SIGTERM (the request lasts 1 s).
+#: How long after the in-flight request reached the view SIGTERM is sent (the
+#: request lasts 1 s).
 INFLIGHT_LEAD = 0.3
 #: How long after the first 200 memory is measured: every worker has booted.
 SETTLE = 1.0
@@ -68,12 +69,14 @@ def last_line(text: str) -> str:
 
 def memory(pids: Sequence[int]) -> Sample:
     """RSS of the given processes, and RSS and PSS of their whole trees (bytes);
-    ``rss_manager`` adds prodserver's watchdog to its supervisor's RSS.
+    ``rss_manager`` adds prodserver's watchdog to its supervisor's RSS, and
+    ``pss_manager`` is the same pair's PSS (the watchdog is forked from the
+    supervisor: RSS counts the pages they share twice, PSS once).
 
     RSS counts pages shared between a server's master and its forked workers
     once per process; PSS divides them, so its sum is what the tree really uses.
     """
-    rss = rss_tree = pss_tree = watchdogs = 0
+    rss = rss_tree = pss_tree = watchdogs = pss_manager = 0
     for pid in pids:
         with contextlib.suppress(psutil.NoSuchProcess):
             main = psutil.Process(pid)
@@ -81,15 +84,20 @@ def memory(pids: Sequence[int]) -> Sample:
             for proc in [main, *main.children(recursive=True)]:
                 with contextlib.suppress(psutil.NoSuchProcess):
                     info = proc.memory_full_info()
+                    pss = getattr(info, "pss", info.rss)
                     rss_tree += info.rss
-                    pss_tree += getattr(info, "pss", info.rss)
-                    if proc.ppid() == pid and proc.name() == WATCHDOG_NAME:
+                    pss_tree += pss
+                    if proc.pid == pid:
+                        pss_manager += pss
+                    elif proc.ppid() == pid and proc.name() == WATCHDOG_NAME:
                         watchdogs += info.rss
+                        pss_manager += pss
     return {
         "rss": rss,
         "rss_tree": rss_tree,
         "pss_tree": pss_tree,
         "rss_manager": rss + watchdogs,
+        "pss_manager": pss_manager,
     }
 
 
@@ -164,7 +172,9 @@ def measure_launch(
             if slow_url is None:
                 sample["stop"] = stop(launched)
             else:
-                with InFlight(slow_url, started_after=INFLIGHT_LEAD) as request:
+                with InFlight(slow_url) as request:
+                    # SIGTERM a while after the view has the request.
+                    time.sleep(INFLIGHT_LEAD)
                     sample["stop"] = stop(launched)
                 sample["inflight"] = request.status
             sample["returncode"] = launched[0].proc.returncode

@@ -178,6 +178,7 @@ SIDE_ROWS: tuple[tuple[str, str, str, Format], ...] = (
      "ready", ms),
     (f"{stats.SERVERS} gunicorns: SIGTERM to all exited", "eight", "stop", ms),
     (f"{stats.SERVERS} gunicorns: RSS of the manager", "eight", "rss_manager", mib),
+    (f"{stats.SERVERS} gunicorns: PSS of the manager", "eight", "pss_manager", mib),
     (f"{FLOODS}: first to last byte", "flood", "time", ms),
 )  # fmt: skip
 
@@ -194,7 +195,7 @@ def side_by_side_table(results: Mapping[str, Any], notes: Notes) -> list[str]:
         why = unavailable.get(name) or unavailable.get(figure)
         if why:
             return "n/a" + notes.mark(why)
-        if key == "rss_manager" and name == "bare":
+        if key in {"rss_manager", "pss_manager"} and name == "bare":
             return "—"
         return notes.cell(runs[figure].get(name, []), key, fmt, f"{figure}/{name}")
 
@@ -211,8 +212,9 @@ def side_by_side_table(results: Mapping[str, Any], notes: Notes) -> list[str]:
         f"{' | '.join(lost)} |",
     ]
     rss = notes.mark(
-        "The manager's RSS: prodserver's supervisor and its watchdog together; "
-        "honcho's and supervisord's own process."
+        "The manager's RSS and PSS: prodserver's supervisor and its watchdog "
+        "together (RSS counts the pages they share twice, PSS once); honcho's "
+        "and supervisord's own process."
     )
     return [f"### Side by side with honcho and supervisord{rss}", "", *lines, ""]
 

@@ -270,7 +270,7 @@ def side_by_side_goals(results: Mapping[str, Any]) -> list[Goal]:
     runs = results.get("side_by_side", {})
     eight, flood = runs.get("eight", {}), runs.get("flood", {})
     ours, bare, honcho = (eight.get(k, []) for k in ("prodserver", "bare", "honcho"))
-    rss = median(ours, "rss_manager")
+    rss, pss = median(ours, "rss_manager"), median(ours, "pss_manager")
     streams, cat = flood.get("prodserver", []), flood.get("cat", [])
     lost = values(streams, "lost")
     return [
@@ -300,7 +300,7 @@ def side_by_side_goals(results: Mapping[str, Any]) -> list[Goal]:
             15,
             "MiB",
             None if rss is None else rss / MiB,
-            mib(rss),
+            f"{mib(rss)} (PSS {mib(pss)})",
         ),
         Goal(
             "two floods of 50 MB of lines through prodserver: time ÷ `cat`'s "

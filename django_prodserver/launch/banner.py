@@ -11,7 +11,6 @@ imports nothing of Django: the supervisor uses it.
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Sequence
 
 from .plan import Plan
@@ -24,7 +23,9 @@ EVERY_INTERFACE = frozenset({"", "*", "0.0.0.0", "::", "[::]"})
 def web_url(host: str, port: int) -> str:
     """The URL to open for a server listening on ``host:port``."""
     if host in EVERY_INTERFACE:
-        host = socket.gethostname()
+        # socket.gethostname() is this (from uname), without loading the
+        # socket module into the supervisor.
+        host = os.uname().nodename
     elif ":" in host.strip("[]"):
         host = f"[{host.strip('[]')}]"
     return f"http://{host}:{port}/"
