@@ -11,6 +11,7 @@ import pytest
 
 from django_prodserver.launch.child import Child, launcher_status
 from django_prodserver.launch.plan import Plan
+from django_prodserver.launch.wakeup import ignore_here
 from django_prodserver.signals import FORWARDABLE
 from tests.test_plan import plan as spec
 
@@ -66,17 +67,24 @@ def test_child_knows_its_signals() -> None:
 
 def test_child_starts_in_its_own_session_with_clean_signals() -> None:
     """Even when the supervisor blocks its signals around the start. Its own
-    session (and so process group) gives it its own autogroup CPU share."""
+    session (and so process group) gives it its own autogroup CPU share.
+
+    The supervisor's handlers are the defaults again in the program, also for a
+    signal ignored when the supervisor started (SIGHUP under ``nohup``), since
+    the supervisor handles it all the same."""
     handled = [signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD]
     child = Child(
         Plan("probe", "", ("cat", "/proc/self/status"), {}, os.getcwd()),
         environ=dict(os.environ),
     )
+    handlers = {sig: signal.signal(sig, ignore_here) for sig in handled}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, handled)
     try:
         child.start(capture=True, handled=handled)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     assert child.popen is not None
     assert os.getsid(child.pid) == child.pid != os.getsid(0)  # a zombie has one too
     output, _ = child.popen.communicate(timeout=30)
