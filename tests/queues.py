@@ -66,24 +66,33 @@ class Queue:
         return launch(argv, tmp_path, env=queue_env(db, redis_url))
 
 
-def probe_says(name: str, db: Path, redis_url: str) -> tuple[int, str]:
-    """The status and output of ``prodserver NAME --probe`` of a queue worker."""
-    result = manage(
-        "prodserver", name, QUEUE_SETTINGS, "--probe", env=queue_env(db, redis_url)
-    )
+def probe_says(name: str, db: Path, redis_url: str, *args: str) -> tuple[int, str]:
+    """The status and output of ``prodserver NAME --probe ARGS`` of a queue
+    worker. A probe finds the worker by its command: a test whose worker may
+    run beside another test's gives both an option of its own (``ARGS``: ``--``
+    and that option), so that neither probe finds the other's worker."""
+    env = queue_env(db, redis_url)
+    result = manage("prodserver", name, QUEUE_SETTINGS, "--probe", *args, env=env)
     return result.returncode, result.stdout + result.stderr
 
 
-def probe_after_stop(name: str, db: Path, redis_url: str) -> tuple[int, str]:
+def probe_after_stop(
+    name: str, db: Path, redis_url: str, *args: str
+) -> tuple[int, str]:
     """``probe_says`` once the stopped worker's last process has ended: a child
     it forked (RQ's work horse, a Huey worker process) runs the same command
     and may still be ending for a moment after its parent (within 10 s)."""
-    said = probe_says(name, db, redis_url)
+    said = probe_says(name, db, redis_url, *args)
     deadline = time.monotonic() + 10
     while said[0] == 0 and time.monotonic() < deadline:
         time.sleep(0.2)
-        said = probe_says(name, db, redis_url)
+        said = probe_says(name, db, redis_url, *args)
     return said
+
+
+def own_option(option: str, tmp_path: Path) -> tuple[str, str]:
+    """``--`` and ``option`` with a value no other test's worker has."""
+    return ("--", f"{option}={tmp_path / 'own'}")
 
 
 def wait_for_start(worker: Launched, db: Path, key: str) -> None:

@@ -23,6 +23,7 @@ from tests.queues import (
     QUEUE_SETTINGS,
     Queue,
     check_sigterm_lets_the_running_task_finish,
+    own_option,
     probe_after_stop,
     probe_says,
     queue_env,
@@ -206,7 +207,8 @@ def test_worker_runs_a_task(tmp_path: Path, example_db: Path, redis_url: str) ->
     """rundramatiq becomes dramatiq in the launched PID; a worker process runs
     the actor."""
     QUEUE.enqueue(example_db, redis_url, "quick", 0)
-    with QUEUE.launch(tmp_path, example_db, redis_url) as worker:
+    mine = own_option("--pid-file", tmp_path)
+    with QUEUE.launch(tmp_path, example_db, redis_url, *mine) as worker:
         worker.wait_for_text("Worker process is ready for action.", timeout=60)
         assert "--queues default low" in worker.text()
         worker.wait_for_text("[dramatiq.MainProcess]")
@@ -221,11 +223,13 @@ def test_worker_runs_a_task(tmp_path: Path, example_db: Path, redis_url: str) ->
         [(runner, pid, _)] = records(example_db, "quick")
         assert runner == "dramatiq"
         assert pid in worker.remember_tree() - {worker.pid}
-        healthy = probe_says("dramatiq", example_db, redis_url)
+        healthy = probe_says("dramatiq", example_db, redis_url, *mine)
         assert healthy == (0, "dramatiq is healthy: dramatiq: running\n")
         worker.signal(signal.SIGTERM)
         assert worker.wait() == 0, worker.text()
-    status, said = probe_after_stop("dramatiq", example_db, redis_url)
+        # Its worker processes too: one still ending looks like a main process.
+        assert wait_until(lambda: not worker.alive(), timeout=10), worker.alive()
+    status, said = probe_after_stop("dramatiq", example_db, redis_url, *mine)
     assert status == 1
     assert "dramatiq is not healthy: dramatiq: nothing runs its command" in said
 

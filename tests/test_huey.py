@@ -17,6 +17,7 @@ from tests.processes import backend_argv, records
 from tests.queues import (
     Queue,
     check_sigterm_lets_the_running_task_finish,
+    own_option,
     probe_after_stop,
     probe_says,
     second_sigterm,
@@ -169,16 +170,17 @@ def test_broker_url_without_huey_setting_is_djhueys_default() -> None:
 @pytest.mark.integration
 def test_consumer_runs_a_task(tmp_path: Path, example_db: Path, redis_url: str) -> None:
     QUEUE.enqueue(example_db, redis_url, "quick", 0)
-    with QUEUE.launch(tmp_path, example_db, redis_url) as consumer:
+    mine = own_option("--extra-locks", tmp_path)
+    with QUEUE.launch(tmp_path, example_db, redis_url, *mine) as consumer:
         assert consumer.wait_for_text("executed in", timeout=60)
         [(runner, pid, finished)] = records(example_db, "quick")
         assert (runner, finished is not None) == ("huey", True)
         assert pid == consumer.pid  # thread workers: the consumer's own PID
-        healthy = probe_says("huey", example_db, redis_url)
+        healthy = probe_says("huey", example_db, redis_url, *mine)
         assert healthy == (0, "huey is healthy: run_huey: running\n")
         consumer.signal(signal.SIGTERM)
         assert consumer.wait() == 0, consumer.text()
-    status, said = probe_after_stop("huey", example_db, redis_url)
+    status, said = probe_after_stop("huey", example_db, redis_url, *mine)
     assert status == 1
     assert "huey is not healthy: run_huey: nothing runs run_huey " in said
 

@@ -17,6 +17,7 @@ from tests.processes import backend_argv, records
 from tests.queues import (
     Queue,
     check_sigterm_lets_the_running_task_finish,
+    own_option,
     probe_after_stop,
     probe_says,
     second_sigterm_output,
@@ -205,14 +206,15 @@ def test_worker_runs_a_job_of_its_second_queue(
     """ARGS ``queues: ["default", "low"]`` reach rqworker: a job sent to "low"
     runs in a work horse forked by the launched process."""
     QUEUE.enqueue(example_db, redis_url, "quick", 0)
-    with QUEUE.launch(tmp_path, example_db, redis_url) as worker:
+    mine = own_option("--name", tmp_path)
+    with QUEUE.launch(tmp_path, example_db, redis_url, *mine) as worker:
         wait_for_start(worker, example_db, "quick")
         assert "*** Listening on default, low..." in worker.text()
-        healthy = probe_says("rq", example_db, redis_url)
+        healthy = probe_says("rq", example_db, redis_url, *mine)
         assert healthy == (0, "rq is healthy: rqworker: running\n")
         worker.signal(signal.SIGTERM)
         assert stopped(worker, QUEUE, timeout=30) in (0, None), worker.text()
-    status, said = probe_after_stop("rq", example_db, redis_url)
+    status, said = probe_after_stop("rq", example_db, redis_url, *mine)
     assert status == 1
     assert "rq is not healthy: rqworker: nothing runs rqworker " in said
     [(runner, pid, finished)] = records(example_db, "quick")
