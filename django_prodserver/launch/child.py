@@ -4,15 +4,12 @@ The child runs in its own session (and so its own process group), so that a
 terminal's Ctrl-C reaches it once (through the supervisor, which forwards it)
 instead of twice, and so that, with the kernel's autogroup scheduling, each
 program gets its own share of the CPU: several programs starting together
-under load start as fast as they would from separate shells. It is started
-without any Python code between fork and exec, so that ``subprocess`` can use
-``vfork``: the supervisor does not wait for a copy of itself to be scheduled
-before each program starts. A supervisor killed with SIGKILL leaves programs
-that its :mod:`~django_prodserver.launch.watchdog` sends their own graceful
-stop signal (they stop their workers, finishing what is in flight) and holds
-to their stop budget. Signals go to its PID, never its group: Celery and
-Django-Q2 lose tasks or deadlock when their pool processes get the main
-process's stop signal.
+under load start as fast as they would from separate shells. Its
+parent-death signal is its own graceful stop signal: a supervisor killed with
+SIGKILL leaves a program that stops its workers itself, finishing what is in
+flight (the supervisor's :mod:`~django_prodserver.launch.watchdog` bounds that stop).
+Signals go to its PID, never its group: Celery and Django-Q2 lose tasks or
+deadlock when their pool processes get the main process's stop signal.
 
 This module is imported by the supervisor, which must stay small: nothing here
 imports Django or ``dataclasses``.
@@ -34,7 +31,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-#: ``prctl`` option (linux/prctl.h).
+#: ``prctl`` options (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -76,6 +74,36 @@ def become_subreaper() -> bool:
     return PRCTL is not None and PRCTL(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
+def child_setup(
+    parent: int, handled: Sequence[signal.Signals], death_signal: signal.Signals
+) -> Callable[[], None]:
+    """What runs in the forked child just before ``exec``.
+
+    The supervisor blocks ``handled`` around the fork, so a signal meant for it
+    cannot run its handler in the child (which shares its wakeup pipe). Here the
+    child leaves the supervisor's session and process group, resets those
+    handlers (setting SIG_IGN first discards what arrived in between: it was
+    meant for the supervisor, which forwards it), asks for ``death_signal``
+    (the program's stop signal) when the supervisor dies, and unblocks
+    everything: the program starts with a clean signal mask.
+    """
+
+    def setup() -> None:
+        os.setsid()
+        for sig in handled:
+            signal.signal(sig, signal.SIG_IGN)
+            signal.signal(sig, signal.SIG_DFL)
+        if PRCTL is not None:
+            PRCTL(PR_SET_PDEATHSIG, int(death_signal), 0, 0, 0)
+            # The supervisor may have died before the line above: then nobody
+            # would send the parent-death signal, so do not start at all.
+            if os.getppid() != parent:
+                os._exit(128 + int(death_signal))
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+    return setup
+
+
 class Child:
     """One program of a :class:`Plan`, started (and restarted) on request."""
 
@@ -103,31 +131,20 @@ class Child:
     def start(self, capture: bool, handled: Sequence[signal.Signals]) -> None:
         """Start the program; with ``capture``, its stdout and stderr are pipes.
 
-        The program starts in a session of its own, with no signal blocked and
-        the supervisor's handlers back to their defaults. The caller may block
-        ``handled`` (the signals it handles) around this call: nothing is
-        blocked here only while ``subprocess`` starts the program, which blocks
-        every signal around its ``vfork`` and, in the child, resets each handler
-        before it unblocks anything, so that no signal meant for the supervisor
-        runs its handler in the child.
+        The caller blocks ``handled`` around this call (see :func:`child_setup`).
         Raises ``OSError`` when the program cannot be started.
         """
         output = subprocess.PIPE if capture else None
         self.stop_sent = self.status = None
-        # The child inherits the mask it is started with.
-        mask = signal.pthread_sigmask(signal.SIG_SETMASK, [])
-        try:
-            self.popen = subprocess.Popen(
-                self.plan.argv,
-                env=self.environ,
-                cwd=self.plan.cwd,
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=output,
-                start_new_session=True,
-            )
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        self.popen = subprocess.Popen(
+            self.plan.argv,
+            env=self.environ,
+            cwd=self.plan.cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
+            preexec_fn=child_setup(os.getpid(), handled, self.stop_signal),
+        )
 
     def send(self, sig: signal.Signals) -> None:
         """Signal the child's PID (not its group), unless it has been reaped.

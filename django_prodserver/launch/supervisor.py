@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 
 from .banner import banner_text
-from .child import Child, become_subreaper, has_children, reap
+from .child import PRCTL, Child, become_subreaper, has_children, reap
 from .output import Output, write_notices
 from .payload import read_payload
 from .plan import Plan
@@ -74,7 +74,7 @@ class Supervisor:
         self.selector = selectors.DefaultSelector()
         self.relay = Relay(list(self.children), self.selector, colour, line_format)
         # As PID 1 nobody can SIGKILL the supervisor and leave its children.
-        self.watchdog = Watchdog(sends_stop=True) if os.getpid() != 1 else None
+        self.watchdog = Watchdog(PRCTL is None) if os.getpid() != 1 else None
 
     # -- the whole run -----------------------------------------------------------
 
@@ -159,7 +159,7 @@ class Supervisor:
             self.watchdog.stopping(child.pid, deadline)
 
     def start(self, child: Child) -> None:
-        """Start a child with the handled signals blocked (see ``Child.start``)."""
+        """Start a child with the handled signals blocked (see ``child_setup``)."""
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
         try:
             child.start(capture=self.several, handled=HANDLED)

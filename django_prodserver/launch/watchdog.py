@@ -1,9 +1,10 @@
 """The supervisor's watchdog: it finishes a stop when the supervisor is killed.
 
-When the supervisor dies at once (SIGKILL, the OOM killer), the watchdog sends
-each program its graceful stop signal, and the program stops its own workers,
-finishing the requests and tasks in flight. What no program does is bound its
-own stop, or kill the helpers it leaves behind: the watchdog does that too.
+When the supervisor dies at once (SIGKILL, the OOM killer), each program gets
+its graceful stop signal from the kernel (its parent-death signal, see
+:mod:`~django_prodserver.launch.child`) and stops its own workers, finishing the
+requests and tasks in flight. What no program does is bound its own stop, or
+kill the helpers it leaves behind: the watchdog does.
 
 It is a small process forked from the supervisor before any program starts,
 which the supervisor tells on a pipe what runs: each program's PID (which is
@@ -40,8 +41,8 @@ PR_SET_NAME = 15
 class Watchdog:
     """The supervisor's end of the watchdog: starts it, and tells it what runs.
 
-    ``sends_stop``: the watchdog sends the programs their stop signal when the
-    supervisor dies (the supervisor asks for it: nothing else sends it).
+    ``sends_stop``: the watchdog sends the programs their stop signal itself
+    when the supervisor dies (where the kernel has no parent-death signal).
     """
 
     def __init__(self, sends_stop: bool = False) -> None:
