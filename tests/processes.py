@@ -475,15 +475,20 @@ class WebServer:
     #: Whether the launched process serves requests itself (no worker processes).
     single_process: bool = True
     settings: str = "mysite.settings_web"
-    #: A line the server prints once it handles its stop signal (uWSGI installs
-    #: its graceful SIGTERM after its workers already serve).
-    stop_ready: str = ""
+    #: Lines the server prints once it handles its stop signal, with how many
+    #: of each one start prints: uWSGI's master installs its graceful SIGTERM
+    #: after its first worker already serves, and a worker that is sent the
+    #: master's graceful stop before it handles SIGHUP never stops.
+    stop_ready: tuple[tuple[str, int], ...] = ()
 
-    def wait_until_ready(self, launched: Launched, port: int) -> tuple[int, object]:
-        """Wait for the server's first answer, and until it can be stopped."""
+    def wait_until_ready(
+        self, launched: Launched, port: int, starts: int = 1
+    ) -> tuple[int, object]:
+        """Wait for the server's first answer, and until it can be stopped
+        (``starts``: how many times it has started, reloads included)."""
         answer = wait_for_http(self.url(port), launched.proc)
-        if self.stop_ready:
-            launched.wait_for_text(self.stop_ready)
+        for needle, count in self.stop_ready:
+            launched.wait_for_text(needle, count=count * starts)
         return answer
 
     def argv(self, port: int, *extra: str, spawn: bool = False) -> list[str]:
@@ -496,6 +501,24 @@ class WebServer:
     def url(self, port: int, slow: bool = False) -> str:
         path = ("/async/" if self.asgi else "/") + ("slow/?seconds=2" if slow else "")
         return f"http://{HOST}:{port}{path}"
+
+
+#: Hooks of the tests' own. The master's runs after prodserver's: once it has
+#: printed, SIGTERM is the graceful stop. Each worker's runs once it handles the
+#: master's graceful stop (SIGHUP), which a worker still starting would not.
+STOP_READY = "prodserver-tests: stop ready"
+WORKER_READY = "prodserver-tests: worker accepting"
+UWSGI_SERVER = WebServer(
+    "uwsgi",
+    address=(
+        "--http-socket=127.0.0.1:{port}",
+        f"--hook-master-start=print:{STOP_READY}",
+        f"--hook-accepting=print:{WORKER_READY}",
+    ),
+    single_process=False,
+    # The example's uWSGI entry runs two worker processes.
+    stop_ready=((f"\n{STOP_READY}", 1), (f"\n{WORKER_READY}", 2)),
+)
 
 
 #: Exit statuses of a clean stop: uvicorn re-raises the SIGTERM it handled.

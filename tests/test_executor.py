@@ -20,12 +20,12 @@ from django_prodserver.launch.payload import PAYLOAD_VARIABLE, Payload
 from django_prodserver.launch.plan import Plan
 from tests.processes import (
     HOST,
+    UWSGI_SERVER,
     WebServer,
     get,
     launch,
     manage,
     prodserver,
-    wait_for_http,
     wait_until,
 )
 from tests.processes import (
@@ -165,9 +165,7 @@ NON_REAPING = [
 #: ``reaps_orphans``, and prodserver becomes them as process 1 too.
 REAPING = [
     WebServer("gunicorn", address=("--bind=127.0.0.1:{port}",), single_process=False),
-    WebServer(
-        "uwsgi", address=("--http-socket=127.0.0.1:{port}",), single_process=False
-    ),
+    UWSGI_SERVER,
 ]
 
 
@@ -197,7 +195,7 @@ def test_as_pid_1_the_orphans_of_the_app_are_reaped(
     app's helpers leave behind is reaped, and SIGTERM stops it cleanly."""
     argv = ["unshare", "--fork", "--pid", "--mount-proc", *server.argv(port)]
     with launch(argv, tmp_path) as unshare:
-        wait_for_http(server.url(port), unshare.proc)
+        server.wait_until_ready(unshare, port)
         for _ in range(4):
             status, body = get(f"http://{HOST}:{port}/orphans/?count=5")
             assert status == 200, body

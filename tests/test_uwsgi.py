@@ -22,8 +22,8 @@ from tests.commands import entry_messages
 from tests.parsers import uwsgi_help
 from tests.processes import (
     REAL_SERVER_CHECKS,
+    UWSGI_SERVER,
     RealServerCheck,
-    WebServer,
     backend_argv,
     launch,
     manage,
@@ -173,20 +173,6 @@ def test_unknown_option_did_you_mean() -> None:
     assert message.hint == "Did you mean 'http-socket'?"
 
 
-#: A hook of the tests' own, run after prodserver's: once it has printed, SIGTERM
-#: is the graceful stop.
-STOP_READY = "prodserver-tests: stop ready"
-UWSGI_SERVER = WebServer(
-    "uwsgi",
-    address=(
-        "--http-socket=127.0.0.1:{port}",
-        f"--hook-master-start=print:{STOP_READY}",
-    ),
-    single_process=False,
-    stop_ready=f"\n{STOP_READY}",
-)
-
-
 @pytest.mark.integration
 @pytest.mark.parametrize("check", REAL_SERVER_CHECKS, ids=lambda c: c.__name__[6:])
 def test_real_server(check: RealServerCheck, tmp_path: Path, port: int) -> None:
@@ -207,8 +193,8 @@ def test_hup_reloads_the_workers_in_place(tmp_path: Path, port: int) -> None:
             return isinstance(after, dict) and after["pid"] != before["pid"]
 
         assert wait_until(new_workers, timeout=30), launched.text()
-        # The new master runs the hook again once its workers are up.
-        launched.wait_for_text(f"\n{STOP_READY}", count=2)
+        # The new master and its workers run their hooks again.
+        UWSGI_SERVER.wait_until_ready(launched, port, starts=2)
         launched.signal(signal.SIGTERM)
         assert launched.wait() == 0, launched.text()
 
