@@ -293,22 +293,39 @@ class InFlight:
 
 @dataclass
 class Launched:
-    """A started process, the PIDs of its tree seen so far, and its output file."""
+    """A started process, the processes of its tree seen so far, and its output
+    file."""
 
     proc: subprocess.Popen[bytes]
     output: Path
-    seen: set[int] = field(default_factory=set)
+    #: Each process of the tree seen so far, by PID. A ``psutil.Process`` holds
+    #: its start time and refuses to signal a PID that another process took
+    #: since: PIDs wrap within one run, and a PID remembered here may belong to
+    #: another test's server by the time this one cleans up.
+    known: dict[int, psutil.Process] = field(default_factory=dict)
 
     @property
     def pid(self) -> int:
         return self.proc.pid
 
+    @property
+    def seen(self) -> set[int]:
+        return set(self.known)
+
     def remember_tree(self) -> set[int]:
-        """Record the PIDs of the process and its descendants (for cleanup)."""
-        with contextlib.suppress(psutil.NoSuchProcess):
-            parent = psutil.Process(self.pid)
-            self.seen |= {parent.pid, *(c.pid for c in parent.children(recursive=True))}
+        """Record the process and its descendants (for cleanup); their PIDs."""
+        # Once reaped, the process's PID may be another's: its tree is not ours.
+        if self.proc.poll() is None:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                parent = psutil.Process(self.pid)
+                for process in (parent, *parent.children(recursive=True)):
+                    self.remember(process)
         return self.seen
+
+    def remember(self, process: psutil.Process) -> None:
+        known = self.known.get(process.pid)
+        if known is None or not known.is_running():  # new, or a PID reused
+            self.known[process.pid] = process
 
     def signal(self, sig: int) -> None:
         self.remember_tree()
@@ -360,34 +377,46 @@ class Launched:
 
     def alive(self) -> list[int]:
         """PIDs recorded for this launch that still run (zombies excluded)."""
-        alive = []
-        for pid in self.seen | {self.pid}:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                    alive.append(pid)
-        return alive
+        return [
+            process.pid for process in self.known.values() if still_running(process)
+        ]
 
-    def detached(self) -> set[int]:
+    def detached(self) -> list[psutil.Process]:
         """Processes in the sessions that this launch's processes lead: what
         double-forked away from the tree (adopted by init) but kept its session."""
-        sessions = self.seen | {self.pid}
-        found = set()
+        # A session's id stays taken while a process of the session lives; a
+        # leader's PID that another process now holds is that one's session.
+        sessions = {
+            pid
+            for pid, process in self.known.items()
+            if process.is_running() or not psutil.pid_exists(pid)
+        }
+        found = []
         for process in psutil.process_iter():
             with contextlib.suppress(psutil.Error, OSError):
                 if os.getsid(process.pid) in sessions:
-                    found.add(process.pid)
+                    found.append(process)
         return found
 
     def kill_all(self) -> None:
         self.remember_tree()
-        self.seen |= self.detached()
-        for pid in self.seen:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
+        for process in self.detached():
+            self.remember(process)
+        for process in self.known.values():
+            with contextlib.suppress(psutil.Error):
+                process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
         gone = wait_until(lambda: not self.alive(), timeout=10)
         assert gone, f"processes left behind: {self.alive()}"
+
+
+def still_running(process: psutil.Process) -> bool:
+    """Whether ``process`` (not a later one with its PID) runs, not a zombie."""
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 @contextlib.contextmanager
@@ -416,6 +445,7 @@ def launch(
             pass_fds=pass_fds,
         )
     launched = Launched(proc, output)
+    launched.remember_tree()
     try:
         yield launched
     finally:

@@ -42,6 +42,7 @@ from tests.processes import (
     launch,
     prodserver,
     python_output,
+    still_running,
     wait_for_http,
     wait_until,
 )
@@ -202,13 +203,14 @@ def test_sigkill_of_the_launcher_leaves_no_child(tmp_path: Path) -> None:
                 time.sleep((attempt % 5) * 0.03)
             launcher.proc.kill()
             launcher.wait()
-            left = partial(survivors, tag, launcher.seen - {launcher.pid})
+            descendants = [p for p in launcher.known.values() if p.pid != launcher.pid]
+            left = partial(survivors, tag, descendants)
             assert wait_until(lambda: not left(), timeout=10), left()  # noqa: B023
 
 
-def survivors(tag: str, pids: set[int]) -> list[int]:
-    """Processes of one launch still running: by the tag, or by PID."""
-    return tagged(tag) + [pid for pid in pids if running(pid)]
+def survivors(tag: str, processes: list[psutil.Process]) -> list[int]:
+    """Processes of one launch still running: by the tag, or as remembered."""
+    return tagged(tag) + [p.pid for p in processes if still_running(p)]
 
 
 def term_while_blocked() -> None:
@@ -680,7 +682,9 @@ class Terminal:
             finally:
                 os._exit(127)
         self.received = bytearray()
-        self.seen: set[int] = set()
+        #: The launcher's descendants seen so far (psutil.Process: never a
+        #: later process that took a PID of theirs).
+        self.seen: list[psutil.Process] = []
 
     def read(self, needle: str, timeout: float = 30, count: int = 1) -> str:
         """Read the terminal until ``needle`` has appeared ``count`` times;
@@ -711,12 +715,15 @@ class Terminal:
     def remember_tree(self) -> None:
         with contextlib.suppress(psutil.NoSuchProcess):
             children = psutil.Process(self.pid).children(recursive=True)
-            self.seen |= {child.pid for child in children}
+            self.seen.extend(child for child in children if child not in self.seen)
 
     def close(self) -> None:
-        for leftover in self.seen | ({self.pid} if self.pid else set()):
+        if self.pid:  # not yet waited for: the PID is still the launcher's
             with contextlib.suppress(ProcessLookupError):
-                os.kill(leftover, signal.SIGKILL)
+                os.kill(self.pid, signal.SIGKILL)
+        for leftover in self.seen:
+            with contextlib.suppress(psutil.Error):
+                leftover.kill()
         if self.pid:
             self.wait()
         os.close(self.master)
