@@ -292,17 +292,46 @@ class InFlight:
 
 
 @dataclass
+class Known:
+    """The processes of a started tree seen so far, by PID.
+
+    A ``psutil.Process`` holds its start time and refuses to signal a PID that
+    another process took since: PIDs wrap within one run, and a PID seen here
+    may belong to another test's server by the time this one cleans up.
+    """
+
+    by_pid: dict[int, psutil.Process] = field(default_factory=dict)
+
+    def add(self, process: psutil.Process) -> None:
+        known = self.by_pid.get(process.pid)
+        if known is None or not known.is_running():  # new, or a PID reused
+            self.by_pid[process.pid] = process
+
+    def add_tree(self, pid: int) -> None:
+        """``pid``, which must still be the caller's child, and its descendants."""
+        with contextlib.suppress(psutil.NoSuchProcess):
+            parent = psutil.Process(pid)
+            for process in (parent, *parent.children(recursive=True)):
+                self.add(process)
+
+    def alive(self) -> list[int]:
+        """Their PIDs that still run (zombies excluded)."""
+        return [p.pid for p in self.by_pid.values() if still_running(p)]
+
+    def kill(self) -> None:
+        for process in self.by_pid.values():
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+
+
+@dataclass
 class Launched:
     """A started process, the processes of its tree seen so far, and its output
     file."""
 
     proc: subprocess.Popen[bytes]
     output: Path
-    #: Each process of the tree seen so far, by PID. A ``psutil.Process`` holds
-    #: its start time and refuses to signal a PID that another process took
-    #: since: PIDs wrap within one run, and a PID remembered here may belong to
-    #: another test's server by the time this one cleans up.
-    known: dict[int, psutil.Process] = field(default_factory=dict)
+    known: Known = field(default_factory=Known)
 
     @property
     def pid(self) -> int:
@@ -310,22 +339,14 @@ class Launched:
 
     @property
     def seen(self) -> set[int]:
-        return set(self.known)
+        return set(self.known.by_pid)
 
     def remember_tree(self) -> set[int]:
         """Record the process and its descendants (for cleanup); their PIDs."""
         # Once reaped, the process's PID may be another's: its tree is not ours.
         if self.proc.poll() is None:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                parent = psutil.Process(self.pid)
-                for process in (parent, *parent.children(recursive=True)):
-                    self.remember(process)
+            self.known.add_tree(self.pid)
         return self.seen
-
-    def remember(self, process: psutil.Process) -> None:
-        known = self.known.get(process.pid)
-        if known is None or not known.is_running():  # new, or a PID reused
-            self.known[process.pid] = process
 
     def signal(self, sig: int) -> None:
         self.remember_tree()
@@ -377,9 +398,7 @@ class Launched:
 
     def alive(self) -> list[int]:
         """PIDs recorded for this launch that still run (zombies excluded)."""
-        return [
-            process.pid for process in self.known.values() if still_running(process)
-        ]
+        return self.known.alive()
 
     def detached(self) -> list[psutil.Process]:
         """Processes in the sessions that this launch's processes lead: what
@@ -388,7 +407,7 @@ class Launched:
         # leader's PID that another process now holds is that one's session.
         sessions = {
             pid
-            for pid, process in self.known.items()
+            for pid, process in self.known.by_pid.items()
             if process.is_running() or not psutil.pid_exists(pid)
         }
         found = []
@@ -401,10 +420,8 @@ class Launched:
     def kill_all(self) -> None:
         self.remember_tree()
         for process in self.detached():
-            self.remember(process)
-        for process in self.known.values():
-            with contextlib.suppress(psutil.Error):
-                process.kill()
+            self.known.add(process)
+        self.known.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
         gone = wait_until(lambda: not self.alive(), timeout=10)

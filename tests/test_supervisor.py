@@ -36,6 +36,7 @@ from django_prodserver.signals import FORWARDABLE
 from tests.processes import (
     EXAMPLE_DIR,
     HOST,
+    Known,
     Launched,
     example_env,
     get,
@@ -203,7 +204,9 @@ def test_sigkill_of_the_launcher_leaves_no_child(tmp_path: Path) -> None:
                 time.sleep((attempt % 5) * 0.03)
             launcher.proc.kill()
             launcher.wait()
-            descendants = [p for p in launcher.known.values() if p.pid != launcher.pid]
+            descendants = [
+                p for p in launcher.known.by_pid.values() if p.pid != launcher.pid
+            ]
             left = partial(survivors, tag, descendants)
             assert wait_until(lambda: not left(), timeout=10), left()  # noqa: B023
 
@@ -682,9 +685,7 @@ class Terminal:
             finally:
                 os._exit(127)
         self.received = bytearray()
-        #: The launcher's descendants seen so far (psutil.Process: never a
-        #: later process that took a PID of theirs).
-        self.seen: list[psutil.Process] = []
+        self.known = Known()
 
     def read(self, needle: str, timeout: float = 30, count: int = 1) -> str:
         """Read the terminal until ``needle`` has appeared ``count`` times;
@@ -713,17 +714,14 @@ class Terminal:
         return os.waitstatus_to_exitcode(status)
 
     def remember_tree(self) -> None:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            children = psutil.Process(self.pid).children(recursive=True)
-            self.seen.extend(child for child in children if child not in self.seen)
+        if self.pid:  # not yet waited for: the PID is still the launcher's
+            self.known.add_tree(self.pid)
 
     def close(self) -> None:
         if self.pid:  # not yet waited for: the PID is still the launcher's
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
-        for leftover in self.seen:
-            with contextlib.suppress(psutil.Error):
-                leftover.kill()
+        self.known.kill()
         if self.pid:
             self.wait()
         os.close(self.master)
