@@ -92,6 +92,7 @@ def test_checks_come_before_plans() -> None:
     "name",
     [
         "django_prodserver.launch.supervisor",
+        "django_prodserver.launch.supervision",
         "django_prodserver.launch.child",
         "django_prodserver.launch.payload",
         "django_prodserver.launch.wakeup",
@@ -112,6 +113,20 @@ def test_the_supervisor_side_imports_no_django(name: str) -> None:
         if imported.split(".")[0] == "django"
     }
     assert not django
+
+
+def test_the_watchdog_holds_only_the_interpreter() -> None:
+    """It is forked before the supervisor loads anything, and keeps what it
+    imports: ``os`` and ``time``, nothing of the package."""
+    watchdog = "django_prodserver.launch.watchdog"
+    assert imports_of(watchdog) == {"__future__", "os", "time"}
+    entry = "django_prodserver.launch.supervisor"
+    top_level = {
+        node.module
+        for node in ast.parse(modules()[entry].read_text()).body
+        if isinstance(node, ast.ImportFrom)
+    }
+    assert top_level == {"__future__", "watchdog"}
 
 
 def test_no_import_cycle() -> None:

@@ -486,7 +486,7 @@ def test_death_by_signal_gives_128_plus_n(tmp_path: Path, sig: signal.Signals) -
 
 def test_supervisor_imports_no_django() -> None:
     code = (
-        "import sys, django_prodserver.launch.supervisor; "
+        "import sys, django_prodserver.launch.supervision; "
         "print(sorted({m.split('.')[0] for m in sys.modules} "
         "& {'django', 'psutil', 'typing', 'dataclasses'}))"
     )

@@ -181,6 +181,15 @@ def test_messages_follow_a_program_from_start_to_gone() -> None:
     assert programs == {}
 
 
+@pytest.mark.parametrize(("extra", "sends_stop"), [([], False), (["send"], True)])
+def test_the_watchdog_sends_the_stop_where_the_kernel_does_not(
+    extra: list[str], sends_stop: bool
+) -> None:
+    programs: dict[int, Program] = {}
+    take(programs, ["run", "7", str(int(signal.SIGTERM)), "30", *extra])
+    assert programs[7].sends_stop is sends_stop
+
+
 def sleeper() -> subprocess.Popen[bytes]:
     """A process in a group of its own that ignores nothing and stops on TERM."""
     return subprocess.Popen(
@@ -193,18 +202,18 @@ def test_finish_forgets_a_program_that_is_already_gone() -> None:
     proc = sleeper()
     proc.kill()
     proc.wait(timeout=10)
-    programs = {proc.pid: Program(signal.SIGTERM, None)}
-    finish(programs, sends_stop=True)  # no budget, but nothing to wait for
+    programs = {proc.pid: Program(signal.SIGTERM, None, sends_stop=True)}
+    finish(programs)  # no budget, but nothing to wait for
     assert programs == {}
 
 
 def test_finish_sends_the_stop_signal_and_waits_for_the_program() -> None:
     proc = sleeper()
     try:
-        programs = {proc.pid: Program(signal.SIGTERM, None)}
+        programs = {proc.pid: Program(signal.SIGTERM, None, sends_stop=True)}
         reaper = threading.Thread(target=proc.wait, kwargs={"timeout": 30})
         reaper.start()
-        finish(programs, sends_stop=True)
+        finish(programs)
         reaper.join(30)
         assert proc.returncode == -signal.SIGTERM
     finally:
@@ -222,11 +231,11 @@ def test_finish_kills_a_program_whose_deadline_has_passed() -> None:
     try:
         assert proc.stdout is not None
         proc.stdout.readline()  # the program ignores SIGTERM from here on
-        program = Program(signal.SIGTERM, None)
+        program = Program(signal.SIGTERM, None, sends_stop=True)
         program.stopping, program.deadline = True, time.monotonic()
         reaper = threading.Thread(target=proc.wait, kwargs={"timeout": 30})
         reaper.start()
-        finish({proc.pid: program}, sends_stop=True)
+        finish({proc.pid: program})
         reaper.join(30)
         assert proc.returncode == -signal.SIGKILL
     finally:

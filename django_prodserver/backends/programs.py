@@ -84,6 +84,7 @@ def normalized(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+@cache  # what is installed does not change while the command runs
 def installed_version(distribution: str, module: str | None = None) -> str | None:
     """The version of an installed distribution, without importing it.
 

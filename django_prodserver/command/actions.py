@@ -12,9 +12,7 @@ from ..exceptions import ConfigurationError
 from ..launch.banner import write_banner
 from ..launch.plan import Plan
 from ..launch.printer import LineFormat
-from .exporting import print_export
 from .output import Console
-from .printing import print_dry_run, print_list
 from .request import Request
 from .selection import Selection, select
 from .starting import listeners, plans_to_start
@@ -29,13 +27,21 @@ def run(request: Request, console: Console) -> None:
     if request.env_file and not request.export:
         env_file = read_env_file(request.env_file)
     selection = select(request, console)
+    # What prints is imported only to print: a launch, which a platform waits
+    # for, does without it.
     if request.probe:
         probe(request, selection, console, env_file)
     elif request.export:
+        from .exporting import print_export
+
         print_export(request, selection, console)
     elif request.list_processes:
+        from .printing import print_list
+
         print_list(selection, console)
     elif request.dry_run:
+        from .printing import print_dry_run
+
         selected = selection.in_launch_order()
         print_dry_run(selected, request.output_format, console, list(env_file))
     else:
