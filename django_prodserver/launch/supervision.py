@@ -168,8 +168,8 @@ class Supervisor:
         if self.watchdog is not None:
             budget = self.policy.processes[child.name].stop_timeout
             # Without a parent-death signal, the watchdog sends the stop itself.
-            orphan_stop = PRCTL is None
-            self.watchdog.started(child.pid, child.stop_signal, budget, orphan_stop)
+            sends_stop = PRCTL is None
+            self.watchdog.started(child.pid, child.stop_signal, budget, sends_stop)
         if not self.quiet:  # on standard error, in the format of the output
             write_all(2, self.relay.render(banner_text(child.plan, child.pid)))
         if self.several:
