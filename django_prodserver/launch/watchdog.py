@@ -11,11 +11,11 @@ supervisor loads its own code, so that it holds little more than the
 interpreter. The supervisor tells it on a pipe what runs: each program's PID
 (which is also its process group's id), its stop signal and its stop budget,
 whether it has a parent-death signal, when a stop was sent and until when it may
-take, and when a program has gone. When the pipe
-ends without a goodbye, the supervisor has died: each program still running
-keeps the deadline of a stop already under way or gets its budget from then on,
-and once its main process has exited or its time is up, whatever is left of its
-process group is killed. Then the watchdog exits.
+take, and when a program has gone. When the pipe ends without a goodbye, the
+supervisor has died: each program still running keeps the deadline of a stop
+already under way or gets its budget from then on, and once its main process has
+exited or its time is up, whatever is left of its process group is killed. Then
+the watchdog exits.
 
 It imports nothing but ``os`` and ``time``: what it imports, it holds.
 """
